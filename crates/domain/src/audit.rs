@@ -1,0 +1,38 @@
+//! What the audit log records. Rows are written by the store in the same transaction as the
+//! change they describe.
+
+use serde::Serialize;
+
+/// The kind of event an audit row records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    LoginSucceeded,
+    LoginFailed,
+    Logout,
+    Create,
+    Update,
+    Move,
+    Close,
+    PasswordChange,
+    Unlock,
+    TokenIssue,
+}
+
+impl AuditAction {
+    /// The stable code stored in the log.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::LoginSucceeded => "login_ok",
+            Self::LoginFailed => "login_failed",
+            Self::Logout => "logout",
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Move => "move",
+            Self::Close => "close",
+            Self::PasswordChange => "password_change",
+            Self::Unlock => "unlock",
+            Self::TokenIssue => "token_issue",
+        }
+    }
+}

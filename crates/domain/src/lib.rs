@@ -1,0 +1,20 @@
+//! kaohe's domain: the organisation tree, scopes, roles and the access policy, password and lockout
+//! policies, validation and the domain error. It knows nothing of HTTP, SQL or an async runtime;
+//! storage and web are adapters around it.
+#![forbid(unsafe_code)]
+
+pub mod access;
+pub mod audit;
+pub mod clock;
+pub mod error;
+pub mod ids;
+pub mod org;
+pub mod password;
+pub mod role;
+
+pub use access::{Action, Actor, authorize};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{DomainError, FieldError};
+pub use ids::{OrgId, UserId};
+pub use org::{Org, OrgCode, OrgKind, OrgPath};
+pub use role::Role;

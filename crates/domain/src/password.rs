@@ -1,0 +1,109 @@
+//! Password and lockout policies (defaults: ≥ 10 characters from 3 of 4 classes; 5 failures within
+//! 15 minutes lock an account for 30 minutes).
+
+use crate::error::DomainError;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What a password must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordPolicy {
+    /// Minimum length in characters.
+    pub min_length: usize,
+    /// How many of the four classes (lower, upper, digit, other) it must use.
+    pub min_classes: usize,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        Self { min_length: 10, min_classes: 3 }
+    }
+}
+
+impl PasswordPolicy {
+    /// Checks a new password against the policy.
+    pub fn check(&self, password: &str) -> Result<(), DomainError> {
+        let len = password.chars().count();
+        let classes = [
+            password.chars().any(|c| c.is_ascii_lowercase()),
+            password.chars().any(|c| c.is_ascii_uppercase()),
+            password.chars().any(|c| c.is_ascii_digit()),
+            password.chars().any(|c| !c.is_ascii_alphanumeric()),
+        ]
+        .into_iter()
+        .filter(|b| *b)
+        .count();
+        if len < self.min_length || classes < self.min_classes {
+            return Err(DomainError::invalid(
+                "password",
+                format!("密码至少{}位,并包含大写字母、小写字母、数字、符号中的至少{}类", self.min_length, self.min_classes),
+                format!(
+                    "password needs at least {} characters from at least {} of: lower case, upper case, digits, symbols",
+                    self.min_length, self.min_classes
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// When repeated failed logins lock an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockoutPolicy {
+    /// Failures that lock the account…
+    pub max_failures: u32,
+    /// …when they fall within this many minutes…
+    pub window_minutes: i64,
+    /// …for this many minutes after the last of them.
+    pub lock_minutes: i64,
+}
+
+impl Default for LockoutPolicy {
+    fn default() -> Self {
+        Self { max_failures: 5, window_minutes: 15, lock_minutes: 30 }
+    }
+}
+
+impl LockoutPolicy {
+    /// Given the recent failures (any order) and now, the instant the lock ends, if locked.
+    pub fn locked_until(&self, failures: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let mut sorted: Vec<_> = failures.iter().copied().filter(|t| *t <= now).collect();
+        sorted.sort();
+        let need = self.max_failures as usize;
+        let window = Duration::minutes(self.window_minutes);
+        // Any run of `need` failures within the window locks until `lock_minutes` after its last.
+        sorted
+            .windows(need.max(1))
+            .filter(|w| w.len() == need && w[need - 1] - w[0] <= window)
+            .map(|w| w[need - 1] + Duration::minutes(self.lock_minutes))
+            .filter(|until| *until > now)
+            .max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_counts_classes_and_length() {
+        let p = PasswordPolicy::default();
+        assert!(p.check("short1A!").is_err());
+        assert!(p.check("alllowercaseletters").is_err());
+        assert!(p.check("lowerUPPER12").is_ok());
+        assert!(p.check("lower123!!!").is_ok());
+    }
+
+    #[test]
+    fn five_failures_in_window_lock_for_thirty_minutes() {
+        let p = LockoutPolicy::default();
+        let t0 = DateTime::parse_from_rfc3339("2026-01-01T08:00:00Z").unwrap().with_timezone(&Utc);
+        let fails: Vec<_> = (0..5).map(|i| t0 + Duration::minutes(i * 3)).collect();
+        let last = fails[4];
+        assert_eq!(p.locked_until(&fails[..4], last), None);
+        assert_eq!(p.locked_until(&fails, last), Some(last + Duration::minutes(30)));
+        assert_eq!(p.locked_until(&fails, last + Duration::minutes(31)), None);
+        let spread: Vec<_> = (0..5).map(|i| t0 + Duration::minutes(i * 4)).collect();
+        assert_eq!(p.locked_until(&spread, spread[4]), None, "16 minutes apart is outside the window");
+    }
+}

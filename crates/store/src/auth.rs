@@ -1,0 +1,86 @@
+//! Signing in: password login with lockout, API tokens, and turning a session's user id back into
+//! an actor. Every login, success or failure, leaves an audit row.
+
+use crate::audit::{self, Event};
+use crate::{users, Store, StoreError};
+use kaohe_domain::audit::AuditAction;
+use kaohe_domain::{Actor, DomainError, UserId};
+use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+
+/// Why a login was refused (the caller shows one message for all, to not reveal which).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginRefusal {
+    BadCredentials,
+    Locked,
+    Disabled,
+}
+
+impl Store {
+    /// Checks a user name and password. Records the attempt in the audit log, and failures for
+    /// the lockout policy, in one transaction.
+    pub async fn login(&self, username: &str, password: &str) -> Result<Result<Actor, LoginRefusal>, StoreError> {
+        let now = self.clock.now();
+        let lock = self.policy.lockout;
+        let txn = self.db.begin().await?;
+        let user = users::find_by_name(&txn, username).await?;
+        let since = users::failure_horizon(user.as_ref(), now, lock.window_minutes, lock.lock_minutes);
+        let failures = users::recent_failures(&txn, username.trim(), since).await?;
+        let locked = lock.locked_until(&failures, now).is_some();
+        let verdict = match &user {
+            _ if locked => Err(LoginRefusal::Locked),
+            Some(u) if users::verify_password(&u.password_hash, password) => {
+                if u.disabled { Err(LoginRefusal::Disabled) } else { Ok(users::actor_of(&txn, u).await?) }
+            }
+            _ => Err(LoginRefusal::BadCredentials),
+        };
+        let scope = match &user {
+            Some(u) => crate::orgs::find(&txn, kaohe_domain::OrgId(u.org_id)).await?.map(|o| o.path),
+            None => None,
+        };
+        let (action, summary) = match verdict {
+            Ok(_) => (AuditAction::LoginSucceeded, "登录成功 / signed in".to_owned()),
+            Err(r) => {
+                if r == LoginRefusal::BadCredentials {
+                    users::record_failure(&txn, username.trim(), now).await?;
+                }
+                (AuditAction::LoginFailed, format!("登录失败 / sign-in refused: {r:?}"))
+            }
+        };
+        let event = Event { action, entity: "session", entity_id: None, scope: scope.as_ref(), summary };
+        audit::record_as(&txn, now, username.trim(), user.as_ref().map(|u| u.id), event, None, None).await?;
+        txn.commit().await?;
+        Ok(verdict)
+    }
+
+    /// Records a logout in the audit log.
+    pub async fn logout(&self, actor: &Actor) -> Result<(), StoreError> {
+        let scope = actor.scope().cloned();
+        let event = Event { action: AuditAction::Logout, entity: "session", entity_id: None, scope: scope.as_ref(), summary: "退出 / signed out".into() };
+        audit::record(&self.db, self.clock.now(), actor, event, None, None).await
+    }
+
+    /// The actor behind a session's user id, or `Unauthenticated` if the account is gone or disabled.
+    pub async fn actor_for_user(&self, id: UserId) -> Result<Actor, StoreError> {
+        match users::find(&self.db, id).await? {
+            Some(u) if !u.disabled => users::actor_of(&self.db, &u).await,
+            _ => Err(DomainError::Unauthenticated.into()),
+        }
+    }
+
+    /// The actor behind a bearer token, or `Unauthenticated`.
+    pub async fn actor_for_token(&self, token: &str) -> Result<Actor, StoreError> {
+        let Some(t) = users::find_token(&self.db, token).await? else {
+            return Err(DomainError::Unauthenticated.into());
+        };
+        let actor = self.actor_for_user(UserId(t.user_id)).await?;
+        let mut am: crate::entity::api_token::ActiveModel = t.into();
+        am.last_used_at = Set(Some(self.clock.now()));
+        am.update(&self.db).await?;
+        Ok(actor)
+    }
+
+    /// The user's preferred UI language (`zh` or `en`).
+    pub async fn language_of(&self, id: UserId) -> Result<String, StoreError> {
+        Ok(users::find(&self.db, id).await?.map(|u| u.language).unwrap_or_else(|| "zh".into()))
+    }
+}

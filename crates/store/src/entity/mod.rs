@@ -1,0 +1,8 @@
+//! sea-orm entities: the persisted shape of kaohe's tables, kept apart from logic.
+
+pub mod api_token;
+pub mod audit_log;
+pub mod login_failure;
+pub mod org;
+pub mod session;
+pub mod user;

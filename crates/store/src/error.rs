@@ -1,0 +1,30 @@
+//! The storage layer's one error type.
+
+use kaohe_domain::DomainError;
+
+/// What can go wrong below the web layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The domain refused (validation, scope, role, conflict).
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Db(#[from] sea_orm::DbErr),
+    /// A stored value could not be read back (a corrupt row, an unknown enum code).
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+    /// An import was refused; every row error is listed.
+    #[error("import refused: {} error(s)", .0.len())]
+    Import(Vec<crate::orgs::RowError>),
+}
+
+impl StoreError {
+    /// The domain error inside, if any.
+    pub fn domain(&self) -> Option<&DomainError> {
+        match self {
+            StoreError::Domain(d) => Some(d),
+            _ => None,
+        }
+    }
+}

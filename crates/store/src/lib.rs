@@ -1,0 +1,104 @@
+//! kaohe's storage adapter: one code path for SQLite and PostgreSQL (sea-orm), the portable
+//! migration tree, and the repositories. Callers outside this crate reach data only through
+//! [`Scoped`], which checks the actor's role and scope before every read and write.
+#![forbid(unsafe_code)]
+
+mod audit;
+mod auth;
+mod db;
+pub mod entity;
+mod error;
+pub mod migration;
+mod orgs;
+mod scoped;
+mod session_store;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod users;
+
+pub use audit::AuditRow;
+pub use auth::LoginRefusal;
+pub use db::{Backend, connect, redact_url};
+pub use error::StoreError;
+pub use orgs::{ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
+pub use scoped::Scoped;
+pub use session_store::DbSessionStore;
+pub use users::{NewUser, User, generate_password, hash_password};
+
+use kaohe_domain::password::{LockoutPolicy, PasswordPolicy};
+use kaohe_domain::{Actor, Clock};
+use sea_orm::DatabaseConnection;
+use sea_orm_migration::MigratorTrait;
+use std::sync::Arc;
+
+/// Security settings the store enforces.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SecurityPolicy {
+    pub password: PasswordPolicy,
+    pub lockout: LockoutPolicy,
+}
+
+/// A handle on kaohe's database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    clock: Arc<dyn Clock>,
+    policy: SecurityPolicy,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend()).finish()
+    }
+}
+
+impl Store {
+    /// Wraps an open connection. Call [`Store::migrate`] before use.
+    pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, policy: SecurityPolicy) -> Self {
+        Self { db, clock, policy }
+    }
+
+    /// Connects to `url` (`sqlite://…` or `postgres://…`) and applies pending migrations.
+    pub async fn open(url: &str, clock: Arc<dyn Clock>, policy: SecurityPolicy) -> Result<Self, StoreError> {
+        let store = Self::new(connect(url).await?, clock, policy);
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        migration::Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Which engine this store runs on.
+    pub fn backend(&self) -> Backend {
+        Backend::of(&self.db)
+    }
+
+    /// The raw connection, for tests that recount figures with plain SQL.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// The clock the store stamps rows with.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// The security policy in force.
+    pub fn policy(&self) -> &SecurityPolicy {
+        &self.policy
+    }
+
+    /// The scoped view for `actor`: the only way to read or write business and admin data.
+    pub fn scoped(&self, actor: Actor) -> Scoped<'_> {
+        Scoped::new(self, actor)
+    }
+
+    /// True when no org exists yet (a fresh installation).
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        Ok(entity::org::Entity::find().count(&self.db).await? == 0)
+    }
+}

@@ -1,0 +1,17 @@
+//! The one portable migration tree, embedded in the binary and applied at start and by
+//! `kaohe migrate`. Written with sea-orm-migration's schema builder so SQLite and PostgreSQL run
+//! the same migrations.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+/// All of kaohe's migrations, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}

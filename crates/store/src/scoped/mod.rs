@@ -1,0 +1,37 @@
+//! The scoped wrapper: every read and write made for a user goes through here, and here alone is
+//! [`kaohe_domain::authorize`] called. Pages, API routes and commands only ever hold a [`Scoped`],
+//! so none of them can forget the check.
+
+mod audit_ops;
+mod org_ops;
+mod user_ops;
+
+use crate::{Store, StoreError};
+use kaohe_domain::{Action, Actor, OrgPath, authorize};
+
+/// A store seen through one actor's role and scope.
+pub struct Scoped<'a> {
+    store: &'a Store,
+    actor: Actor,
+}
+
+impl<'a> Scoped<'a> {
+    pub(crate) fn new(store: &'a Store, actor: Actor) -> Self {
+        Self { store, actor }
+    }
+
+    /// Who is acting.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// Whether the actor's role allows `action` at all (for showing or hiding buttons; the
+    /// operations check again).
+    pub fn can(&self, action: Action) -> bool {
+        authorize(&self.actor, action, None).is_ok()
+    }
+
+    fn check(&self, action: Action, target: Option<&OrgPath>) -> Result<(), StoreError> {
+        authorize(&self.actor, action, target).map_err(StoreError::from)
+    }
+}

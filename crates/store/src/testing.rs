@@ -1,0 +1,69 @@
+//! Test support: a fresh database on each engine for one test. SQLite always; PostgreSQL when
+//! `KAOHE_TEST_POSTGRES_URL` is set (each test gets its own database, so tests run in parallel).
+//! Under `CI=true` a missing PostgreSQL is a failure, not a skip.
+
+use crate::{Backend, SecurityPolicy, Store};
+use kaohe_domain::Clock;
+use sea_orm::{ConnectionTrait, Database};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A database made for one test.
+#[derive(Debug, Clone)]
+pub struct TestDb {
+    pub backend: Backend,
+    pub url: String,
+}
+
+impl TestDb {
+    /// Opens and migrates a store on this database.
+    pub async fn store(&self, clock: Arc<dyn Clock>) -> Store {
+        Store::open(&self.url, clock, SecurityPolicy::default()).await.expect("open test store")
+    }
+}
+
+fn unique_name() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("kaohe_t_{}_{}_{}", std::process::id(), n, nanos)
+}
+
+/// The PostgreSQL URL for tests, if any; panics under CI when missing.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("KAOHE_TEST_POSTGRES_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but KAOHE_TEST_POSTGRES_URL is not set: PostgreSQL tests may not be skipped in CI")
+        }
+        _ => None,
+    }
+}
+
+/// A fresh, empty SQLite database file in the temp folder.
+pub fn fresh_sqlite() -> TestDb {
+    let dir = std::env::temp_dir().join("kaohe-tests");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("{}.db", unique_name()));
+    TestDb { backend: Backend::Sqlite, url: format!("sqlite://{}?mode=rwc", path.display()) }
+}
+
+/// A fresh, empty PostgreSQL database made from `base_url`'s server.
+pub async fn fresh_postgres(base_url: &str) -> TestDb {
+    let name = unique_name();
+    let admin = Database::connect(base_url).await.expect("connect to KAOHE_TEST_POSTGRES_URL");
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    admin.close().await.ok();
+    let (head, _) = base_url.rsplit_once('/').expect("postgres URL has a database part");
+    TestDb { backend: Backend::Postgres, url: format!("{head}/{name}") }
+}
+
+/// One fresh database per engine under test: SQLite, and PostgreSQL when configured.
+pub async fn fresh_databases() -> Vec<TestDb> {
+    let mut out = vec![fresh_sqlite()];
+    if let Some(pg) = postgres_url() {
+        out.push(fresh_postgres(&pg).await);
+    }
+    out
+}

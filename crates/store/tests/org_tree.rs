@@ -1,0 +1,155 @@
+//! The org tree on both engines: create, move (cycle refused), close, import all-or-nothing, and
+//! the audit row written with each change. Figures are recounted with plain SQL.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use kaohe_domain::{Action, Actor, DomainError, FixedClock, OrgId, OrgKind, Role};
+use kaohe_store::testing::fresh_databases;
+use kaohe_store::{NewOrg, NewUser, OrgImportRow, OrgUpdate, Store, StoreError};
+use sea_orm::{ConnectionTrait, Statement};
+use std::sync::Arc;
+
+fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2009, 3, 1, 8, 0, 0).unwrap()))
+}
+
+fn new_org(code: &str, parent: Option<OrgId>, kind: OrgKind) -> NewOrg {
+    NewOrg { code: code.into(), name: format!("{code}工会"), short_name: None, kind, parent_id: parent, sort_key: None, opened_on: None }
+}
+
+async fn count(store: &Store, sql: &str) -> i64 {
+    let db = store.connection();
+    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap().unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+#[tokio::test]
+async fn tree_operations_keep_paths_and_audit() {
+    for tdb in fresh_databases().await {
+        let store = tdb.store(clock()).await;
+        let op = store.scoped(Actor::Operator);
+        let city = op.create_org(new_org("HY", None, OrgKind::Federation)).await.unwrap();
+        let a = op.create_org(new_org("LY", Some(city.id), OrgKind::Federation)).await.unwrap();
+        let b = op.create_org(new_org("CN", Some(city.id), OrgKind::Federation)).await.unwrap();
+        let a1 = op.create_org(new_org("LY-1", Some(a.id), OrgKind::Grassroots)).await.unwrap();
+        let a11 = op.create_org(new_org("LY-1-1", Some(a1.id), OrgKind::Grassroots)).await.unwrap();
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM audit_log WHERE action = 'create'").await, 5, "{:?}", tdb.backend);
+
+        // A cycle is refused and changes nothing.
+        let err = op.move_org(a.id, a11.id).await.unwrap_err();
+        assert!(matches!(err, StoreError::Domain(DomainError::Conflict(_))), "{err:?}");
+        assert_eq!(op.org(a11.id).await.unwrap().path.ids(), vec![city.id, a.id, a1.id, a11.id]);
+
+        // Moving a subtree rewrites every path below it.
+        op.move_org(a1.id, b.id).await.unwrap();
+        assert_eq!(op.org(a11.id).await.unwrap().path.ids(), vec![city.id, b.id, a1.id, a11.id]);
+        let under_b: Vec<_> = op.org_subtree(Some(b.id), false).await.unwrap().into_iter().map(|o| o.code.as_str().to_owned()).collect();
+        assert_eq!(under_b, vec!["CN", "LY-1", "LY-1-1"]);
+        let depth_sql = format!("SELECT depth FROM orgs WHERE id = {}", a11.id.0);
+        let db = store.connection();
+        let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), depth_sql)).await.unwrap().unwrap();
+        assert_eq!(row.try_get_by_index::<i32>(0).unwrap(), 3);
+
+        // Rename, then close the subtree: rows stay, closed_on set on both.
+        op.update_org(a1.id, OrgUpdate { name: Some("新名称".into()), ..Default::default() }).await.unwrap();
+        assert_eq!(op.org(a1.id).await.unwrap().name, "新名称");
+        let closed = op.close_org(a1.id, NaiveDate::from_ymd_opt(2009, 6, 30).unwrap()).await.unwrap();
+        assert_eq!(closed, 2);
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM orgs WHERE closed_on IS NOT NULL").await, 2);
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM orgs").await, 5);
+        assert_eq!(op.org_subtree(Some(b.id), false).await.unwrap().len(), 1);
+        assert_eq!(op.org_subtree(Some(b.id), true).await.unwrap().len(), 3);
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM audit_log WHERE entity = 'org'").await, 8);
+    }
+}
+
+fn row(row: usize, code: &str, name: &str, parent: &str, kind: &str) -> OrgImportRow {
+    OrgImportRow { row, code: code.into(), name: name.into(), parent_code: parent.into(), kind: kind.into() }
+}
+
+#[tokio::test]
+async fn import_is_all_or_nothing_and_idempotent() {
+    for tdb in fresh_databases().await {
+        let store = tdb.store(clock()).await;
+        let op = store.scoped(Actor::Operator);
+        op.create_org(new_org("HY", None, OrgKind::Federation)).await.unwrap();
+        // Children before parents, one bad kind, one duplicate, one unknown parent.
+        let bad = vec![
+            row(2, "T2", "乙镇", "T1", "其他"),
+            row(3, "T1", "甲县", "HY", "总工会"),
+            row(4, "T3", "丙", "T1", "工会"),
+            row(5, "T1", "重复", "HY", "总工会"),
+            row(6, "T4", "丁", "NOPE", "部室"),
+        ];
+        let StoreError::Import(errors) = op.import_orgs(&bad, false).await.unwrap_err() else { panic!("expected import errors") };
+        let rows: Vec<_> = errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+        assert_eq!(rows, vec![(4, "D kind"), (5, "A code"), (6, "C parent_code")], "{errors:?}");
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM orgs").await, 1, "nothing written");
+
+        let good = vec![row(2, "T2", "乙镇", "T1", "其他"), row(3, "T1", "甲县", "HY", "总工会"), row(4, "T3", "丙", "T2", "基层工会")];
+        let r = op.import_orgs(&good, false).await.unwrap();
+        assert_eq!((r.created, r.updated), (3, 0));
+        let r = op.import_orgs(&good, false).await.unwrap();
+        assert_eq!((r.created, r.updated), (0, 3));
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM orgs").await, 4);
+        let t3 = op.org_by_code("T3").await.unwrap();
+        assert_eq!(t3.path.depth(), 3);
+
+        let cyclic = vec![row(2, "C1", "甲", "C2", "其他"), row(3, "C2", "乙", "C1", "其他")];
+        assert!(matches!(op.import_orgs(&cyclic, false).await, Err(StoreError::Import(_))));
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM orgs").await, 4);
+    }
+}
+
+#[tokio::test]
+async fn scoped_users_and_lockout() {
+    for tdb in fresh_databases().await {
+        let clock = clock();
+        let store = tdb.store(clock.clone()).await;
+        let op = store.scoped(Actor::Operator);
+        let city = op.create_org(new_org("HY", None, OrgKind::Federation)).await.unwrap();
+        let a = op.create_org(new_org("LY", Some(city.id), OrgKind::Federation)).await.unwrap();
+        let b = op.create_org(new_org("CN", Some(city.id), OrgKind::Federation)).await.unwrap();
+        let pw = "Passw0rd-long";
+        let mk = |name: &str, org: OrgId, role: Role| NewUser { username: name.into(), display_name: name.into(), org_id: org, role, password: pw.into() };
+        op.create_user(mk("ly_admin", a.id, Role::SystemAdmin)).await.unwrap();
+        let sec = op.create_user(mk("ly_sec", a.id, Role::SecurityAdmin)).await.unwrap();
+        let cn_user = op.create_user(mk("cn_editor", b.id, Role::Editor)).await.unwrap();
+        let ly_user = op.create_user(mk("ly_editor", a.id, Role::Editor)).await.unwrap();
+
+        let admin = store.login("ly_admin", pw).await.unwrap().unwrap();
+        let scoped = store.scoped(admin.clone());
+        assert_eq!(scoped.users().await.unwrap().len(), 3, "sees only users of 耒阳");
+        assert!(matches!(scoped.user(cn_user.id).await, Err(StoreError::Domain(DomainError::NotFound))));
+        assert!(matches!(scoped.org(b.id).await, Err(StoreError::Domain(DomainError::NotFound))));
+        assert!(matches!(scoped.create_org(new_org("X", Some(b.id), OrgKind::Other)).await, Err(StoreError::Domain(DomainError::NotFound))));
+        assert!(matches!(scoped.create_user(mk("x_admin", a.id, Role::AuditAdmin)).await, Err(StoreError::Domain(DomainError::Forbidden(_)))));
+        assert!(!scoped.can(Action::AuditRead));
+
+        // Weak passwords are refused by policy.
+        let mut weak = mk("weak", a.id, Role::Viewer);
+        weak.password = "short".into();
+        assert!(matches!(op.create_user(weak).await, Err(StoreError::Domain(DomainError::Validation(_)))));
+
+        // Five failures within 15 minutes lock for 30 minutes, even with the right password.
+        for _ in 0..5 {
+            assert!(store.login("ly_editor", "wrong").await.unwrap().is_err());
+            clock.advance(chrono::Duration::minutes(2));
+        }
+        assert_eq!(store.login("ly_editor", pw).await.unwrap().unwrap_err(), kaohe_store::LoginRefusal::Locked);
+        let sec_actor = store.login("ly_sec", pw).await.unwrap().unwrap();
+        assert!(store.scoped(sec_actor.clone()).locked_until(ly_user.id).await.unwrap().is_some());
+        clock.advance(chrono::Duration::minutes(31));
+        assert!(store.login("ly_editor", pw).await.unwrap().is_ok(), "lock ends after 30 minutes");
+
+        // The security administrator can unlock early.
+        for _ in 0..5 {
+            store.login("ly_editor", "wrong").await.unwrap().unwrap_err();
+        }
+        assert!(store.login("ly_editor", pw).await.unwrap().is_err());
+        store.scoped(sec_actor).unlock(ly_user.id).await.unwrap();
+        assert!(store.login("ly_editor", pw).await.unwrap().is_ok());
+        assert!(count(&store, "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed'").await >= 11);
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM audit_log WHERE action = 'unlock'").await, 1);
+        let _ = sec;
+    }
+}
