@@ -93,14 +93,38 @@ pub(crate) async fn subtree<C: ConnectionTrait>(
     root: Option<&OrgPath>,
     include_closed: bool,
 ) -> Result<Vec<Org>, StoreError> {
-    let mut q = org::Entity::find();
-    if let Some(p) = root {
-        q = q.filter(org::Column::Path.gte(p.as_str())).filter(org::Column::Path.lt(p.successor()));
-    }
+    let mut q = in_subtree(org::Entity::find(), root);
     if !include_closed {
         q = q.filter(org::Column::ClosedOn.is_null());
     }
     q.order_by_asc(org::Column::Path).all(conn).await?.into_iter().map(to_domain).collect()
+}
+
+fn in_subtree(q: sea_orm::Select<org::Entity>, root: Option<&OrgPath>) -> sea_orm::Select<org::Entity> {
+    match root {
+        Some(p) => q.filter(org::Column::Path.gte(p.as_str())).filter(org::Column::Path.lt(p.successor())),
+        None => q,
+    }
+}
+
+/// Orgs below `root` whose name or code contains `q`.
+pub(crate) async fn search<C: ConnectionTrait>(conn: &C, root: Option<&OrgPath>, q: &str, limit: u64) -> Result<Vec<Org>, StoreError> {
+    use sea_orm::{Condition, QuerySelect};
+    in_subtree(org::Entity::find(), root)
+        .filter(Condition::any().add(org::Column::Name.contains(q)).add(org::Column::Code.contains(q)))
+        .order_by_asc(org::Column::Path)
+        .limit(limit)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
+/// How many open orgs lie below `root` (itself included).
+pub(crate) async fn count<C: ConnectionTrait>(conn: &C, root: Option<&OrgPath>) -> Result<u64, StoreError> {
+    use sea_orm::PaginatorTrait;
+    Ok(in_subtree(org::Entity::find(), root).filter(org::Column::ClosedOn.is_null()).count(conn).await?)
 }
 
 /// The children of `parent` (roots for `None`), by sort key then code.

@@ -1,1 +1,66 @@
+//! kaohe's web adapter: server-rendered pages (askama + htmx), the REST API under `/api/v1` with
+//! its OpenAPI document, sessions in the database, CSRF protection and strict security headers.
+//! A thin layer: every read and write goes through the store's scoped wrapper.
 #![forbid(unsafe_code)]
+
+mod api;
+mod assets;
+mod auth;
+mod csrf;
+mod error;
+mod i18n;
+mod pages;
+mod security_headers;
+
+pub use api::openapi_document;
+pub use error::{ApiError, PageError, WebError};
+pub use i18n::Lang;
+
+use axum::Router;
+use kaohe_store::{DbSessionStore, Store};
+use std::sync::Arc;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Web settings.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// A session unused this long ends.
+    pub idle_minutes: i64,
+    /// A session ends this long after login, however active.
+    pub absolute_hours: i64,
+    /// Send the session cookie only over HTTPS (set behind a TLS proxy).
+    pub secure_cookies: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { idle_minutes: 30, absolute_hours: 12, secure_cookies: false }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+}
+
+/// Builds the whole application: pages, API, docs, assets, sessions, CSRF and security headers.
+pub fn app(store: Store, config: WebConfig) -> Router {
+    let session_layer = SessionManagerLayer::new(DbSessionStore::new(store.clone()))
+        .with_name("kaohe_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(config.idle_minutes)));
+    let state = AppState { store, config: Arc::new(config) };
+    Router::new()
+        .merge(pages::router())
+        .merge(api::router())
+        .merge(assets::router())
+        .layer(axum::middleware::from_fn(csrf::require_token))
+        .layer(session_layer)
+        .layer(axum::middleware::from_fn(security_headers::add))
+        .with_state(state)
+}

@@ -52,6 +52,18 @@ impl Scoped<'_> {
         }
     }
 
+    /// Orgs in the scope whose name or code contains `q`, at most `limit`, in path order.
+    pub async fn search_orgs(&self, q: &str, limit: u64) -> Result<Vec<Org>, StoreError> {
+        self.check(Action::OrgRead, None)?;
+        orgs::search(&self.store.db, self.actor.scope(), q.trim(), limit).await
+    }
+
+    /// How many open orgs the scope holds.
+    pub async fn org_count(&self) -> Result<u64, StoreError> {
+        self.check(Action::OrgRead, None)?;
+        orgs::count(&self.store.db, self.actor.scope()).await
+    }
+
     /// Creates an org under a parent inside the scope.
     pub async fn create_org(&self, new: NewOrg) -> Result<Org, StoreError> {
         self.check(Action::OrgWrite, None)?;

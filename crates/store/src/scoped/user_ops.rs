@@ -129,6 +129,12 @@ impl Scoped<'_> {
         users::to_domain(&users::find(&self.store.db, id).await?.ok_or(DomainError::NotFound)?)
     }
 
+    /// The acting user's own org (always visible to them, whatever their role).
+    pub async fn my_org(&self) -> Result<kaohe_domain::Org, StoreError> {
+        let me = self.me().await?;
+        orgs::find(&self.store.db, me.org_id).await?.ok_or_else(|| DomainError::NotFound.into())
+    }
+
     /// Changes the acting user's own password after checking the current one.
     pub async fn change_own_password(&self, current: &str, new: &str) -> Result<(), StoreError> {
         let id = self.actor.user_id().ok_or(DomainError::NotFound)?;

@@ -1,0 +1,23 @@
+// kaohe: the little script the pages need (no inline scripts: the CSP forbids them).
+document.addEventListener("DOMContentLoaded", function () {
+  var btn = document.querySelector("button.menu");
+  var nav = document.getElementById("nav");
+  if (btn && nav) {
+    btn.addEventListener("click", function () {
+      var open = nav.classList.toggle("open");
+      btn.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+  // Tree twisties: once loaded, a second click folds the children instead of reloading.
+  document.body.addEventListener("htmx:afterSwap", function (e) {
+    var t = e.detail.requestConfig && e.detail.requestConfig.elt;
+    if (t && t.classList.contains("twisty")) {
+      t.textContent = "▾";
+      t.setAttribute("hx-disable", "");
+      t.addEventListener("click", function () {
+        var kids = t.parentElement.querySelector("ul.kids");
+        if (kids) { kids.hidden = !kids.hidden; t.textContent = kids.hidden ? "▸" : "▾"; }
+      });
+    }
+  });
+});

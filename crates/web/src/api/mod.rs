@@ -1,0 +1,66 @@
+//! The REST API under `/api/v1`: JSON in and out, one error shape ([`crate::error::ErrorBody`]),
+//! documented by the OpenAPI document at `/api/v1/openapi.json` (Swagger UI at `/api/docs`).
+//! Every route is registered through utoipa-axum's `routes!`, which documents it as it mounts it.
+
+mod audit;
+mod dto;
+mod me;
+mod orgs;
+mod users;
+
+use crate::AppState;
+use crate::error::{ErrorBody, ErrorDetail};
+use axum::Router;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "kaohe API", description = "考核 — target management and assessment for trade-union federations"),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = []))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(utoipa::openapi::security::ApiKeyValue::new("kaohe_session"))),
+        );
+    }
+}
+
+fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(me::me))
+        .routes(routes!(orgs::list, orgs::create))
+        .routes(routes!(orgs::get_one, orgs::update))
+        .routes(routes!(orgs::children))
+        .routes(routes!(orgs::move_org))
+        .routes(routes!(orgs::close))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::get_one))
+        .routes(routes!(users::set_role))
+        .routes(routes!(users::unlock))
+        .routes(routes!(audit::list));
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
+}
+
+/// The API's OpenAPI document.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    parts().1
+}
+
+pub fn router() -> Router<AppState> {
+    let (router, doc) = parts();
+    router.merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
+}

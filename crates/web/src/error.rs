@@ -1,0 +1,161 @@
+//! The web layer's one error type, and the one place where errors become HTTP: [`WebError::status`]
+//! decides the status, [`ApiError`] renders JSON, [`PageError`] an HTML page (or a redirect to the
+//! login page).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use kaohe_domain::{DomainError, FieldError};
+use kaohe_store::StoreError;
+use serde::Serialize;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("CSRF token missing or wrong")]
+    Csrf,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<DomainError> for WebError {
+    fn from(e: DomainError) -> Self {
+        WebError::Store(StoreError::Domain(e))
+    }
+}
+
+impl From<tower_sessions::session::Error> for WebError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
+/// The JSON error shape of the API: `{"error": {...}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, for people (zh, en) and programs (`code`).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code: `validation`, `not_found`, `forbidden`, `conflict`,
+    /// `unauthenticated`, `csrf`, `bad_request`, `import_refused`, `internal`.
+    pub code: &'static str,
+    pub message: String,
+    pub message_en: String,
+    /// Per-field problems, for `validation`.
+    #[schema(value_type = Vec<Object>)]
+    pub fields: Vec<FieldError>,
+}
+
+impl WebError {
+    /// The HTTP status for this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::Store(StoreError::Domain(d)) => match d {
+                DomainError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                DomainError::NotFound => StatusCode::NOT_FOUND,
+                DomainError::Forbidden(_) => StatusCode::FORBIDDEN,
+                DomainError::Conflict(_) => StatusCode::CONFLICT,
+                DomainError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            },
+            WebError::Store(StoreError::Import(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// The body shown to the caller. Internal details are logged, never sent.
+    pub fn detail(&self) -> ErrorDetail {
+        let (code, zh, en, fields) = match self {
+            WebError::Store(StoreError::Domain(d)) => match d {
+                DomainError::Validation(f) => ("validation", "输入有误".to_owned(), "invalid input".to_owned(), f.clone()),
+                DomainError::NotFound => ("not_found", "未找到,或不在您的数据范围内".into(), "not found".into(), vec![]),
+                DomainError::Forbidden(m) => ("forbidden", (*m).to_owned(), (*m).to_owned(), vec![]),
+                DomainError::Conflict(m) => ("conflict", m.clone(), m.clone(), vec![]),
+                DomainError::Unauthenticated => ("unauthenticated", "请先登录".into(), "please sign in".into(), vec![]),
+            },
+            WebError::Store(StoreError::Import(rows)) => (
+                "import_refused",
+                format!("导入未执行:共{}处错误", rows.len()),
+                format!("nothing imported: {} error(s)", rows.len()),
+                rows.iter()
+                    .map(|r| FieldError::new(&format!("row {} {}", r.row, r.column), r.message_zh.clone(), r.message_en.clone()))
+                    .collect(),
+            ),
+            WebError::Unauthenticated => ("unauthenticated", "请先登录".into(), "please sign in".into(), vec![]),
+            WebError::Csrf => ("csrf", "页面已过期,请刷新后重试".into(), "the form has expired; reload and try again".into(), vec![]),
+            WebError::BadRequest(m) => ("bad_request", m.clone(), m.clone(), vec![]),
+            WebError::Store(_) | WebError::Internal(_) => {
+                tracing::error!(error = %self, "internal error");
+                ("internal", "服务器内部错误".into(), "internal server error".into(), vec![])
+            }
+        };
+        ErrorDetail { code, message: zh, message_en: en, fields }
+    }
+}
+
+/// An error answered as JSON (API routes).
+#[derive(Debug)]
+pub struct ApiError(pub WebError);
+
+impl<E: Into<WebError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0.status(), Json(ErrorBody { error: self.0.detail() })).into_response()
+    }
+}
+
+/// An error answered as a page (HTML routes): not signed in → the login page.
+#[derive(Debug)]
+pub struct PageError(pub WebError);
+
+impl<E: Into<WebError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if matches!(self.0, WebError::Unauthenticated) {
+            return Redirect::to("/login").into_response();
+        }
+        let d = self.0.detail();
+        let fields: String = d.fields.iter().map(|f| format!("<li>{}:{}</li>", escape(&f.field), escape(&f.message_zh))).collect();
+        let body = format!(
+            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{status}</title><link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body><main class=\"narrow\">\
+             <h1>{status}</h1><p>{zh}</p><p class=\"muted\">{en}</p><ul>{fields}</ul><p><a href=\"/\">返回首页 / Home</a></p></main></body></html>",
+            status = self.0.status().as_u16(),
+            zh = escape(&d.message),
+            en = escape(&d.message_en),
+        );
+        (self.0.status(), Html(body)).into_response()
+    }
+}
+
+/// Escapes text for HTML.
+pub(crate) fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}

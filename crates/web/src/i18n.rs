@@ -1,0 +1,145 @@
+//! UI text in Chinese (default) and English. Templates call `t.s("key")`; a missing key shows
+//! itself, and a test checks every key used in the templates exists in both languages.
+
+use serde::{Deserialize, Serialize};
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// `en` → English, anything else → Chinese.
+    pub fn from_code(code: &str) -> Self {
+        if code == "en" { Lang::En } else { Lang::Zh }
+    }
+
+    /// The code stored in preferences.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The `lang` attribute of pages.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The text for `key`.
+    pub fn s(&self, key: &str) -> &'static str {
+        match TEXTS.binary_search_by(|(k, _, _)| (*k).cmp(key)) {
+            Ok(i) => match self {
+                Lang::Zh => TEXTS[i].1,
+                Lang::En => TEXTS[i].2,
+            },
+            Err(_) => "??",
+        }
+    }
+
+    /// Chooses between a Chinese and an English label.
+    pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// (key, 中文, English), sorted by key (a test checks the order).
+pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
+    ("account", "我的账户", "My account"),
+    ("actions", "操作", "Actions"),
+    ("actor", "操作人", "Actor"),
+    ("add_child", "新建下级组织", "Add a child org"),
+    ("add_user", "新建用户", "Add a user"),
+    ("api_docs", "API 文档", "API docs"),
+    ("at", "时间", "When"),
+    ("audit", "审计日志", "Audit log"),
+    ("back_home", "返回首页", "Home"),
+    ("change_password", "修改密码", "Change password"),
+    ("children", "下级组织", "Child orgs"),
+    ("close_on", "撤销日期", "Close on"),
+    ("close_org", "撤销组织", "Close org"),
+    ("closed", "已撤销", "Closed"),
+    ("code", "代码", "Code"),
+    ("current_password", "当前密码", "Current password"),
+    ("digest", "摘要(前/后)", "Digest (before/after)"),
+    ("display_name", "姓名", "Name"),
+    ("edit", "修改", "Edit"),
+    ("entity", "对象", "Object"),
+    ("event", "事件", "Event"),
+    ("home", "首页", "Home"),
+    ("issue_token", "签发API令牌", "Issue API token"),
+    ("kind", "类型", "Kind"),
+    ("language", "界面语言", "Language"),
+    ("locked_until", "锁定至", "Locked until"),
+    ("login", "登录", "Sign in"),
+    ("login_failed", "用户名或密码错误,或账户已锁定", "Wrong user name or password, or the account is locked"),
+    ("logout", "退出", "Sign out"),
+    ("move_org", "移动到新上级", "Move under a new parent"),
+    ("move_to", "新上级代码", "New parent code"),
+    ("name", "名称", "Name"),
+    ("new_password", "新密码", "New password"),
+    ("no_rows", "暂无记录", "Nothing here yet"),
+    ("not_locked", "未锁定", "Not locked"),
+    ("older", "更早", "Older"),
+    ("opened_on", "成立日期", "Opened on"),
+    ("org", "所属组织", "Org"),
+    ("org_tree", "组织树", "Org tree"),
+    ("orgs_in_scope", "范围内组织数", "Orgs in scope"),
+    ("parent", "上级", "Parent"),
+    ("password", "密码", "Password"),
+    ("password_hint", "至少10位,含大写、小写、数字、符号中的3类", "At least 10 characters from 3 of: upper, lower, digits, symbols"),
+    ("reset_password", "重置密码", "Reset password"),
+    ("role", "角色", "Role"),
+    ("save", "保存", "Save"),
+    ("scope", "数据范围", "Scope"),
+    ("search", "搜索名称或代码", "Search name or code"),
+    ("set_role", "设置角色", "Set role"),
+    ("short_name", "简称", "Short name"),
+    ("sort_key", "排序", "Sort key"),
+    ("status", "状态", "Status"),
+    ("summary", "内容", "What"),
+    ("tagline", "工会目标管理考核系统", "Target management and assessment for trade-union federations"),
+    ("token_once", "请立即复制,此令牌只显示一次:", "Copy it now; this token is shown only once:"),
+    ("token_name", "令牌名称", "Token name"),
+    ("unlock", "解除锁定", "Unlock"),
+    ("username", "用户名", "User name"),
+    ("users", "用户", "Users"),
+    ("welcome", "欢迎", "Welcome"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_sorted_and_complete() {
+        for w in TEXTS.windows(2) {
+            assert!(w[0].0 < w[1].0, "{} must come before {}", w[1].0, w[0].0);
+        }
+        for (k, zh, en) in TEXTS {
+            assert!(!zh.is_empty() && !en.is_empty(), "{k}");
+        }
+    }
+
+    #[test]
+    fn every_key_in_templates_exists() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for part in text.split(".s(\"").skip(1) {
+                let key = &part[..part.find('"').unwrap()];
+                assert_ne!(Lang::Zh.s(key), "??", "missing UI text {key:?}");
+            }
+        }
+    }
+}

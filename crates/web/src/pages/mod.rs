@@ -1,0 +1,78 @@
+//! Server-rendered pages. Each handler builds an askama template; whole pages on first load,
+//! fragments for htmx swaps. Every handler reaches data through the user's scoped store.
+
+mod account;
+mod audit;
+mod home;
+mod login;
+mod orgs;
+mod users;
+
+use crate::auth::CurrentUser;
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::Router;
+use axum::response::Html;
+use kaohe_domain::{Action, Actor};
+
+/// What the page frame shows: language, CSRF token, who is signed in, which links to offer.
+pub struct Shell {
+    pub t: Lang,
+    pub csrf: String,
+    pub user_name: String,
+    pub role_label: String,
+    pub can_orgs: bool,
+    pub can_users: bool,
+    pub can_audit: bool,
+    pub active: &'static str,
+}
+
+impl Shell {
+    pub fn new(u: &CurrentUser, state: &AppState, active: &'static str) -> Self {
+        let scoped = u.scoped(state);
+        let t = u.lang;
+        let role_label = match &u.actor {
+            Actor::User { role, .. } => t.pick(role.label_zh(), role.label_en()).to_owned(),
+            Actor::Operator => "operator".into(),
+        };
+        Shell {
+            t,
+            csrf: u.csrf.clone(),
+            user_name: u.actor.audit_name().to_owned(),
+            role_label,
+            can_orgs: scoped.can(Action::OrgRead),
+            can_users: scoped.can(Action::UserRead),
+            can_audit: scoped.can(Action::AuditRead),
+            active,
+        }
+    }
+}
+
+/// One option of a `<select>`.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Opt {
+    pub fn new(value: impl ToString, label: impl ToString, selected: bool) -> Self {
+        Opt { value: value.to_string(), label: label.to_string(), selected }
+    }
+}
+
+/// Renders a template into an HTML response.
+pub fn render<T: Template>(t: &T) -> Result<Html<String>, crate::PageError> {
+    Ok(Html(t.render()?))
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(login::router())
+        .merge(home::router())
+        .merge(orgs::router())
+        .merge(users::router())
+        .merge(audit::router())
+        .merge(account::router())
+}
