@@ -1,2 +1,168 @@
+//! `kaohe`: the one binary — web server, administration and data commands.
 #![forbid(unsafe_code)]
-fn main() {}
+
+mod bench;
+mod commands;
+mod config;
+mod demo;
+mod org_file;
+
+use clap::{Parser, Subcommand};
+use config::{Config, Overrides};
+use std::path::PathBuf;
+
+/// kaohe 考核 — target management and assessment for trade-union federations.
+#[derive(Parser, Debug)]
+#[command(name = "kaohe", version, about)]
+pub struct Cli {
+    /// Configuration file (default: ./kaohe.toml if present).
+    #[arg(long, global = true, env = "KAOHE_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://FILE or postgres://… (default: SQLite in the data folder).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Data folder (SQLite file, key files, uploads). Default ./kaohe-data.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web UI and the REST API.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        bind: Option<String>,
+        /// Load the demo city first if the database is empty.
+        #[arg(long)]
+        demo: bool,
+        /// With --demo: give every demo user this password instead of generated ones.
+        #[arg(long, env = "KAOHE_DEMO_PASSWORD", hide_env_values = true)]
+        demo_password: Option<String>,
+    },
+    /// Create the first org and its 系统管理员 (prints the generated password once).
+    Init {
+        /// Code of the top org (e.g. HY).
+        #[arg(long)]
+        org_code: String,
+        /// Name of the top org (e.g. 衡阳市总工会).
+        #[arg(long)]
+        org_name: String,
+        /// User name of the first system administrator.
+        #[arg(long, default_value = "admin")]
+        username: String,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage the org tree.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Show configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Load the demo city into an empty database and print the demo logins.
+    Demo {
+        /// Give every demo user this password instead of generated ones.
+        #[arg(long, env = "KAOHE_DEMO_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Benchmarks that print figures.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user (prints the generated password once).
+    Add {
+        username: String,
+        /// Code of the user's org (their scope).
+        #[arg(long)]
+        org: String,
+        /// system_admin, security_admin, audit_admin, assessor, reviewer, editor or viewer.
+        #[arg(long)]
+        role: String,
+        /// Display name (default: the user name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Set a new generated password for a user (printed once).
+    Passwd { username: String },
+    /// List users.
+    List,
+    /// Issue a personal API token for a user (printed once; send as `Authorization: Bearer`).
+    Token {
+        username: String,
+        /// A label for the token.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+    /// Lift a user's lockout.
+    Unlock { username: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCommand {
+    /// Import orgs from CSV or XLSX (columns code, name, parent_code, kind); all or nothing.
+    Import {
+        file: PathBuf,
+        /// Check only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List the org tree (or the subtree under CODE).
+    List {
+        #[arg(long)]
+        under: Option<String>,
+        /// Include closed orgs.
+        #[arg(long)]
+        closed: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print the effective configuration, secrets hidden.
+    Show,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Time subtree listings in a generated org tree (needs an empty database).
+    Orgs {
+        /// How many orgs to generate.
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        /// Repetitions per probe.
+        #[arg(long, default_value_t = 20)]
+        reps: usize,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("KAOHE_LOG").unwrap_or_else(|_| "info,sqlx=warn,sea_orm_migration=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let bind = match &cli.command {
+        Command::Serve { bind, .. } => bind.clone(),
+        _ => None,
+    };
+    let overrides = Overrides { database_url: cli.database_url.clone(), data_dir: cli.data_dir.clone(), bind };
+    let result = Config::load(cli.config.as_deref(), &overrides).and_then(|cfg| {
+        tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(commands::run(cfg, cli.command))
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误 / error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -20,7 +20,7 @@ pub use audit::AuditRow;
 pub use auth::LoginRefusal;
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
-pub use orgs::{ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
+pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
 pub use scoped::Scoped;
 pub use session_store::DbSessionStore;
 pub use users::{NewUser, User, generate_password, hash_password};
@@ -94,6 +94,25 @@ impl Store {
     /// The scoped view for `actor`: the only way to read or write business and admin data.
     pub fn scoped(&self, actor: Actor) -> Scoped<'_> {
         Scoped::new(self, actor)
+    }
+
+    /// Loads generated orgs in bulk (demo and benchmark generators; the operator's job, so it
+    /// takes no actor) and writes one audit row for the batch, in one transaction.
+    pub async fn bulk_insert_orgs(&self, opened_on: chrono::NaiveDate, rows: &[BulkOrg]) -> Result<(), StoreError> {
+        use sea_orm::TransactionTrait;
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        orgs::bulk_insert(&txn, now, opened_on, rows).await?;
+        let event = audit::Event {
+            action: kaohe_domain::audit::AuditAction::Create,
+            entity: "org_bulk",
+            entity_id: None,
+            scope: None,
+            summary: format!("批量生成组织{}个 / {} orgs generated", rows.len(), rows.len()),
+        };
+        audit::record(&txn, now, &Actor::Operator, event, None, None).await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// True when no org exists yet (a fresh installation).

@@ -410,3 +410,42 @@ pub(crate) fn plan_import(
     }
     Ok(order.into_iter().map(|r| (r.clone(), kinds[&r.row])).collect())
 }
+
+/// One org for [`bulk_insert`]: ids and paths are chosen by the generator.
+#[derive(Debug, Clone)]
+pub struct BulkOrg {
+    pub id: OrgId,
+    pub parent: Option<OrgId>,
+    pub path: OrgPath,
+    pub code: String,
+    pub name: String,
+    pub kind: OrgKind,
+    pub sort_key: i32,
+}
+
+/// Inserts generated orgs in batches (parents before children), then moves the id sequence past
+/// them on PostgreSQL.
+pub(crate) async fn bulk_insert<C: ConnectionTrait>(conn: &C, now: DateTime<Utc>, opened_on: NaiveDate, rows: &[BulkOrg]) -> Result<(), StoreError> {
+    for chunk in rows.chunks(500) {
+        let models = chunk.iter().map(|o| org::ActiveModel {
+            id: Set(o.id.0),
+            code: Set(o.code.clone()),
+            name: Set(o.name.clone()),
+            short_name: Set(None),
+            kind: Set(o.kind.code().to_owned()),
+            parent_id: Set(o.parent.map(|p| p.0)),
+            sort_key: Set(o.sort_key),
+            path: Set(o.path.as_str().to_owned()),
+            depth: Set(o.path.depth() as i32),
+            opened_on: Set(opened_on),
+            closed_on: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        });
+        org::Entity::insert_many(models).exec_without_returning(conn).await?;
+    }
+    if conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        conn.execute_unprepared("SELECT setval(pg_get_serial_sequence('orgs', 'id'), (SELECT MAX(id) FROM orgs))").await?;
+    }
+    Ok(())
+}

@@ -14,12 +14,14 @@ use tower_sessions::session_store::{self, SessionStore};
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     store: Store,
+    idle_seconds: i64,
 }
 
 impl DbSessionStore {
-    /// A session store on `store`'s database.
-    pub fn new(store: Store) -> Self {
-        Self { store }
+    /// A session store on `store`'s database; a session unused for `idle_minutes` expires. Expiry
+    /// is reckoned with the store's injected clock (not the cookie's), so tests can move time.
+    pub fn new(store: Store, idle_minutes: i64) -> Self {
+        Self { store, idle_seconds: idle_minutes * 60 }
     }
 
     /// Deletes expired sessions; returns how many.
@@ -52,7 +54,7 @@ impl SessionStore for DbSessionStore {
         let am = session::ActiveModel {
             id_hash: Set(key(&record.id)),
             data: Set(serde_json::to_string(&record.data).map_err(backend)?),
-            expires_at: Set(record.expiry_date.unix_timestamp()),
+            expires_at: Set(self.store.clock.now().timestamp() + self.idle_seconds),
         };
         session::Entity::insert(am)
             .on_conflict(

@@ -48,7 +48,7 @@ pub struct AppState {
 
 /// Builds the whole application: pages, API, docs, assets, sessions, CSRF and security headers.
 pub fn app(store: Store, config: WebConfig) -> Router {
-    let session_layer = SessionManagerLayer::new(DbSessionStore::new(store.clone()))
+    let session_layer = SessionManagerLayer::new(DbSessionStore::new(store.clone(), config.idle_minutes))
         .with_name("kaohe_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

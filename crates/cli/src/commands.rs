@@ -1,0 +1,169 @@
+//! What each command does. Data commands act as the operator (`Actor::Operator`) through the
+//! scoped store, so they are audited as `cli`.
+
+use crate::config::Config;
+use crate::{BenchCommand, Command, ConfigCommand, OrgCommand, UserCommand, bench, demo, org_file};
+use anyhow::{Context, bail};
+use kaohe_domain::{Actor, OrgKind, Role, SystemClock};
+use kaohe_store::{NewOrg, NewUser, Store, StoreError, generate_password};
+use std::sync::Arc;
+
+async fn open(cfg: &Config) -> anyhow::Result<Store> {
+    Store::open(&cfg.database_url, Arc::new(SystemClock), cfg.security())
+        .await
+        .with_context(|| format!("cannot open the database {}", kaohe_store::redact_url(&cfg.database_url)))
+}
+
+/// Turns store errors into readable messages (import errors listed row by row).
+fn explain(e: StoreError) -> anyhow::Error {
+    match e {
+        StoreError::Import(rows) => {
+            let mut s = format!("导入未执行,共{}处错误 / nothing imported, {} error(s):", rows.len(), rows.len());
+            for r in rows {
+                s.push_str(&format!("\n  第{}行 {} {:?}: {} / {}", r.row, r.column, r.value, r.message_zh, r.message_en));
+            }
+            anyhow::anyhow!(s)
+        }
+        other => anyhow::anyhow!(other),
+    }
+}
+
+pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
+    match cmd {
+        Command::Config(ConfigCommand::Show) => {
+            print!("{}", cfg.show());
+            Ok(())
+        }
+        Command::Migrate => {
+            open(&cfg).await?;
+            println!("数据库已是最新 / migrations applied");
+            Ok(())
+        }
+        Command::Serve { demo: with_demo, demo_password, .. } => serve(&cfg, with_demo, demo_password.as_deref()).await,
+        Command::Demo { password } => {
+            let store = open(&cfg).await?;
+            let logins = demo::load(&store, password.as_deref()).await?;
+            demo::print_logins(&logins);
+            Ok(())
+        }
+        Command::Init { org_code, org_name, username } => {
+            let store = open(&cfg).await?;
+            if !store.is_empty().await? {
+                bail!("已初始化 / already initialised: the database holds orgs");
+            }
+            let op = store.scoped(Actor::Operator);
+            let org = op
+                .create_org(NewOrg { code: org_code, name: org_name, short_name: None, kind: OrgKind::Federation, parent_id: None, sort_key: None, opened_on: None })
+                .await
+                .map_err(explain)?;
+            let pw = generate_password();
+            op.create_user(NewUser { username: username.clone(), display_name: "系统管理员".into(), org_id: org.id, role: Role::SystemAdmin, password: pw.clone() })
+                .await
+                .map_err(explain)?;
+            println!("已创建 {} 与系统管理员 {username}\n初始密码(只显示一次)/ initial password (shown once): {pw}", org.name);
+            Ok(())
+        }
+        Command::User(u) => user(&cfg, u).await,
+        Command::Org(o) => org(&cfg, o).await,
+        Command::Bench(BenchCommand::Orgs { count, reps }) => {
+            let url = if cfg.database_url.contains("kaohe-data/kaohe.db") {
+                let p = std::env::temp_dir().join(format!("kaohe-bench-{}.db", std::process::id()));
+                format!("sqlite://{}?mode=rwc", p.display())
+            } else {
+                cfg.database_url.clone()
+            };
+            bench::orgs(&url, count, reps).await
+        }
+    }
+}
+
+async fn serve(cfg: &Config, with_demo: bool, demo_password: Option<&str>) -> anyhow::Result<()> {
+    let store = open(cfg).await?;
+    if with_demo && store.is_empty().await? {
+        let logins = demo::load(&store, demo_password).await?;
+        demo::print_logins(&logins);
+    }
+    let sessions = kaohe_store::DbSessionStore::new(store.clone(), cfg.session.idle_minutes);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+            if let Err(e) = sessions.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+    let app = kaohe_web::app(store, cfg.web());
+    let listener = tokio::net::TcpListener::bind(&cfg.bind).await.with_context(|| format!("cannot listen on {}", cfg.bind))?;
+    println!("kaohe 已启动 / listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app).with_graceful_shutdown(async { tokio::signal::ctrl_c().await.ok(); }).await?;
+    Ok(())
+}
+
+async fn user(cfg: &Config, cmd: UserCommand) -> anyhow::Result<()> {
+    let store = open(cfg).await?;
+    let op = store.scoped(Actor::Operator);
+    let find = |name: String| {
+        let op = &op;
+        async move {
+            op.users().await?.into_iter().find(|u| u.username == name).with_context(|| format!("没有用户 / no user {name:?}"))
+        }
+    };
+    match cmd {
+        UserCommand::Add { username, org, role, name } => {
+            let role = Role::parse(&role).with_context(|| format!("unknown role {role:?}"))?;
+            let org = op.org_by_code(&org).await.map_err(|_| anyhow::anyhow!("没有组织 / no org {org:?}"))?;
+            let pw = generate_password();
+            let display_name = name.unwrap_or_else(|| username.clone());
+            op.create_user(NewUser { username: username.clone(), display_name, org_id: org.id, role, password: pw.clone() }).await.map_err(explain)?;
+            println!("已创建用户 {username}({})\n初始密码(只显示一次)/ initial password (shown once): {pw}", role.label_zh());
+        }
+        UserCommand::Passwd { username } => {
+            let u = find(username).await?;
+            let pw = generate_password();
+            op.reset_password(u.id, &pw).await.map_err(explain)?;
+            println!("新密码(只显示一次)/ new password (shown once): {pw}");
+        }
+        UserCommand::List => {
+            for u in op.users().await? {
+                let org = op.org(u.org_id).await.map(|o| o.code.as_str().to_owned()).unwrap_or_default();
+                println!("{:<16} {:<12} {:<14} {}", u.username, u.role.label_zh(), org, u.display_name);
+            }
+        }
+        UserCommand::Token { username, label } => {
+            let u = find(username).await?;
+            println!("{}", op.issue_token(u.id, &label).await.map_err(explain)?);
+        }
+        UserCommand::Unlock { username } => {
+            let u = find(username).await?;
+            op.unlock(u.id).await.map_err(explain)?;
+            println!("已解除锁定 / unlocked {}", u.username);
+        }
+    }
+    Ok(())
+}
+
+async fn org(cfg: &Config, cmd: OrgCommand) -> anyhow::Result<()> {
+    let store = open(cfg).await?;
+    let op = store.scoped(Actor::Operator);
+    match cmd {
+        OrgCommand::Import { file, dry_run } => {
+            let rows = org_file::read(&file)?;
+            let report = op.import_orgs(&rows, dry_run).await.map_err(explain)?;
+            let what = if dry_run { "检查通过,未写入 / checked, nothing written" } else { "已导入 / imported" };
+            println!("{what}: 新建 {} 个,更新 {} 个 / {} created, {} updated", report.created, report.updated, report.created, report.updated);
+        }
+        OrgCommand::List { under, closed } => {
+            let under = match under {
+                Some(code) => Some(op.org_by_code(&code).await.map_err(|_| anyhow::anyhow!("没有组织 / no org {code:?}"))?.id),
+                None => None,
+            };
+            let orgs = op.org_subtree(under, closed).await?;
+            let base = orgs.first().map(|o| o.path.depth()).unwrap_or(0);
+            for o in orgs {
+                let closed = o.closed_on.map(|d| format!(" (撤销 {d})")).unwrap_or_default();
+                println!("{}{} {} [{}]{closed}", "  ".repeat(o.path.depth() - base), o.code.as_str(), o.name, o.kind.label_zh());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! Configuration, layered with figment: defaults < `kaohe.toml` < `KAOHE_*` environment < flags.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// The effective configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// Folder for the SQLite file, key files and uploads.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; empty means the SQLite file in the data folder.
+    pub database_url: String,
+    /// Address `kaohe serve` listens on.
+    pub bind: String,
+    pub session: SessionConfig,
+    pub password: PasswordConfig,
+    pub lockout: LockoutConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionConfig {
+    pub idle_minutes: i64,
+    pub absolute_hours: i64,
+    /// Send cookies only over HTTPS (set when behind a TLS proxy).
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PasswordConfig {
+    pub min_length: usize,
+    pub min_classes: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LockoutConfig {
+    pub max_failures: u32,
+    pub window_minutes: i64,
+    pub lock_minutes: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("./kaohe-data"),
+            database_url: String::new(),
+            bind: "127.0.0.1:8080".into(),
+            session: SessionConfig { idle_minutes: 30, absolute_hours: 12, secure_cookies: false },
+            password: PasswordConfig { min_length: 10, min_classes: 3 },
+            lockout: LockoutConfig { max_failures: 5, window_minutes: 15, lock_minutes: 30 },
+        }
+    }
+}
+
+/// Flags that override the configuration (only those given).
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
+}
+
+impl Config {
+    /// Loads the layers. `file` defaults to `kaohe.toml` in the working folder.
+    pub fn load(file: Option<&std::path::Path>, overrides: &Overrides) -> anyhow::Result<Self> {
+        let file = file.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("kaohe.toml"));
+        let mut cfg: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(&file))
+            .merge(Env::prefixed("KAOHE_").split("__"))
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .map_err(|e| anyhow::anyhow!("configuration error: {e}"))?;
+        if cfg.database_url.is_empty() {
+            cfg.database_url = format!("sqlite://{}?mode=rwc", cfg.data_dir.join("kaohe.db").display());
+        }
+        Ok(cfg)
+    }
+
+    /// The configuration as TOML with secrets hidden, for `kaohe config show`.
+    pub fn show(&self) -> String {
+        let mut shown = self.clone();
+        shown.database_url = kaohe_store::redact_url(&self.database_url);
+        toml::to_string_pretty(&shown).unwrap_or_default()
+    }
+
+    /// The store's security policy from this configuration.
+    pub fn security(&self) -> kaohe_store::SecurityPolicy {
+        kaohe_store::SecurityPolicy {
+            password: kaohe_domain::password::PasswordPolicy { min_length: self.password.min_length, min_classes: self.password.min_classes },
+            lockout: kaohe_domain::password::LockoutPolicy {
+                max_failures: self.lockout.max_failures,
+                window_minutes: self.lockout.window_minutes,
+                lock_minutes: self.lockout.lock_minutes,
+            },
+        }
+    }
+
+    /// The web layer's settings.
+    pub fn web(&self) -> kaohe_web::WebConfig {
+        kaohe_web::WebConfig {
+            idle_minutes: self.session.idle_minutes,
+            absolute_hours: self.session.absolute_hours,
+            secure_cookies: self.session.secure_cookies,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_apply_in_order_and_secrets_are_hidden() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("kaohe.toml", "bind = \"0.0.0.0:1\"\n[session]\nidle_minutes = 5\n")?;
+            jail.set_env("KAOHE_BIND", "0.0.0.0:2");
+            jail.set_env("KAOHE_SESSION__ABSOLUTE_HOURS", "3");
+            let cfg = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(cfg.bind, "0.0.0.0:2", "environment beats file");
+            assert_eq!(cfg.session.idle_minutes, 5, "file beats defaults");
+            assert_eq!(cfg.session.absolute_hours, 3);
+            assert!(cfg.database_url.starts_with("sqlite://"));
+            let o = Overrides { bind: Some("0.0.0.0:3".into()), database_url: Some("postgres://u:pw@h/db".into()), ..Default::default() };
+            let cfg = Config::load(None, &o).unwrap();
+            assert_eq!(cfg.bind, "0.0.0.0:3", "flags beat environment");
+            assert!(!cfg.show().contains("pw@"), "{}", cfg.show());
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,95 @@
+//! Test harness: the real app on port 0 over a fresh database (one per engine), a fixed clock, and
+//! HTTP clients that log in like a browser (cookies, CSRF token from the page) or with a token.
+#![allow(dead_code)]
+
+use chrono::Utc;
+use kaohe_domain::{Actor, FixedClock, OrgId, OrgKind, Role, UserId};
+use kaohe_store::testing::{TestDb, fresh_databases};
+use kaohe_store::{NewOrg, NewUser, Store};
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "Test-pass-2009";
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub clock: Arc<FixedClock>,
+    pub db: TestDb,
+}
+
+/// Starts the app on every engine under test.
+pub async fn spawn_apps() -> Vec<TestApp> {
+    let mut apps = Vec::new();
+    for db in fresh_databases().await {
+        apps.push(spawn(db).await);
+    }
+    apps
+}
+
+pub async fn spawn(db: TestDb) -> TestApp {
+    let clock = Arc::new(FixedClock::new(Utc::now()));
+    let store = db.store(clock.clone()).await;
+    let app = kaohe_web::app(store.clone(), kaohe_web::WebConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    TestApp { base, store, clock, db }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// The CSRF token in a page (`name="_csrf" value="…"`).
+pub fn csrf_in(html: &str) -> String {
+    let at = html.find("name=\"_csrf\" value=\"").expect("page has a CSRF field") + 20;
+    html[at..at + html[at..].find('"').unwrap()].to_owned()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Logs in through the login form; returns the client and the session's CSRF token.
+    pub async fn login(&self, username: &str, password: &str) -> (reqwest::Client, reqwest::StatusCode, String) {
+        let c = client();
+        let page = c.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
+        let token = csrf_in(&page);
+        let res = c.post(self.url("/login")).form(&[("_csrf", token.as_str()), ("username", username), ("password", password)]).send().await.unwrap();
+        let status = res.status();
+        let csrf = if status.is_redirection() {
+            csrf_in(&c.get(self.url("/account")).send().await.unwrap().text().await.unwrap())
+        } else {
+            String::new()
+        };
+        (c, status, csrf)
+    }
+
+    pub fn op(&self) -> kaohe_store::Scoped<'_> {
+        self.store.scoped(Actor::Operator)
+    }
+
+    pub async fn org(&self, code: &str, parent: Option<OrgId>, kind: OrgKind) -> OrgId {
+        let new = NewOrg { code: code.into(), name: format!("{code}工会"), short_name: None, kind, parent_id: parent, sort_key: None, opened_on: None };
+        self.op().create_org(new).await.unwrap().id
+    }
+
+    pub async fn user(&self, name: &str, org: OrgId, role: Role) -> UserId {
+        let new = NewUser { username: name.into(), display_name: name.into(), org_id: org, role, password: PASSWORD.into() };
+        self.op().create_user(new).await.unwrap().id
+    }
+
+    pub async fn token(&self, user: UserId) -> String {
+        self.op().issue_token(user, "test").await.unwrap()
+    }
+
+    /// A count by plain SQL.
+    pub async fn count(&self, sql: &str) -> i64 {
+        use sea_orm::{ConnectionTrait, Statement};
+        let db = self.store.connection();
+        let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap().unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    }
+}
