@@ -15,7 +15,8 @@ fn generate(total: usize) -> (Vec<BulkOrg>, Vec<(String, OrgId)>) {
         let id = OrgId(next);
         next += 1;
         let path = parent.map(|p| p.path.child(id)).unwrap_or_else(|| OrgPath::root(id));
-        let o = BulkOrg { id, parent: parent.map(|p| p.id), path, name: format!("{code} 工会"), code, kind, sort_key: 0 };
+        let o =
+            BulkOrg { id, parent: parent.map(|p| p.id), path, name: format!("{code} 工会"), code, kind, sort_key: 0 };
         rows.push(o.clone());
         o
     };
@@ -33,7 +34,12 @@ fn generate(total: usize) -> (Vec<BulkOrg>, Vec<(String, OrgId)>) {
         i += 1;
     }
     let leaf = rows.last().map(|o| o.id).unwrap_or(root.id);
-    let probes = vec![("root (all)".into(), root.id), ("county".into(), counties[5].id), ("town".into(), towns[100].id), ("grassroots leaf".into(), leaf)];
+    let probes = vec![
+        ("root (all)".into(), root.id),
+        ("county".into(), counties[5].id),
+        ("town".into(), towns[100].id),
+        ("grassroots leaf".into(), leaf),
+    ];
     (rows, probes)
 }
 
@@ -44,7 +50,12 @@ pub async fn orgs(url: &str, total: usize, reps: usize) -> anyhow::Result<()> {
     let (rows, probes) = generate(total);
     let t = Instant::now();
     store.bulk_insert_orgs(chrono::NaiveDate::from_ymd_opt(2009, 1, 1).unwrap_or_default(), &rows).await?;
-    println!("kaohe bench orgs — {:?}, {} orgs loaded in {:.1} s", store.backend(), rows.len(), t.elapsed().as_secs_f64());
+    println!(
+        "kaohe bench orgs — {:?}, {} orgs loaded in {:.1} s",
+        store.backend(),
+        rows.len(),
+        t.elapsed().as_secs_f64()
+    );
     println!("{:<18} {:>9} {:>10} {:>10} {:>10}", "subtree of", "orgs", "median ms", "p95 ms", "max ms");
     let op = store.scoped(Actor::Operator);
     for (label, id) in probes {

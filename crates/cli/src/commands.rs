@@ -20,7 +20,10 @@ fn explain(e: StoreError) -> anyhow::Error {
         StoreError::Import(rows) => {
             let mut s = format!("导入未执行,共{}处错误 / nothing imported, {} error(s):", rows.len(), rows.len());
             for r in rows {
-                s.push_str(&format!("\n  第{}行 {} {:?}: {} / {}", r.row, r.column, r.value, r.message_zh, r.message_en));
+                s.push_str(&format!(
+                    "\n  第{}行 {} {:?}: {} / {}",
+                    r.row, r.column, r.value, r.message_zh, r.message_en
+                ));
             }
             anyhow::anyhow!(s)
         }
@@ -53,14 +56,31 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
             }
             let op = store.scoped(Actor::Operator);
             let org = op
-                .create_org(NewOrg { code: org_code, name: org_name, short_name: None, kind: OrgKind::Federation, parent_id: None, sort_key: None, opened_on: None })
+                .create_org(NewOrg {
+                    code: org_code,
+                    name: org_name,
+                    short_name: None,
+                    kind: OrgKind::Federation,
+                    parent_id: None,
+                    sort_key: None,
+                    opened_on: None,
+                })
                 .await
                 .map_err(explain)?;
             let pw = generate_password();
-            op.create_user(NewUser { username: username.clone(), display_name: "系统管理员".into(), org_id: org.id, role: Role::SystemAdmin, password: pw.clone() })
-                .await
-                .map_err(explain)?;
-            println!("已创建 {} 与系统管理员 {username}\n初始密码(只显示一次)/ initial password (shown once): {pw}", org.name);
+            op.create_user(NewUser {
+                username: username.clone(),
+                display_name: "系统管理员".into(),
+                org_id: org.id,
+                role: Role::SystemAdmin,
+                password: pw.clone(),
+            })
+            .await
+            .map_err(explain)?;
+            println!(
+                "已创建 {} 与系统管理员 {username}\n初始密码(只显示一次)/ initial password (shown once): {pw}",
+                org.name
+            );
             Ok(())
         }
         Command::User(u) => user(&cfg, u).await,
@@ -93,9 +113,14 @@ async fn serve(cfg: &Config, with_demo: bool, demo_password: Option<&str>) -> an
         }
     });
     let app = kaohe_web::app(store, cfg.web());
-    let listener = tokio::net::TcpListener::bind(&cfg.bind).await.with_context(|| format!("cannot listen on {}", cfg.bind))?;
+    let listener =
+        tokio::net::TcpListener::bind(&cfg.bind).await.with_context(|| format!("cannot listen on {}", cfg.bind))?;
     println!("kaohe 已启动 / listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app).with_graceful_shutdown(async { tokio::signal::ctrl_c().await.ok(); }).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            tokio::signal::ctrl_c().await.ok();
+        })
+        .await?;
     Ok(())
 }
 
@@ -105,7 +130,11 @@ async fn user(cfg: &Config, cmd: UserCommand) -> anyhow::Result<()> {
     let find = |name: String| {
         let op = &op;
         async move {
-            op.users().await?.into_iter().find(|u| u.username == name).with_context(|| format!("没有用户 / no user {name:?}"))
+            op.users()
+                .await?
+                .into_iter()
+                .find(|u| u.username == name)
+                .with_context(|| format!("没有用户 / no user {name:?}"))
         }
     };
     match cmd {
@@ -114,8 +143,19 @@ async fn user(cfg: &Config, cmd: UserCommand) -> anyhow::Result<()> {
             let org = op.org_by_code(&org).await.map_err(|_| anyhow::anyhow!("没有组织 / no org {org:?}"))?;
             let pw = generate_password();
             let display_name = name.unwrap_or_else(|| username.clone());
-            op.create_user(NewUser { username: username.clone(), display_name, org_id: org.id, role, password: pw.clone() }).await.map_err(explain)?;
-            println!("已创建用户 {username}({})\n初始密码(只显示一次)/ initial password (shown once): {pw}", role.label_zh());
+            op.create_user(NewUser {
+                username: username.clone(),
+                display_name,
+                org_id: org.id,
+                role,
+                password: pw.clone(),
+            })
+            .await
+            .map_err(explain)?;
+            println!(
+                "已创建用户 {username}({})\n初始密码(只显示一次)/ initial password (shown once): {pw}",
+                role.label_zh()
+            );
         }
         UserCommand::Passwd { username } => {
             let u = find(username).await?;
@@ -149,19 +189,31 @@ async fn org(cfg: &Config, cmd: OrgCommand) -> anyhow::Result<()> {
         OrgCommand::Import { file, dry_run } => {
             let rows = org_file::read(&file)?;
             let report = op.import_orgs(&rows, dry_run).await.map_err(explain)?;
-            let what = if dry_run { "检查通过,未写入 / checked, nothing written" } else { "已导入 / imported" };
-            println!("{what}: 新建 {} 个,更新 {} 个 / {} created, {} updated", report.created, report.updated, report.created, report.updated);
+            let what =
+                if dry_run { "检查通过,未写入 / checked, nothing written" } else { "已导入 / imported" };
+            println!(
+                "{what}: 新建 {} 个,更新 {} 个 / {} created, {} updated",
+                report.created, report.updated, report.created, report.updated
+            );
         }
         OrgCommand::List { under, closed } => {
             let under = match under {
-                Some(code) => Some(op.org_by_code(&code).await.map_err(|_| anyhow::anyhow!("没有组织 / no org {code:?}"))?.id),
+                Some(code) => {
+                    Some(op.org_by_code(&code).await.map_err(|_| anyhow::anyhow!("没有组织 / no org {code:?}"))?.id)
+                }
                 None => None,
             };
             let orgs = op.org_subtree(under, closed).await?;
             let base = orgs.first().map(|o| o.path.depth()).unwrap_or(0);
             for o in orgs {
                 let closed = o.closed_on.map(|d| format!(" (撤销 {d})")).unwrap_or_default();
-                println!("{}{} {} [{}]{closed}", "  ".repeat(o.path.depth() - base), o.code.as_str(), o.name, o.kind.label_zh());
+                println!(
+                    "{}{} {} [{}]{closed}",
+                    "  ".repeat(o.path.depth() - base),
+                    o.code.as_str(),
+                    o.name,
+                    o.kind.label_zh()
+                );
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Configuration, layered with figment: defaults < `kaohe.toml` < `KAOHE_*` environment < flags.
 
-use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -90,7 +90,10 @@ impl Config {
     /// The store's security policy from this configuration.
     pub fn security(&self) -> kaohe_store::SecurityPolicy {
         kaohe_store::SecurityPolicy {
-            password: kaohe_domain::password::PasswordPolicy { min_length: self.password.min_length, min_classes: self.password.min_classes },
+            password: kaohe_domain::password::PasswordPolicy {
+                min_length: self.password.min_length,
+                min_classes: self.password.min_classes,
+            },
             lockout: kaohe_domain::password::LockoutPolicy {
                 max_failures: self.lockout.max_failures,
                 window_minutes: self.lockout.window_minutes,
@@ -114,6 +117,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail dictates the closure's error type
     fn layers_apply_in_order_and_secrets_are_hidden() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("kaohe.toml", "bind = \"0.0.0.0:1\"\n[session]\nidle_minutes = 5\n")?;
@@ -124,7 +128,11 @@ mod tests {
             assert_eq!(cfg.session.idle_minutes, 5, "file beats defaults");
             assert_eq!(cfg.session.absolute_hours, 3);
             assert!(cfg.database_url.starts_with("sqlite://"));
-            let o = Overrides { bind: Some("0.0.0.0:3".into()), database_url: Some("postgres://u:pw@h/db".into()), ..Default::default() };
+            let o = Overrides {
+                bind: Some("0.0.0.0:3".into()),
+                database_url: Some("postgres://u:pw@h/db".into()),
+                ..Default::default()
+            };
             let cfg = Config::load(None, &o).unwrap();
             assert_eq!(cfg.bind, "0.0.0.0:3", "flags beat environment");
             assert!(!cfg.show().contains("pw@"), "{}", cfg.show());

@@ -89,8 +89,14 @@ pub async fn load(store: &Store, password: Option<&str>) -> anyhow::Result<Vec<D
     for (username, display, role, suffix) in USERS {
         let pw = password.map(str::to_owned).unwrap_or_else(generate_password);
         let o = op.org_by_code(&code(suffix)).await.context("demo org")?;
-        op.create_user(NewUser { username: (*username).into(), display_name: (*display).into(), org_id: o.id, role: *role, password: pw.clone() })
-            .await?;
+        op.create_user(NewUser {
+            username: (*username).into(),
+            display_name: (*display).into(),
+            org_id: o.id,
+            role: *role,
+            password: pw.clone(),
+        })
+        .await?;
         logins.push(DemoLogin { username, role: *role, org: o.name, password: pw });
     }
     Ok(logins)

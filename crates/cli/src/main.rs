@@ -147,7 +147,10 @@ pub enum BenchCommand {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("KAOHE_LOG").unwrap_or_else(|_| "info,sqlx=warn,sea_orm_migration=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KAOHE_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm_migration=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let bind = match &cli.command {

@@ -38,7 +38,13 @@ fn rows_from_table(table: Vec<Vec<String>>) -> anyhow::Result<Vec<OrgImportRow>>
     Ok(it
         .enumerate()
         .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
-        .map(|(n, r)| OrgImportRow { row: n + 2, code: cell(&r, idx[0]), name: cell(&r, idx[1]), parent_code: cell(&r, idx[2]), kind: cell(&r, idx[3]) })
+        .map(|(n, r)| OrgImportRow {
+            row: n + 2,
+            code: cell(&r, idx[0]),
+            name: cell(&r, idx[1]),
+            parent_code: cell(&r, idx[2]),
+            kind: cell(&r, idx[3]),
+        })
         .collect())
 }
 
@@ -61,7 +67,8 @@ pub fn read(path: &Path) -> anyhow::Result<Vec<OrgImportRow>> {
             rdr.records().map(|r| r.map(|r| r.iter().map(str::to_owned).collect())).collect::<Result<_, _>>()?
         }
         "xlsx" | "xls" | "xlsm" | "ods" => {
-            let mut wb = calamine::open_workbook_auto(path).with_context(|| format!("cannot open {}", path.display()))?;
+            let mut wb =
+                calamine::open_workbook_auto(path).with_context(|| format!("cannot open {}", path.display()))?;
             let sheet = wb.sheet_names().first().cloned().context("no sheet")?;
             let range = wb.worksheet_range(&sheet)?;
             range
@@ -94,7 +101,16 @@ mod tests {
         let p = dir.join("orgs.csv");
         std::fs::write(&p, &bytes).unwrap();
         let rows = read(&p).unwrap();
-        assert_eq!(rows, vec![OrgImportRow { row: 2, code: "A1".into(), name: "甲".into(), parent_code: "HY".into(), kind: "部室".into() }]);
+        assert_eq!(
+            rows,
+            vec![OrgImportRow {
+                row: 2,
+                code: "A1".into(),
+                name: "甲".into(),
+                parent_code: "HY".into(),
+                kind: "部室".into()
+            }]
+        );
         std::fs::write(&p, "\u{feff}code,name,kind\nA,b,c\n").unwrap();
         assert!(read(&p).unwrap_err().to_string().contains("parent_code"));
     }

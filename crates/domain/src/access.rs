@@ -43,13 +43,7 @@ impl Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     /// A signed-in user.
-    User {
-        id: UserId,
-        name: String,
-        org_id: OrgId,
-        scope: OrgPath,
-        role: Role,
-    },
+    User { id: UserId, name: String, org_id: OrgId, scope: OrgPath, role: Role },
     /// The operator at the command line: whole tree, every action. Audited as `cli`.
     Operator,
 }
@@ -114,9 +108,19 @@ mod tests {
 
     #[test]
     fn three_administrators_are_separated() {
-        for action in [Action::OrgRead, Action::OrgWrite, Action::UserRead, Action::UserWrite, Action::UserSecurity, Action::AuditRead] {
+        for action in [
+            Action::OrgRead,
+            Action::OrgWrite,
+            Action::UserRead,
+            Action::UserWrite,
+            Action::UserSecurity,
+            Action::AuditRead,
+        ] {
             let holders: Vec<Role> = Role::ALL.into_iter().filter(|r| action.allowed_for(*r)).collect();
-            let admins = holders.iter().filter(|r| matches!(r, Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin)).count();
+            let admins = holders
+                .iter()
+                .filter(|r| matches!(r, Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin))
+                .count();
             if matches!(action, Action::AuditRead | Action::UserSecurity | Action::OrgWrite | Action::UserWrite) {
                 assert_eq!(admins, 1, "{action:?} held by {holders:?}");
             }

@@ -57,9 +57,9 @@ impl OrgKind {
     /// Parses a code, or a Chinese or English label (as found in import files).
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
-        Self::ALL.into_iter().find(|k| {
-            k.code().eq_ignore_ascii_case(s) || k.label_zh() == s || k.label_en().eq_ignore_ascii_case(s)
-        })
+        Self::ALL
+            .into_iter()
+            .find(|k| k.code().eq_ignore_ascii_case(s) || k.label_zh() == s || k.label_en().eq_ignore_ascii_case(s))
     }
 }
 
@@ -153,11 +153,7 @@ impl OrgPath {
 
     /// The ids from the root down to this org.
     pub fn ids(&self) -> Vec<OrgId> {
-        self.0
-            .as_bytes()
-            .chunks(SEGMENT)
-            .filter_map(|c| std::str::from_utf8(c).ok()?.parse().ok().map(OrgId))
-            .collect()
+        self.0.as_bytes().chunks(SEGMENT).filter_map(|c| std::str::from_utf8(c).ok()?.parse().ok().map(OrgId)).collect()
     }
 
     /// True if `other` is this org or lies below it.

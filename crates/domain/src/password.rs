@@ -36,7 +36,10 @@ impl PasswordPolicy {
         if len < self.min_length || classes < self.min_classes {
             return Err(DomainError::invalid(
                 "password",
-                format!("密码至少{}位,并包含大写字母、小写字母、数字、符号中的至少{}类", self.min_length, self.min_classes),
+                format!(
+                    "密码至少{}位,并包含大写字母、小写字母、数字、符号中的至少{}类",
+                    self.min_length, self.min_classes
+                ),
                 format!(
                     "password needs at least {} characters from at least {} of: lower case, upper case, digits, symbols",
                     self.min_length, self.min_classes

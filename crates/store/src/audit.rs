@@ -1,8 +1,8 @@
 //! Writing and reading the audit log. Every write goes through [`record`] on the same transaction
 //! as the change it describes, so a change without its audit row cannot be committed.
 
-use crate::entity::audit_log;
 use crate::StoreError;
+use crate::entity::audit_log;
 use chrono::{DateTime, Utc};
 use kaohe_domain::audit::AuditAction;
 use kaohe_domain::{Actor, OrgPath};

@@ -2,7 +2,7 @@
 //! an actor. Every login, success or failure, leaves an audit row.
 
 use crate::audit::{self, Event};
-use crate::{users, Store, StoreError};
+use crate::{Store, StoreError, users};
 use kaohe_domain::audit::AuditAction;
 use kaohe_domain::{Actor, DomainError, UserId};
 use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
@@ -29,7 +29,11 @@ impl Store {
         let verdict = match &user {
             _ if locked => Err(LoginRefusal::Locked),
             Some(u) if users::verify_password(&u.password_hash, password) => {
-                if u.disabled { Err(LoginRefusal::Disabled) } else { Ok(users::actor_of(&txn, u).await?) }
+                if u.disabled {
+                    Err(LoginRefusal::Disabled)
+                } else {
+                    Ok(users::actor_of(&txn, u).await?)
+                }
             }
             _ => Err(LoginRefusal::BadCredentials),
         };
@@ -55,7 +59,13 @@ impl Store {
     /// Records a logout in the audit log.
     pub async fn logout(&self, actor: &Actor) -> Result<(), StoreError> {
         let scope = actor.scope().cloned();
-        let event = Event { action: AuditAction::Logout, entity: "session", entity_id: None, scope: scope.as_ref(), summary: "退出 / signed out".into() };
+        let event = Event {
+            action: AuditAction::Logout,
+            entity: "session",
+            entity_id: None,
+            scope: scope.as_ref(),
+            summary: "退出 / signed out".into(),
+        };
         audit::record(&self.db, self.clock.now(), actor, event, None, None).await
     }
 

@@ -1,16 +1,13 @@
 //! The org repository: the tree kept as materialised paths, so a subtree is one index range scan.
 //! Unscoped: only [`crate::Scoped`] calls it, after the access check.
 
-use crate::entity::org;
 use crate::StoreError;
+use crate::entity::org;
 use chrono::{DateTime, NaiveDate, Utc};
 use kaohe_domain::org::parse_org_name;
 use kaohe_domain::{DomainError, Org, OrgCode, OrgId, OrgKind, OrgPath};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    Statement,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, Statement};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -108,7 +105,12 @@ fn in_subtree(q: sea_orm::Select<org::Entity>, root: Option<&OrgPath>) -> sea_or
 }
 
 /// Orgs below `root` whose name or code contains `q`.
-pub(crate) async fn search<C: ConnectionTrait>(conn: &C, root: Option<&OrgPath>, q: &str, limit: u64) -> Result<Vec<Org>, StoreError> {
+pub(crate) async fn search<C: ConnectionTrait>(
+    conn: &C,
+    root: Option<&OrgPath>,
+    q: &str,
+    limit: u64,
+) -> Result<Vec<Org>, StoreError> {
     use sea_orm::{Condition, QuerySelect};
     in_subtree(org::Entity::find(), root)
         .filter(Condition::any().add(org::Column::Name.contains(q)).add(org::Column::Code.contains(q)))
@@ -163,10 +165,8 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         Some("") | None => None,
         Some(s) => Some(parse_org_name("short_name", s)?),
     };
-    if let Some(p) = parent {
-        if p.closed_on.is_some() {
-            return Err(DomainError::Conflict("上级组织已撤销 / the parent org is closed".into()).into());
-        }
+    if parent.is_some_and(|p| p.closed_on.is_some()) {
+        return Err(DomainError::Conflict("上级组织已撤销 / the parent org is closed".into()).into());
     }
     if find_by_code(conn, code.as_str()).await?.is_some() {
         return Err(DomainError::invalid(
@@ -176,13 +176,17 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         )
         .into());
     }
+    let sort_key = match new.sort_key {
+        Some(k) => k,
+        None => next_sort_key(conn, parent.map(|p| p.id)).await?,
+    };
     let inserted = org::ActiveModel {
         code: Set(code.as_str().to_owned()),
         name: Set(name),
         short_name: Set(short_name),
         kind: Set(new.kind.code().to_owned()),
         parent_id: Set(parent.map(|p| p.id.0)),
-        sort_key: Set(new.sort_key.unwrap_or(0)),
+        sort_key: Set(sort_key),
         // A placeholder that cannot collide (codes are unique); replaced once the id is known.
         path: Set(format!("~{}", code.as_str())),
         depth: Set(0),
@@ -203,6 +207,11 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     am.path = Set(path.as_str().to_owned());
     am.depth = Set(path.depth() as i32);
     to_domain(am.update(conn).await?)
+}
+
+/// A sort key that puts a new org after its siblings.
+async fn next_sort_key<C: ConnectionTrait>(conn: &C, parent: Option<OrgId>) -> Result<i32, StoreError> {
+    Ok(children(conn, parent, true).await?.iter().map(|o| o.sort_key).max().map_or(0, |m| m.saturating_add(10)))
 }
 
 /// Applies an update to an org's attributes.
@@ -320,7 +329,13 @@ pub(crate) fn plan_import(
             ));
         }
         if parse_org_name("name", &r.name).is_err() {
-            errors.push(row_error(r.row, "B name", &r.name, "名称须为1至100个字符".into(), "name must be 1–100 characters".into()));
+            errors.push(row_error(
+                r.row,
+                "B name",
+                &r.name,
+                "名称须为1至100个字符".into(),
+                "name must be 1–100 characters".into(),
+            ));
         }
         match OrgKind::parse(&r.kind) {
             Some(k) => {
@@ -337,10 +352,18 @@ pub(crate) fn plan_import(
         if let Some(e) = existing.get(r.code.trim()) {
             let same_parent = match e.parent_id {
                 None => r.parent_code.trim().is_empty(),
-                Some(_) => existing.values().any(|p| Some(p.id) == e.parent_id && p.code.as_str() == r.parent_code.trim()),
+                Some(_) => {
+                    existing.values().any(|p| Some(p.id) == e.parent_id && p.code.as_str() == r.parent_code.trim())
+                }
             };
             if !in_scope(Some(&e.path)) {
-                errors.push(row_error(r.row, "A code", &r.code, "代码已被范围外的组织使用".into(), "code is used by an org outside your scope".into()));
+                errors.push(row_error(
+                    r.row,
+                    "A code",
+                    &r.code,
+                    "代码已被范围外的组织使用".into(),
+                    "code is used by an org outside your scope".into(),
+                ));
             } else if !same_parent {
                 errors.push(row_error(
                     r.row,
@@ -358,7 +381,13 @@ pub(crate) fn plan_import(
         let p = r.parent_code.trim();
         if p.is_empty() {
             if !existing.contains_key(r.code.trim()) && !in_scope(None) {
-                errors.push(row_error(r.row, "C parent_code", "", "须填写上级代码".into(), "parent_code is required".into()));
+                errors.push(row_error(
+                    r.row,
+                    "C parent_code",
+                    "",
+                    "须填写上级代码".into(),
+                    "parent_code is required".into(),
+                ));
             }
         } else if !by_code.contains_key(p) {
             match existing.get(p) {
@@ -384,7 +413,13 @@ pub(crate) fn plan_import(
             Some(true) => return,
             Some(false) => {
                 if let Some(r) = by_code.get(code) {
-                    errors.push(row_error(r.row, "C parent_code", &r.parent_code, "上级关系形成循环".into(), "parent codes form a cycle".into()));
+                    errors.push(row_error(
+                        r.row,
+                        "C parent_code",
+                        &r.parent_code,
+                        "上级关系形成循环".into(),
+                        "parent codes form a cycle".into(),
+                    ));
                 }
                 return;
             }
@@ -425,7 +460,12 @@ pub struct BulkOrg {
 
 /// Inserts generated orgs in batches (parents before children), then moves the id sequence past
 /// them on PostgreSQL.
-pub(crate) async fn bulk_insert<C: ConnectionTrait>(conn: &C, now: DateTime<Utc>, opened_on: NaiveDate, rows: &[BulkOrg]) -> Result<(), StoreError> {
+pub(crate) async fn bulk_insert<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    opened_on: NaiveDate,
+    rows: &[BulkOrg],
+) -> Result<(), StoreError> {
     for chunk in rows.chunks(500) {
         let models = chunk.iter().map(|o| org::ActiveModel {
             id: Set(o.id.0),
@@ -445,7 +485,8 @@ pub(crate) async fn bulk_insert<C: ConnectionTrait>(conn: &C, now: DateTime<Utc>
         org::Entity::insert_many(models).exec_without_returning(conn).await?;
     }
     if conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        conn.execute_unprepared("SELECT setval(pg_get_serial_sequence('orgs', 'id'), (SELECT MAX(id) FROM orgs))").await?;
+        conn.execute_unprepared("SELECT setval(pg_get_serial_sequence('orgs', 'id'), (SELECT MAX(id) FROM orgs))")
+            .await?;
     }
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Web sessions in the database (tower-sessions' `SessionStore`), so several `kaohe serve`
 //! processes against one PostgreSQL share them. Rows are keyed by a SHA-256 of the session id.
 
-use crate::entity::session;
 use crate::Store;
+use crate::entity::session;
 use async_trait::async_trait;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -27,7 +27,8 @@ impl DbSessionStore {
     /// Deletes expired sessions; returns how many.
     pub async fn delete_expired(&self) -> Result<u64, sea_orm::DbErr> {
         let now = self.store.clock.now().timestamp();
-        let res = session::Entity::delete_many().filter(session::Column::ExpiresAt.lte(now)).exec(&self.store.db).await?;
+        let res =
+            session::Entity::delete_many().filter(session::Column::ExpiresAt.lte(now)).exec(&self.store.db).await?;
         Ok(res.rows_affected)
     }
 }

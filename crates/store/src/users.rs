@@ -2,15 +2,13 @@
 //! SHA-256 hashes). Unscoped: only [`crate::Scoped`] and login call it.
 
 use crate::entity::{api_token, login_failure, user};
-use crate::{orgs, StoreError};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use crate::{StoreError, orgs};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use kaohe_domain::{Actor, DomainError, OrgId, Role, UserId};
 use rand::Rng;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -51,18 +49,23 @@ pub(crate) fn to_domain(m: &user::Model) -> Result<User, StoreError> {
 /// Checks a user name: 2–64 characters of letters, digits, `.`, `_`, `-`.
 pub(crate) fn check_username(s: &str) -> Result<String, DomainError> {
     let s = s.trim();
-    let ok = (2..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    let ok =
+        (2..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(s.to_owned())
     } else {
-        Err(DomainError::invalid("username", "用户名须为2至64位字母、数字、“.”“_”“-”", "user name must be 2–64 letters, digits, '.', '_' or '-'"))
+        Err(DomainError::invalid(
+            "username",
+            "用户名须为2至64位字母、数字、“.”“_”“-”",
+            "user name must be 2–64 letters, digits, '.', '_' or '-'",
+        ))
     }
 }
 
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> Result<String, StoreError> {
-    let salt = SaltString::encode_b64(&rand::rng().random::<[u8; 16]>())
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let salt =
+        SaltString::encode_b64(&rand::rng().random::<[u8; 16]>()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -78,10 +81,12 @@ pub(crate) fn verify_password(hash: &str, password: &str) -> bool {
 pub fn generate_password() -> String {
     const SETS: [&[u8]; 4] = [b"abcdefghijkmnpqrstuvwxyz", b"ABCDEFGHJKLMNPQRSTUVWXYZ", b"23456789", b"@#%+=-"];
     let mut rng = rand::rng();
-    let mut out: Vec<u8> = (0..16).map(|i| {
-        let set = SETS[i % 4];
-        set[rng.random_range(0..set.len())]
-    }).collect();
+    let mut out: Vec<u8> = (0..16)
+        .map(|i| {
+            let set = SETS[i % 4];
+            set[rng.random_range(0..set.len())]
+        })
+        .collect();
     // Shuffle so the classes are not in a fixed rhythm.
     for i in (1..out.len()).rev() {
         out.swap(i, rng.random_range(0..=i));
@@ -138,15 +143,28 @@ pub(crate) async fn recent_failures<C: ConnectionTrait>(
         .collect())
 }
 
-pub(crate) async fn record_failure<C: ConnectionTrait>(conn: &C, username: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-    login_failure::ActiveModel { username: Set(username.chars().take(64).collect()), at: Set(at), ..Default::default() }
-        .insert(conn)
-        .await?;
+pub(crate) async fn record_failure<C: ConnectionTrait>(
+    conn: &C,
+    username: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    login_failure::ActiveModel {
+        username: Set(username.chars().take(64).collect()),
+        at: Set(at),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
     Ok(())
 }
 
 /// The instant before which failures no longer matter for `m` (window start or last unlock).
-pub(crate) fn failure_horizon(m: Option<&user::Model>, now: DateTime<Utc>, window_minutes: i64, lock_minutes: i64) -> DateTime<Utc> {
+pub(crate) fn failure_horizon(
+    m: Option<&user::Model>,
+    now: DateTime<Utc>,
+    window_minutes: i64,
+    lock_minutes: i64,
+) -> DateTime<Utc> {
     let window = now - Duration::minutes(window_minutes + lock_minutes);
     match m.and_then(|m| m.unlocked_at) {
         Some(u) if u > window => u,
@@ -173,7 +191,10 @@ pub(crate) async fn insert_token<C: ConnectionTrait>(
     Ok(token)
 }
 
-pub(crate) async fn find_token<C: ConnectionTrait>(conn: &C, token: &str) -> Result<Option<api_token::Model>, StoreError> {
+pub(crate) async fn find_token<C: ConnectionTrait>(
+    conn: &C,
+    token: &str,
+) -> Result<Option<api_token::Model>, StoreError> {
     Ok(api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(token_hash(token)))
         .filter(api_token::Column::RevokedAt.is_null())

@@ -13,12 +13,21 @@ fn clock() -> Arc<FixedClock> {
 }
 
 fn new_org(code: &str, parent: Option<OrgId>, kind: OrgKind) -> NewOrg {
-    NewOrg { code: code.into(), name: format!("{code}工会"), short_name: None, kind, parent_id: parent, sort_key: None, opened_on: None }
+    NewOrg {
+        code: code.into(),
+        name: format!("{code}工会"),
+        short_name: None,
+        kind,
+        parent_id: parent,
+        sort_key: None,
+        opened_on: None,
+    }
 }
 
 async fn count(store: &Store, sql: &str) -> i64 {
     let db = store.connection();
-    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap().unwrap();
+    let row =
+        db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap().unwrap();
     row.try_get_by_index::<i64>(0).unwrap()
 }
 
@@ -32,7 +41,12 @@ async fn tree_operations_keep_paths_and_audit() {
         let b = op.create_org(new_org("CN", Some(city.id), OrgKind::Federation)).await.unwrap();
         let a1 = op.create_org(new_org("LY-1", Some(a.id), OrgKind::Grassroots)).await.unwrap();
         let a11 = op.create_org(new_org("LY-1-1", Some(a1.id), OrgKind::Grassroots)).await.unwrap();
-        assert_eq!(count(&store, "SELECT COUNT(*) FROM audit_log WHERE action = 'create'").await, 5, "{:?}", tdb.backend);
+        assert_eq!(
+            count(&store, "SELECT COUNT(*) FROM audit_log WHERE action = 'create'").await,
+            5,
+            "{:?}",
+            tdb.backend
+        );
 
         // A cycle is refused and changes nothing.
         let err = op.move_org(a.id, a11.id).await.unwrap_err();
@@ -42,11 +56,13 @@ async fn tree_operations_keep_paths_and_audit() {
         // Moving a subtree rewrites every path below it.
         op.move_org(a1.id, b.id).await.unwrap();
         assert_eq!(op.org(a11.id).await.unwrap().path.ids(), vec![city.id, b.id, a1.id, a11.id]);
-        let under_b: Vec<_> = op.org_subtree(Some(b.id), false).await.unwrap().into_iter().map(|o| o.code.as_str().to_owned()).collect();
+        let under_b: Vec<_> =
+            op.org_subtree(Some(b.id), false).await.unwrap().into_iter().map(|o| o.code.as_str().to_owned()).collect();
         assert_eq!(under_b, vec!["CN", "LY-1", "LY-1-1"]);
         let depth_sql = format!("SELECT depth FROM orgs WHERE id = {}", a11.id.0);
         let db = store.connection();
-        let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), depth_sql)).await.unwrap().unwrap();
+        let row =
+            db.query_one_raw(Statement::from_string(db.get_database_backend(), depth_sql)).await.unwrap().unwrap();
         assert_eq!(row.try_get_by_index::<i32>(0).unwrap(), 3);
 
         // Rename, then close the subtree: rows stay, closed_on set on both.
@@ -80,12 +96,18 @@ async fn import_is_all_or_nothing_and_idempotent() {
             row(5, "T1", "重复", "HY", "总工会"),
             row(6, "T4", "丁", "NOPE", "部室"),
         ];
-        let StoreError::Import(errors) = op.import_orgs(&bad, false).await.unwrap_err() else { panic!("expected import errors") };
+        let StoreError::Import(errors) = op.import_orgs(&bad, false).await.unwrap_err() else {
+            panic!("expected import errors")
+        };
         let rows: Vec<_> = errors.iter().map(|e| (e.row, e.column.as_str())).collect();
         assert_eq!(rows, vec![(4, "D kind"), (5, "A code"), (6, "C parent_code")], "{errors:?}");
         assert_eq!(count(&store, "SELECT COUNT(*) FROM orgs").await, 1, "nothing written");
 
-        let good = vec![row(2, "T2", "乙镇", "T1", "其他"), row(3, "T1", "甲县", "HY", "总工会"), row(4, "T3", "丙", "T2", "基层工会")];
+        let good = vec![
+            row(2, "T2", "乙镇", "T1", "其他"),
+            row(3, "T1", "甲县", "HY", "总工会"),
+            row(4, "T3", "丙", "T2", "基层工会"),
+        ];
         let r = op.import_orgs(&good, false).await.unwrap();
         assert_eq!((r.created, r.updated), (3, 0));
         let r = op.import_orgs(&good, false).await.unwrap();
@@ -110,7 +132,13 @@ async fn scoped_users_and_lockout() {
         let a = op.create_org(new_org("LY", Some(city.id), OrgKind::Federation)).await.unwrap();
         let b = op.create_org(new_org("CN", Some(city.id), OrgKind::Federation)).await.unwrap();
         let pw = "Passw0rd-long";
-        let mk = |name: &str, org: OrgId, role: Role| NewUser { username: name.into(), display_name: name.into(), org_id: org, role, password: pw.into() };
+        let mk = |name: &str, org: OrgId, role: Role| NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            org_id: org,
+            role,
+            password: pw.into(),
+        };
         op.create_user(mk("ly_admin", a.id, Role::SystemAdmin)).await.unwrap();
         let sec = op.create_user(mk("ly_sec", a.id, Role::SecurityAdmin)).await.unwrap();
         let cn_user = op.create_user(mk("cn_editor", b.id, Role::Editor)).await.unwrap();
@@ -121,8 +149,14 @@ async fn scoped_users_and_lockout() {
         assert_eq!(scoped.users().await.unwrap().len(), 3, "sees only users of 耒阳");
         assert!(matches!(scoped.user(cn_user.id).await, Err(StoreError::Domain(DomainError::NotFound))));
         assert!(matches!(scoped.org(b.id).await, Err(StoreError::Domain(DomainError::NotFound))));
-        assert!(matches!(scoped.create_org(new_org("X", Some(b.id), OrgKind::Other)).await, Err(StoreError::Domain(DomainError::NotFound))));
-        assert!(matches!(scoped.create_user(mk("x_admin", a.id, Role::AuditAdmin)).await, Err(StoreError::Domain(DomainError::Forbidden(_)))));
+        assert!(matches!(
+            scoped.create_org(new_org("X", Some(b.id), OrgKind::Other)).await,
+            Err(StoreError::Domain(DomainError::NotFound))
+        ));
+        assert!(matches!(
+            scoped.create_user(mk("x_admin", a.id, Role::AuditAdmin)).await,
+            Err(StoreError::Domain(DomainError::Forbidden(_)))
+        ));
         assert!(!scoped.can(Action::AuditRead));
 
         // Weak passwords are refused by policy.

@@ -9,10 +9,12 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/htmx.min.js")),
     ("app.js", "text/javascript; charset=utf-8", include_bytes!("../assets/app.js")),
     ("app.css", "text/css; charset=utf-8", include_bytes!("../assets/app.css")),
+    ("favicon.svg", "image/svg+xml", include_bytes!("../assets/favicon.svg")),
 ];
 
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    let mut r = Router::new();
+    let mut r = Router::new()
+        .route("/favicon.ico", get(|| async { axum::response::Redirect::permanent("/assets/favicon.svg") }));
     for (name, mime, bytes) in ASSETS {
         r = r.route(
             &format!("/assets/{name}"),

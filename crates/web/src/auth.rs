@@ -2,9 +2,9 @@
 //! idle and absolute session limits with the injected clock. Handlers take [`PageUser`] or
 //! [`ApiUser`] and get a scoped store from it.
 
+use crate::AppState;
 use crate::error::{ApiError, PageError, WebError};
 use crate::i18n::Lang;
-use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;

@@ -15,7 +15,9 @@ use tower_sessions::Session;
 const FORM_LIMIT: usize = 2 * 1024 * 1024;
 
 pub async fn require_token(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || req.headers().contains_key(header::AUTHORIZATION) {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.headers().contains_key(header::AUTHORIZATION)
+    {
         return next.run(req).await;
     }
     let expected = match req.extensions().get::<Session>() {
@@ -26,7 +28,11 @@ pub async fn require_token(req: Request, next: Next) -> Response {
         return PageError(WebError::Csrf).into_response();
     };
     if let Some(h) = req.headers().get("x-csrf-token") {
-        return if constant_eq(h.as_bytes(), expected.as_bytes()) { next.run(req).await } else { PageError(WebError::Csrf).into_response() };
+        return if constant_eq(h.as_bytes(), expected.as_bytes()) {
+            next.run(req).await
+        } else {
+            PageError(WebError::Csrf).into_response()
+        };
     }
     let is_form = req
         .headers()

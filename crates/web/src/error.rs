@@ -84,8 +84,12 @@ impl WebError {
     pub fn detail(&self) -> ErrorDetail {
         let (code, zh, en, fields) = match self {
             WebError::Store(StoreError::Domain(d)) => match d {
-                DomainError::Validation(f) => ("validation", "输入有误".to_owned(), "invalid input".to_owned(), f.clone()),
-                DomainError::NotFound => ("not_found", "未找到,或不在您的数据范围内".into(), "not found".into(), vec![]),
+                DomainError::Validation(f) => {
+                    ("validation", "输入有误".to_owned(), "invalid input".to_owned(), f.clone())
+                }
+                DomainError::NotFound => {
+                    ("not_found", "未找到,或不在您的数据范围内".into(), "not found".into(), vec![])
+                }
                 DomainError::Forbidden(m) => ("forbidden", (*m).to_owned(), (*m).to_owned(), vec![]),
                 DomainError::Conflict(m) => ("conflict", m.clone(), m.clone(), vec![]),
                 DomainError::Unauthenticated => ("unauthenticated", "请先登录".into(), "please sign in".into(), vec![]),
@@ -95,11 +99,19 @@ impl WebError {
                 format!("导入未执行:共{}处错误", rows.len()),
                 format!("nothing imported: {} error(s)", rows.len()),
                 rows.iter()
-                    .map(|r| FieldError::new(&format!("row {} {}", r.row, r.column), r.message_zh.clone(), r.message_en.clone()))
+                    .map(|r| {
+                        FieldError::new(
+                            &format!("row {} {}", r.row, r.column),
+                            r.message_zh.clone(),
+                            r.message_en.clone(),
+                        )
+                    })
                     .collect(),
             ),
             WebError::Unauthenticated => ("unauthenticated", "请先登录".into(), "please sign in".into(), vec![]),
-            WebError::Csrf => ("csrf", "页面已过期,请刷新后重试".into(), "the form has expired; reload and try again".into(), vec![]),
+            WebError::Csrf => {
+                ("csrf", "页面已过期,请刷新后重试".into(), "the form has expired; reload and try again".into(), vec![])
+            }
             WebError::BadRequest(m) => ("bad_request", m.clone(), m.clone(), vec![]),
             WebError::Store(_) | WebError::Internal(_) => {
                 tracing::error!(error = %self, "internal error");
@@ -142,7 +154,8 @@ impl IntoResponse for PageError {
             return Redirect::to("/login").into_response();
         }
         let d = self.0.detail();
-        let fields: String = d.fields.iter().map(|f| format!("<li>{}:{}</li>", escape(&f.field), escape(&f.message_zh))).collect();
+        let fields: String =
+            d.fields.iter().map(|f| format!("<li>{}:{}</li>", escape(&f.field), escape(&f.message_zh))).collect();
         let body = format!(
             "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>{status}</title><link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body><main class=\"narrow\">\

@@ -97,7 +97,11 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("orgs_in_scope", "范围内组织数", "Orgs in scope"),
     ("parent", "上级", "Parent"),
     ("password", "密码", "Password"),
-    ("password_hint", "至少10位,含大写、小写、数字、符号中的3类", "At least 10 characters from 3 of: upper, lower, digits, symbols"),
+    (
+        "password_hint",
+        "至少10位,含大写、小写、数字、符号中的3类",
+        "At least 10 characters from 3 of: upper, lower, digits, symbols",
+    ),
     ("reset_password", "重置密码", "Reset password"),
     ("role", "角色", "Role"),
     ("save", "保存", "Save"),

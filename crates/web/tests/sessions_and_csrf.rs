@@ -24,10 +24,16 @@ async fn login_lockout_and_audit() {
         let (_, status, _) = app.login("alice", PASSWORD).await;
         assert_eq!(status, 303, "unlocked after 30 minutes");
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login_ok' AND actor = 'alice'").await, 2);
-        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND actor = 'alice'").await, 6);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND actor = 'alice'").await,
+            6
+        );
         let (_, status, _) = app.login("nobody", "x").await;
         assert_eq!(status, 401);
-        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND actor = 'nobody'").await, 1);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND actor = 'nobody'").await,
+            1
+        );
     }
 }
 
@@ -62,30 +68,59 @@ async fn forms_without_the_csrf_token_are_refused() {
         let city = app.org("HY", None, OrgKind::Federation).await;
         app.user("carol", city, Role::SystemAdmin).await;
         let (c, _, csrf) = app.login("carol", PASSWORD).await;
-        let form = |token: &str| vec![("_csrf", token.to_owned()), ("parent_id", city.0.to_string()), ("code", "N1".into()), ("name", "新工会".into()), ("kind", "grassroots".into())];
+        let form = |token: &str| {
+            vec![
+                ("_csrf", token.to_owned()),
+                ("parent_id", city.0.to_string()),
+                ("code", "N1".into()),
+                ("name", "新工会".into()),
+                ("kind", "grassroots".into()),
+            ]
+        };
         let no_token: Vec<_> = form("").into_iter().filter(|(k, _)| *k != "_csrf").collect();
         assert_eq!(c.post(app.url("/orgs")).form(&no_token).send().await.unwrap().status(), 403);
         assert_eq!(c.post(app.url("/orgs")).form(&form("0badc0de")).send().await.unwrap().status(), 403);
-        let json = c.post(app.url("/api/v1/orgs")).json(&serde_json::json!({"code": "N1", "name": "x", "kind": "other", "parent_id": city.0})).send().await.unwrap();
+        let json = c
+            .post(app.url("/api/v1/orgs"))
+            .json(&serde_json::json!({"code": "N1", "name": "x", "kind": "other", "parent_id": city.0}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(json.status(), 403, "cookie-authenticated API writes need the token too");
         assert_eq!(app.count("SELECT COUNT(*) FROM orgs").await, 1, "nothing was created");
 
         let res = c.post(app.url("/orgs")).form(&form(&csrf)).send().await.unwrap();
         assert_eq!(res.status(), 303);
         assert_eq!(app.count("SELECT COUNT(*) FROM orgs WHERE code = 'N1'").await, 1);
-        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'create' AND entity = 'org' AND actor = 'carol'").await, 1);
-        let res = c.post(app.url("/api/v1/orgs")).header("x-csrf-token", &csrf)
-            .json(&serde_json::json!({"code": "N2", "name": "乙", "kind": "other", "parent_id": city.0})).send().await.unwrap();
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'create' AND entity = 'org' AND actor = 'carol'")
+                .await,
+            1
+        );
+        let res = c
+            .post(app.url("/api/v1/orgs"))
+            .header("x-csrf-token", &csrf)
+            .json(&serde_json::json!({"code": "N2", "name": "乙", "kind": "other", "parent_id": city.0}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 201);
 
         // The login form itself is protected, and a new session id is issued at login.
         let anon = client();
-        let res = anon.post(app.url("/login")).form(&[("username", "carol"), ("password", PASSWORD)]).send().await.unwrap();
+        let res =
+            anon.post(app.url("/login")).form(&[("username", "carol"), ("password", PASSWORD)]).send().await.unwrap();
         assert_eq!(res.status(), 403);
         let page = anon.get(app.url("/login")).send().await.unwrap();
-        let before = page.headers().get("set-cookie").map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned());
+        let before =
+            page.headers().get("set-cookie").map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned());
         let token = csrf_in(&page.text().await.unwrap());
-        let res = anon.post(app.url("/login")).form(&[("_csrf", token.as_str()), ("username", "carol"), ("password", PASSWORD)]).send().await.unwrap();
+        let res = anon
+            .post(app.url("/login"))
+            .form(&[("_csrf", token.as_str()), ("username", "carol"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
         let after = res.headers().get("set-cookie").map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned());
         assert!(after.is_some() && after != before, "session id rotated at login");
     }
@@ -97,7 +132,12 @@ async fn strict_security_headers_and_json_errors() {
         let res = client().get(app.url("/login")).send().await.unwrap();
         let h = res.headers();
         let csp = h["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(
+            csp.contains("script-src 'self'")
+                && !csp.contains("unsafe-inline")
+                && csp.contains("frame-ancestors 'none'"),
+            "{csp}"
+        );
         assert_eq!(h["x-frame-options"], "DENY");
         assert_eq!(h["x-content-type-options"], "nosniff");
         let body = res.text().await.unwrap();

@@ -114,7 +114,12 @@ impl MigrationTrait for Migration {
         m.create_index(Index::create().name("orgs_path").table(Orgs::Table).col(Orgs::Path).unique().to_owned())
             .await?;
         m.create_index(
-            Index::create().name("orgs_parent_sort").table(Orgs::Table).col(Orgs::ParentId).col(Orgs::SortKey).to_owned(),
+            Index::create()
+                .name("orgs_parent_sort")
+                .table(Orgs::Table)
+                .col(Orgs::ParentId)
+                .col(Orgs::SortKey)
+                .to_owned(),
         )
         .await?;
 
@@ -204,7 +209,12 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create().name("audit_scope_id").table(AuditLog::Table).col(AuditLog::ScopePath).col(AuditLog::Id).to_owned(),
+            Index::create()
+                .name("audit_scope_id")
+                .table(AuditLog::Table)
+                .col(AuditLog::ScopePath)
+                .col(AuditLog::Id)
+                .to_owned(),
         )
         .await?;
         Ok(())

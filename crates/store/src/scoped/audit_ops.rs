@@ -2,9 +2,9 @@
 //! scope (a root-level reader also sees rows tied to no org, such as logins under unknown names).
 
 use super::Scoped;
+use crate::StoreError;
 use crate::audit::AuditRow;
 use crate::entity::audit_log;
-use crate::StoreError;
 use kaohe_domain::Action;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -27,6 +27,12 @@ impl Scoped<'_> {
         if let Some(b) = before_id {
             q = q.filter(audit_log::Column::Id.lt(b));
         }
-        Ok(q.order_by_desc(audit_log::Column::Id).limit(limit.min(500)).all(&self.store.db).await?.into_iter().map(AuditRow::from).collect())
+        Ok(q.order_by_desc(audit_log::Column::Id)
+            .limit(limit.min(500))
+            .all(&self.store.db)
+            .await?
+            .into_iter()
+            .map(AuditRow::from)
+            .collect())
     }
 }

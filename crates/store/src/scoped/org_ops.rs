@@ -1,9 +1,9 @@
 //! Org operations, scoped.
 
 use super::Scoped;
+use crate::StoreError;
 use crate::audit::{self, Event, digest};
 use crate::orgs::{self, ImportReport, NewOrg, OrgImportRow, OrgUpdate};
-use crate::StoreError;
 use chrono::NaiveDate;
 use kaohe_domain::audit::AuditAction;
 use kaohe_domain::org::check_move;
@@ -80,7 +80,8 @@ impl Scoped<'_> {
             None => None,
         };
         let org = orgs::insert(&txn, self.store.clock.now(), &new, parent.as_ref()).await?;
-        self.audit_org(&txn, AuditAction::Create, &org, None, format!("新建组织 {} {}", org.code.as_str(), org.name)).await?;
+        self.audit_org(&txn, AuditAction::Create, &org, None, format!("新建组织 {} {}", org.code.as_str(), org.name))
+            .await?;
         txn.commit().await?;
         Ok(org)
     }
@@ -90,7 +91,8 @@ impl Scoped<'_> {
         let txn = self.store.db.begin().await?;
         let before = self.org_for_write(&txn, id).await?;
         let after = orgs::update(&txn, self.store.clock.now(), &before, &upd).await?;
-        self.audit_org(&txn, AuditAction::Update, &after, Some(&before), format!("修改组织 {}", after.code.as_str())).await?;
+        self.audit_org(&txn, AuditAction::Update, &after, Some(&before), format!("修改组织 {}", after.code.as_str()))
+            .await?;
         txn.commit().await?;
         Ok(after)
     }
@@ -177,8 +179,15 @@ impl Scoped<'_> {
             scope: self.actor.scope(),
             summary: format!("导入组织:新建{}个,更新{}个", report.created, report.updated),
         };
-        audit::record(&txn, now, &self.actor, event, None, Some(digest(&plan.iter().map(|(r, _)| &r.code).collect::<Vec<_>>())))
-            .await?;
+        audit::record(
+            &txn,
+            now,
+            &self.actor,
+            event,
+            None,
+            Some(digest(&plan.iter().map(|(r, _)| &r.code).collect::<Vec<_>>())),
+        )
+        .await?;
         if dry_run {
             txn.rollback().await?;
         } else {
@@ -202,7 +211,8 @@ impl Scoped<'_> {
         before: Option<&Org>,
         summary: String,
     ) -> Result<(), StoreError> {
-        let event = Event { action, entity: "org", entity_id: Some(org.id.to_string()), scope: Some(&org.path), summary };
+        let event =
+            Event { action, entity: "org", entity_id: Some(org.id.to_string()), scope: Some(&org.path), summary };
         audit::record(conn, self.store.clock.now(), &self.actor, event, before.map(digest), Some(digest(org))).await
     }
 }

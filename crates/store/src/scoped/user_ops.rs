@@ -5,7 +5,7 @@ use super::Scoped;
 use crate::audit::{self, Event, digest};
 use crate::entity::{login_failure, user};
 use crate::users::{self, NewUser, User};
-use crate::{orgs, StoreError};
+use crate::{StoreError, orgs};
 use kaohe_domain::audit::AuditAction;
 use kaohe_domain::{Action, Actor, DomainError, OrgId, OrgPath, Role, UserId};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
@@ -37,7 +37,10 @@ impl Scoped<'_> {
     pub async fn create_user(&self, new: NewUser) -> Result<User, StoreError> {
         self.check(Action::UserWrite, None)?;
         if matches!(self.actor.role(), Some(Role::SystemAdmin)) && ADMIN_ROLES.contains(&new.role) {
-            return Err(DomainError::Forbidden("管理员角色由安全管理员授予 / administrator roles are granted by the security administrator").into());
+            return Err(DomainError::Forbidden(
+                "管理员角色由安全管理员授予 / administrator roles are granted by the security administrator",
+            )
+            .into());
         }
         let username = users::check_username(&new.username)?;
         let display_name = kaohe_domain::org::parse_org_name("display_name", &new.display_name)?;
@@ -65,14 +68,25 @@ impl Scoped<'_> {
         .insert(&txn)
         .await?;
         let created = users::to_domain(&m)?;
-        self.audit_user(&txn, AuditAction::Create, &created, &org.path, None, format!("新建用户 {}({})", created.username, created.role.label_zh())).await?;
+        self.audit_user(
+            &txn,
+            AuditAction::Create,
+            &created,
+            &org.path,
+            None,
+            format!("新建用户 {}({})", created.username, created.role.label_zh()),
+        )
+        .await?;
         txn.commit().await?;
         Ok(created)
     }
 
     /// Changes a user's role (security administrator).
     pub async fn set_role(&self, id: UserId, role: Role) -> Result<User, StoreError> {
-        self.security_change(id, AuditAction::Update, format!("角色改为 {}", role.label_zh()), |am| am.role = Set(role.code().to_owned())).await
+        self.security_change(id, AuditAction::Update, format!("角色改为 {}", role.label_zh()), |am| {
+            am.role = Set(role.code().to_owned())
+        })
+        .await
     }
 
     /// Sets a new password for another user (security administrator), policy checked.
@@ -90,7 +104,10 @@ impl Scoped<'_> {
     /// Lifts a lockout (security administrator).
     pub async fn unlock(&self, id: UserId) -> Result<User, StoreError> {
         let now = self.store.clock.now();
-        self.security_change(id, AuditAction::Unlock, "解除锁定 / unlocked".into(), move |am| am.unlocked_at = Set(Some(now))).await
+        self.security_change(id, AuditAction::Unlock, "解除锁定 / unlocked".into(), move |am| {
+            am.unlocked_at = Set(Some(now))
+        })
+        .await
     }
 
     /// Whether a user is locked out now, and until when.
@@ -149,7 +166,15 @@ impl Scoped<'_> {
         am.password_hash = Set(users::hash_password(new)?);
         am.password_changed_at = Set(self.store.clock.now());
         let u = users::to_domain(&am.update(&txn).await?)?;
-        self.audit_user(&txn, AuditAction::PasswordChange, &u, &org.path, None, "修改本人密码 / own password changed".into()).await?;
+        self.audit_user(
+            &txn,
+            AuditAction::PasswordChange,
+            &u,
+            &org.path,
+            None,
+            "修改本人密码 / own password changed".into(),
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }

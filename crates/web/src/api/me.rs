@@ -1,9 +1,9 @@
 //! `GET /api/v1/me`.
 
 use super::dto::{MeDto, OrgDto, UserDto};
+use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
-use crate::AppState;
 use axum::Json;
 use axum::extract::State;
 

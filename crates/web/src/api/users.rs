@@ -1,9 +1,9 @@
 //! `/api/v1/users`: accounts inside the caller's scope.
 
 use super::dto::{NewUserBody, RoleBody, UserDto, parse_role};
+use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
-use crate::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -21,15 +21,29 @@ pub async fn list(State(state): State<AppState>, ApiUser(u): ApiUser) -> Result<
 #[utoipa::path(post, path = "/users", tag = "users", request_body = NewUserBody, responses(
     (status = 201, body = UserDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(State(state): State<AppState>, ApiUser(u): ApiUser, Json(b): Json<NewUserBody>) -> Result<(StatusCode, Json<UserDto>), ApiError> {
-    let new = NewUser { username: b.username, display_name: b.display_name, org_id: OrgId(b.org_id), role: parse_role(&b.role)?, password: b.password };
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Json(b): Json<NewUserBody>,
+) -> Result<(StatusCode, Json<UserDto>), ApiError> {
+    let new = NewUser {
+        username: b.username,
+        display_name: b.display_name,
+        org_id: OrgId(b.org_id),
+        role: parse_role(&b.role)?,
+        password: b.password,
+    };
     Ok((StatusCode::CREATED, Json(u.scoped(&state).create_user(new).await?.into())))
 }
 
 /// One user.
 #[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = i64, Path)), responses(
     (status = 200, body = UserDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_one(State(state): State<AppState>, ApiUser(u): ApiUser, Path(id): Path<i64>) -> Result<Json<UserDto>, ApiError> {
+pub async fn get_one(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<UserDto>, ApiError> {
     Ok(Json(u.scoped(&state).user(UserId(id)).await?.into()))
 }
 
@@ -37,13 +51,22 @@ pub async fn get_one(State(state): State<AppState>, ApiUser(u): ApiUser, Path(id
 #[utoipa::path(put, path = "/users/{id}/role", tag = "users", params(("id" = i64, Path)), request_body = RoleBody, responses(
     (status = 200, body = UserDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn set_role(State(state): State<AppState>, ApiUser(u): ApiUser, Path(id): Path<i64>, Json(b): Json<RoleBody>) -> Result<Json<UserDto>, ApiError> {
+pub async fn set_role(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<i64>,
+    Json(b): Json<RoleBody>,
+) -> Result<Json<UserDto>, ApiError> {
     Ok(Json(u.scoped(&state).set_role(UserId(id), parse_role(&b.role)?).await?.into()))
 }
 
 /// Lifts a user's lockout (security administrator).
 #[utoipa::path(post, path = "/users/{id}/unlock", tag = "users", params(("id" = i64, Path)), responses(
     (status = 200, body = UserDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn unlock(State(state): State<AppState>, ApiUser(u): ApiUser, Path(id): Path<i64>) -> Result<Json<UserDto>, ApiError> {
+pub async fn unlock(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<UserDto>, ApiError> {
     Ok(Json(u.scoped(&state).unlock(UserId(id)).await?.into()))
 }

@@ -25,7 +25,12 @@ struct AccountPage {
     errors: Vec<String>,
 }
 
-async fn page(state: &AppState, u: &CurrentUser, new_token: String, errors: Vec<String>) -> Result<Response, PageError> {
+async fn page(
+    state: &AppState,
+    u: &CurrentUser,
+    new_token: String,
+    errors: Vec<String>,
+) -> Result<Response, PageError> {
     let scoped = u.scoped(state);
     let me = scoped.me().await?;
     let org_name = scoped.my_org().await?.name;
@@ -52,7 +57,11 @@ struct PasswordForm {
     new_password: String,
 }
 
-async fn change_password(State(state): State<AppState>, PageUser(u): PageUser, Form(f): Form<PasswordForm>) -> Result<Response, PageError> {
+async fn change_password(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, PageError> {
     match u.scoped(&state).change_own_password(&f.current_password, &f.new_password).await {
         Ok(()) => Ok(Redirect::to("/account").into_response()),
         Err(StoreError::Domain(DomainError::Validation(fields))) => {
@@ -68,7 +77,11 @@ struct LanguageForm {
     language: String,
 }
 
-async fn set_language(State(state): State<AppState>, PageUser(u): PageUser, Form(f): Form<LanguageForm>) -> Result<Response, PageError> {
+async fn set_language(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Form(f): Form<LanguageForm>,
+) -> Result<Response, PageError> {
     u.scoped(&state).set_own_language(&f.language).await?;
     Ok(Redirect::to("/account").into_response())
 }
@@ -78,7 +91,11 @@ struct TokenForm {
     name: String,
 }
 
-async fn issue_token(State(state): State<AppState>, PageUser(u): PageUser, Form(f): Form<TokenForm>) -> Result<Response, PageError> {
+async fn issue_token(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, PageError> {
     let Some(id) = u.actor.user_id() else { return Err(DomainError::NotFound.into()) };
     let token = u.scoped(&state).issue_token(id, f.name.trim()).await?;
     page(&state, &u, token, vec![]).await

@@ -4,10 +4,10 @@ use crate::auth::PageUser;
 use crate::pages::{Shell, render};
 use crate::{AppState, PageError};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use axum::Router;
 use kaohe_store::AuditRow;
 use serde::Deserialize;
 
@@ -25,7 +25,8 @@ struct Row {
 
 impl From<&AuditRow> for Row {
     fn from(r: &AuditRow) -> Self {
-        let short = |d: &Option<String>| d.as_deref().map(|d| d.chars().take(8).collect::<String>()).unwrap_or_default();
+        let short =
+            |d: &Option<String>| d.as_deref().map(|d| d.chars().take(8).collect::<String>()).unwrap_or_default();
         Row {
             at: r.at.format("%Y-%m-%d %H:%M:%S").to_string(),
             actor: r.actor.clone(),
@@ -53,7 +54,11 @@ struct AuditQuery {
     before: Option<i64>,
 }
 
-async fn audit(State(state): State<AppState>, PageUser(u): PageUser, Query(q): Query<AuditQuery>) -> Result<Html<String>, PageError> {
+async fn audit(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<Html<String>, PageError> {
     let rows = u.scoped(&state).audit_rows(PAGE, q.before).await?;
     let older = if rows.len() as u64 == PAGE { rows.last().map(|r| r.id) } else { None };
     render(&AuditPage { shell: Shell::new(&u, &state, "audit"), rows: rows.iter().map(Row::from).collect(), older })

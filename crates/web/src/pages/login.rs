@@ -27,7 +27,8 @@ async fn lang_of(session: &Session) -> Lang {
 
 async fn page(session: Session) -> Result<Response, PageError> {
     let t = lang_of(&session).await;
-    Ok(render(&LoginPage { t, csrf: csrf_token(&session).await?, failed: false, username: String::new() })?.into_response())
+    Ok(render(&LoginPage { t, csrf: csrf_token(&session).await?, failed: false, username: String::new() })?
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -36,7 +37,11 @@ struct LoginForm {
     password: String,
 }
 
-async fn submit(State(state): State<AppState>, session: Session, Form(f): Form<LoginForm>) -> Result<Response, PageError> {
+async fn submit(
+    State(state): State<AppState>,
+    session: Session,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, PageError> {
     match state.store.login(&f.username, &f.password).await? {
         Ok(actor) => {
             let uid = actor.user_id().map(|u| u.0).unwrap_or_default();
@@ -58,10 +63,10 @@ async fn submit(State(state): State<AppState>, session: Session, Form(f): Form<L
 }
 
 async fn logout(State(state): State<AppState>, session: Session) -> Result<Response, PageError> {
-    if let Some(uid) = session.get::<i64>(UID).await? {
-        if let Ok(actor) = state.store.actor_for_user(kaohe_domain::UserId(uid)).await {
-            state.store.logout(&actor).await?;
-        }
+    if let Some(uid) = session.get::<i64>(UID).await?
+        && let Ok(actor) = state.store.actor_for_user(kaohe_domain::UserId(uid)).await
+    {
+        state.store.logout(&actor).await?;
     }
     session.flush().await?;
     Ok(Redirect::to("/login").into_response())

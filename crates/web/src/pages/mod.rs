@@ -8,9 +8,9 @@ mod login;
 mod orgs;
 mod users;
 
+use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::Lang;
-use crate::AppState;
 use askama::Template;
 use axum::Router;
 use axum::response::Html;

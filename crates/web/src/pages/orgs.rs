@@ -94,7 +94,11 @@ struct SearchQuery {
     q: String,
 }
 
-async fn search(State(state): State<AppState>, PageUser(u): PageUser, Query(q): Query<SearchQuery>) -> Result<Html<String>, PageError> {
+async fn search(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<SearchQuery>,
+) -> Result<Html<String>, PageError> {
     let rows = if q.q.trim().is_empty() { vec![] } else { u.scoped(&state).search_orgs(&q.q, 50).await? };
     render(&RowsFragment { t: u.lang, rows: rows.iter().map(|o| OrgRow::new(o, u.lang)).collect() })
 }
@@ -119,21 +123,35 @@ async fn detail_page(state: &AppState, u: &CurrentUser, id: OrgId, errors: Vec<S
         closed_on: org.closed_on.map(|d| d.to_string()).unwrap_or_default(),
         trail,
         children: children.iter().map(|o| OrgRow::new(o, u.lang)).collect(),
-        kinds: OrgKind::ALL.iter().map(|k| Opt::new(k.code(), u.lang.pick(k.label_zh(), k.label_en()), *k == org.kind)).collect(),
+        kinds: OrgKind::ALL
+            .iter()
+            .map(|k| Opt::new(k.code(), u.lang.pick(k.label_zh(), k.label_en()), *k == org.kind))
+            .collect(),
         can_write: scoped.can(Action::OrgWrite) && org.closed_on.is_none(),
         errors,
     };
     Ok((status, render(&page)?).into_response())
 }
 
-async fn detail(State(state): State<AppState>, PageUser(u): PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn detail(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     detail_page(&state, &u, OrgId(id), vec![]).await
 }
 
 /// Validation and conflict errors go back to the form's page; others become error pages.
-async fn or_form_errors(state: &AppState, u: &CurrentUser, page_of: OrgId, e: StoreError) -> Result<Response, PageError> {
+async fn or_form_errors(
+    state: &AppState,
+    u: &CurrentUser,
+    page_of: OrgId,
+    e: StoreError,
+) -> Result<Response, PageError> {
     let messages = match &e {
-        StoreError::Domain(DomainError::Validation(fields)) => fields.iter().map(|f| u.lang.pick(&f.message_zh, &f.message_en).to_owned()).collect(),
+        StoreError::Domain(DomainError::Validation(fields)) => {
+            fields.iter().map(|f| u.lang.pick(&f.message_zh, &f.message_en).to_owned()).collect()
+        }
         StoreError::Domain(DomainError::Conflict(m)) => vec![m.clone()],
         _ => return Err(e.into()),
     };
@@ -156,7 +174,11 @@ fn parse_kind(s: &str) -> Result<OrgKind, WebError> {
     OrgKind::parse(s).ok_or_else(|| WebError::BadRequest(format!("unknown kind {s:?}")))
 }
 
-async fn create(State(state): State<AppState>, PageUser(u): PageUser, Form(f): Form<CreateForm>) -> Result<Response, PageError> {
+async fn create(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Form(f): Form<CreateForm>,
+) -> Result<Response, PageError> {
     let new = NewOrg {
         code: f.code,
         name: f.name,
@@ -181,8 +203,18 @@ struct EditForm {
     sort_key: i32,
 }
 
-async fn edit(State(state): State<AppState>, PageUser(u): PageUser, Path(id): Path<i64>, Form(f): Form<EditForm>) -> Result<Response, PageError> {
-    let upd = OrgUpdate { name: Some(f.name), short_name: Some(f.short_name), kind: Some(parse_kind(&f.kind)?), sort_key: Some(f.sort_key) };
+async fn edit(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> Result<Response, PageError> {
+    let upd = OrgUpdate {
+        name: Some(f.name),
+        short_name: Some(f.short_name),
+        kind: Some(parse_kind(&f.kind)?),
+        sort_key: Some(f.sort_key),
+    };
     match u.scoped(&state).update_org(OrgId(id), upd).await {
         Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}")).into_response()),
         Err(e) => or_form_errors(&state, &u, OrgId(id), e).await,
@@ -194,7 +226,12 @@ struct MoveForm {
     parent_code: String,
 }
 
-async fn move_org(State(state): State<AppState>, PageUser(u): PageUser, Path(id): Path<i64>, Form(f): Form<MoveForm>) -> Result<Response, PageError> {
+async fn move_org(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<MoveForm>,
+) -> Result<Response, PageError> {
     let scoped = u.scoped(&state);
     let result = match scoped.org_by_code(&f.parent_code).await {
         Ok(parent) => scoped.move_org(OrgId(id), parent.id).await,
@@ -217,7 +254,12 @@ struct CloseForm {
     closed_on: NaiveDate,
 }
 
-async fn close(State(state): State<AppState>, PageUser(u): PageUser, Path(id): Path<i64>, Form(f): Form<CloseForm>) -> Result<Response, PageError> {
+async fn close(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<CloseForm>,
+) -> Result<Response, PageError> {
     match u.scoped(&state).close_org(OrgId(id), f.closed_on).await {
         Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}")).into_response()),
         Err(e) => or_form_errors(&state, &u, OrgId(id), e).await,

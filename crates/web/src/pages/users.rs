@@ -67,12 +67,25 @@ async fn list_page(state: &AppState, u: &CurrentUser, errors: Vec<String>) -> Re
     }
     let can_create = scoped.can(Action::UserWrite);
     let orgs = if can_create {
-        scoped.org_subtree(None, false).await?.into_iter().take(2000).map(|o| Opt::new(o.id, format!("{} {}", o.code.as_str(), o.name), false)).collect()
+        scoped
+            .org_subtree(None, false)
+            .await?
+            .into_iter()
+            .take(2000)
+            .map(|o| Opt::new(o.id, format!("{} {}", o.code.as_str(), o.name), false))
+            .collect()
     } else {
         vec![]
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page = UsersPage { shell: Shell::new(u, state, "users"), users: rows, can_create, roles: roles(u, Role::Editor), orgs, errors };
+    let page = UsersPage {
+        shell: Shell::new(u, state, "users"),
+        users: rows,
+        can_create,
+        roles: roles(u, Role::Editor),
+        orgs,
+        errors,
+    };
     Ok((status, render(&page)?).into_response())
 }
 
@@ -82,7 +95,9 @@ async fn list(State(state): State<AppState>, PageUser(u): PageUser) -> Result<Re
 
 fn form_errors(u: &CurrentUser, e: StoreError) -> Result<Vec<String>, PageError> {
     match &e {
-        StoreError::Domain(DomainError::Validation(fields)) => Ok(fields.iter().map(|f| u.lang.pick(&f.message_zh, &f.message_en).to_owned()).collect()),
+        StoreError::Domain(DomainError::Validation(fields)) => {
+            Ok(fields.iter().map(|f| u.lang.pick(&f.message_zh, &f.message_en).to_owned()).collect())
+        }
         StoreError::Domain(DomainError::Conflict(m)) => Ok(vec![m.clone()]),
         _ => Err(e.into()),
     }
@@ -101,15 +116,30 @@ fn parse_role(s: &str) -> Result<Role, WebError> {
     Role::parse(s).ok_or_else(|| WebError::BadRequest(format!("unknown role {s:?}")))
 }
 
-async fn create(State(state): State<AppState>, PageUser(u): PageUser, Form(f): Form<CreateForm>) -> Result<Response, PageError> {
-    let new = NewUser { username: f.username, display_name: f.display_name, org_id: OrgId(f.org_id), role: parse_role(&f.role)?, password: f.password };
+async fn create(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Form(f): Form<CreateForm>,
+) -> Result<Response, PageError> {
+    let new = NewUser {
+        username: f.username,
+        display_name: f.display_name,
+        org_id: OrgId(f.org_id),
+        role: parse_role(&f.role)?,
+        password: f.password,
+    };
     match u.scoped(&state).create_user(new).await {
         Ok(created) => Ok(Redirect::to(&format!("/users/{}", created.id)).into_response()),
         Err(e) => list_page(&state, &u, form_errors(&u, e)?).await,
     }
 }
 
-async fn detail_page(state: &AppState, u: &CurrentUser, id: UserId, errors: Vec<String>) -> Result<Response, PageError> {
+async fn detail_page(
+    state: &AppState,
+    u: &CurrentUser,
+    id: UserId,
+    errors: Vec<String>,
+) -> Result<Response, PageError> {
     let scoped = u.scoped(state);
     let user = scoped.user(id).await?;
     let can_security = scoped.can(Action::UserSecurity);
@@ -130,7 +160,11 @@ async fn detail_page(state: &AppState, u: &CurrentUser, id: UserId, errors: Vec<
     Ok((status, render(&page)?).into_response())
 }
 
-async fn detail(State(state): State<AppState>, PageUser(u): PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn detail(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     detail_page(&state, &u, UserId(id), vec![]).await
 }
 
@@ -139,7 +173,12 @@ struct RoleForm {
     role: String,
 }
 
-async fn set_role(State(state): State<AppState>, PageUser(u): PageUser, Path(id): Path<i64>, Form(f): Form<RoleForm>) -> Result<Response, PageError> {
+async fn set_role(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RoleForm>,
+) -> Result<Response, PageError> {
     u.scoped(&state).set_role(UserId(id), parse_role(&f.role)?).await?;
     Ok(Redirect::to(&format!("/users/{id}")).into_response())
 }
@@ -149,14 +188,23 @@ struct PasswordForm {
     password: String,
 }
 
-async fn reset_password(State(state): State<AppState>, PageUser(u): PageUser, Path(id): Path<i64>, Form(f): Form<PasswordForm>) -> Result<Response, PageError> {
+async fn reset_password(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, PageError> {
     match u.scoped(&state).reset_password(UserId(id), &f.password).await {
         Ok(_) => Ok(Redirect::to(&format!("/users/{id}")).into_response()),
         Err(e) => detail_page(&state, &u, UserId(id), form_errors(&u, e)?).await,
     }
 }
 
-async fn unlock(State(state): State<AppState>, PageUser(u): PageUser, Path(id): Path<i64>) -> Result<Response, PageError> {
+async fn unlock(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     u.scoped(&state).unlock(UserId(id)).await?;
     Ok(Redirect::to(&format!("/users/{id}")).into_response())
 }

@@ -57,7 +57,12 @@ impl TestApp {
         let c = client();
         let page = c.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
         let token = csrf_in(&page);
-        let res = c.post(self.url("/login")).form(&[("_csrf", token.as_str()), ("username", username), ("password", password)]).send().await.unwrap();
+        let res = c
+            .post(self.url("/login"))
+            .form(&[("_csrf", token.as_str()), ("username", username), ("password", password)])
+            .send()
+            .await
+            .unwrap();
         let status = res.status();
         let csrf = if status.is_redirection() {
             csrf_in(&c.get(self.url("/account")).send().await.unwrap().text().await.unwrap())
@@ -72,12 +77,21 @@ impl TestApp {
     }
 
     pub async fn org(&self, code: &str, parent: Option<OrgId>, kind: OrgKind) -> OrgId {
-        let new = NewOrg { code: code.into(), name: format!("{code}工会"), short_name: None, kind, parent_id: parent, sort_key: None, opened_on: None };
+        let new = NewOrg {
+            code: code.into(),
+            name: format!("{code}工会"),
+            short_name: None,
+            kind,
+            parent_id: parent,
+            sort_key: None,
+            opened_on: None,
+        };
         self.op().create_org(new).await.unwrap().id
     }
 
     pub async fn user(&self, name: &str, org: OrgId, role: Role) -> UserId {
-        let new = NewUser { username: name.into(), display_name: name.into(), org_id: org, role, password: PASSWORD.into() };
+        let new =
+            NewUser { username: name.into(), display_name: name.into(), org_id: org, role, password: PASSWORD.into() };
         self.op().create_user(new).await.unwrap().id
     }
 
@@ -89,7 +103,8 @@ impl TestApp {
     pub async fn count(&self, sql: &str) -> i64 {
         use sea_orm::{ConnectionTrait, Statement};
         let db = self.store.connection();
-        let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap().unwrap();
+        let row =
+            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap().unwrap();
         row.try_get_by_index::<i64>(0).unwrap()
     }
 }

@@ -1,0 +1,235 @@
+//! Scope isolation: for every role, a user of one county federation is refused (403 or 404) every
+//! org, user and audit route that touches another county — through the API (bearer token) and
+//! through the pages (session + CSRF) — and nothing in the other county changes. Positive controls
+//! check the same users do reach their own county, so the refusals are not an artefact.
+
+mod support;
+
+use kaohe_domain::{OrgId, OrgKind, Role, UserId};
+use reqwest::Method;
+use serde_json::json;
+use support::{TestApp, spawn_apps};
+
+struct Tree {
+    a: OrgId,
+    a_child: OrgId,
+    b: OrgId,
+    b_child: OrgId,
+    b_user: UserId,
+}
+
+async fn tree(app: &TestApp) -> Tree {
+    let city = app.org("HY", None, OrgKind::Federation).await;
+    let a = app.org("LY", Some(city), OrgKind::Federation).await;
+    let a_child = app.org("LY-1", Some(a), OrgKind::Grassroots).await;
+    let b = app.org("CN", Some(city), OrgKind::Federation).await;
+    let b_child = app.org("CN-1", Some(b), OrgKind::Grassroots).await;
+    let b_user = app.user("cn_user", b, Role::Editor).await;
+    // Leave audit rows about county B.
+    app.op()
+        .update_org(b_child, kaohe_store::OrgUpdate { name: Some("常宁一".into()), ..Default::default() })
+        .await
+        .unwrap();
+    Tree { a, a_child, b, b_child, b_user }
+}
+
+/// Every API request that touches county B (or ids that do not exist).
+fn api_cases(t: &Tree) -> Vec<(Method, String, Option<serde_json::Value>)> {
+    let mut v = Vec::new();
+    for org in [t.b.0, t.b_child.0, 999_999] {
+        v.push((Method::GET, format!("/api/v1/orgs/{org}"), None));
+        v.push((Method::GET, format!("/api/v1/orgs/{org}/children"), None));
+        v.push((Method::GET, format!("/api/v1/orgs?under={org}"), None));
+        v.push((Method::PATCH, format!("/api/v1/orgs/{org}"), Some(json!({"name": "改名"}))));
+        v.push((Method::POST, format!("/api/v1/orgs/{org}/move"), Some(json!({"parent_id": t.a.0}))));
+        v.push((Method::POST, format!("/api/v1/orgs/{}/move", t.a_child.0), Some(json!({"parent_id": org}))));
+        v.push((Method::POST, format!("/api/v1/orgs/{org}/close"), Some(json!({"closed_on": "2009-12-31"}))));
+        v.push((
+            Method::POST,
+            "/api/v1/orgs".into(),
+            Some(json!({"code": "X1", "name": "x", "kind": "other", "parent_id": org})),
+        ));
+        v.push((Method::POST, "/api/v1/users".into(), Some(json!({"username": "x1", "display_name": "x", "org_id": org, "role": "viewer", "password": "Passw0rd-long"}))));
+    }
+    for user in [t.b_user.0, 999_999] {
+        v.push((Method::GET, format!("/api/v1/users/{user}"), None));
+        v.push((Method::PUT, format!("/api/v1/users/{user}/role"), Some(json!({"role": "viewer"}))));
+        v.push((Method::POST, format!("/api/v1/users/{user}/unlock"), None));
+    }
+    v
+}
+
+/// Form fields of a page POST.
+type Fields = Vec<(&'static str, String)>;
+
+/// Every page request that touches county B: (path, form fields or None for GET).
+fn page_cases(t: &Tree) -> Vec<(String, Option<Fields>)> {
+    let mut v = Vec::new();
+    for org in [t.b.0, t.b_child.0, 999_999] {
+        v.push((format!("/orgs/{org}"), None));
+        v.push((format!("/orgs/{org}/children"), None));
+        v.push((
+            format!("/orgs/{org}"),
+            Some(vec![
+                ("name", "改名".into()),
+                ("short_name", String::new()),
+                ("kind", "other".into()),
+                ("sort_key", "1".into()),
+            ]),
+        ));
+        v.push((format!("/orgs/{org}/move"), Some(vec![("parent_code", "LY".into())])));
+        v.push((format!("/orgs/{org}/close"), Some(vec![("closed_on", "2009-12-31".into())])));
+        v.push((
+            "/orgs".into(),
+            Some(vec![
+                ("parent_id", org.to_string()),
+                ("code", "X2".into()),
+                ("name", "x".into()),
+                ("kind", "other".into()),
+            ]),
+        ));
+        v.push((
+            "/users".into(),
+            Some(vec![
+                ("username", "x2".into()),
+                ("display_name", "x".into()),
+                ("org_id", org.to_string()),
+                ("role", "viewer".into()),
+                ("password", "Passw0rd-long".into()),
+            ]),
+        ));
+    }
+    for user in [t.b_user.0, 999_999] {
+        v.push((format!("/users/{user}"), None));
+        v.push((format!("/users/{user}/role"), Some(vec![("role", "viewer".into())])));
+        v.push((format!("/users/{user}/password"), Some(vec![("password", "Passw0rd-long2".into())])));
+        v.push((format!("/users/{user}/unlock"), Some(vec![])));
+    }
+    v
+}
+
+/// A fingerprint of county B's rows: any change to them changes it.
+async fn fingerprint_b(app: &TestApp, t: &Tree) -> String {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = app.store.connection();
+    let sql = format!(
+        "SELECT code, name, kind, COALESCE(parent_id, 0), path, COALESCE(CAST(closed_on AS TEXT), '') FROM orgs WHERE id IN ({}, {}) ORDER BY id",
+        t.b.0, t.b_child.0
+    );
+    let mut out = String::new();
+    for r in db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap() {
+        for i in 0..6 {
+            out.push_str(
+                &r.try_get_by_index::<String>(i)
+                    .or_else(|_| r.try_get_by_index::<i64>(i).map(|n| n.to_string()))
+                    .unwrap(),
+            );
+            out.push('|');
+        }
+    }
+    let users = format!(
+        "SELECT username, role, password_hash, COALESCE(CAST(unlocked_at AS TEXT), '') FROM users WHERE org_id IN ({}, {}) ORDER BY id",
+        t.b.0, t.b_child.0
+    );
+    for r in db.query_all_raw(Statement::from_string(db.get_database_backend(), users)).await.unwrap() {
+        for i in 0..4 {
+            out.push_str(&r.try_get_by_index::<String>(i).unwrap());
+            out.push('|');
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn no_role_of_one_county_reaches_another() {
+    for app in spawn_apps().await {
+        let t = tree(&app).await;
+        let before = fingerprint_b(&app, &t).await;
+        let http = reqwest::Client::new();
+        let mut checked = 0;
+        for (i, role) in Role::ALL.into_iter().enumerate() {
+            let name = format!("ly_{i}");
+            let uid = app.user(&name, t.a, role).await;
+            let token = app.token(uid).await;
+
+            // Positive controls inside the user's own county.
+            let own = http
+                .get(app.url(&format!("/api/v1/orgs/{}", t.a_child.0)))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .status();
+            let expect_own = if role == Role::AuditAdmin { 403 } else { 200 };
+            assert_eq!(own, expect_own, "{role:?} reading its own county");
+
+            for (method, path, body) in api_cases(&t) {
+                let mut req = http.request(method.clone(), app.url(&path)).bearer_auth(&token);
+                if let Some(b) = &body {
+                    req = req.json(b);
+                }
+                let res = req.send().await.unwrap();
+                let status = res.status().as_u16();
+                let text = res.text().await.unwrap();
+                // A list under another county's org must not succeed; neither may anything else.
+                assert!(
+                    status == 403 || status == 404,
+                    "{:?} {role:?} {method} {path} → {status} {text}",
+                    app.db.backend
+                );
+                checked += 1;
+            }
+
+            // Audit: only the audit administrator reads it, and sees only county A's rows.
+            let res = http.get(app.url("/api/v1/audit?limit=500")).bearer_auth(&token).send().await.unwrap();
+            if role == Role::AuditAdmin {
+                let rows: Vec<serde_json::Value> = res.json().await.unwrap();
+                assert!(!rows.is_empty());
+                for r in &rows {
+                    let id = r["entity_id"].as_str().unwrap_or("");
+                    let foreign = [t.b.0.to_string(), t.b_child.0.to_string()];
+                    assert!(
+                        !(r["entity"] == "org" && foreign.contains(&id.to_owned())),
+                        "audit row about county B leaked: {r}"
+                    );
+                    assert_ne!(r["actor"], "cn_user");
+                }
+            } else {
+                assert_eq!(res.status(), 403, "{role:?} reading the audit log");
+            }
+            checked += 1;
+
+            // The same through the pages, with a session and a valid CSRF token.
+            let (c, status, csrf) = app.login(&name, support::PASSWORD).await;
+            assert_eq!(status, 303);
+            let page_own = c.get(app.url(&format!("/orgs/{}", t.a_child.0))).send().await.unwrap().status();
+            assert_eq!(page_own, expect_own, "{role:?} page of its own county");
+            for (path, form) in page_cases(&t) {
+                let res = match &form {
+                    None => c.get(app.url(&path)).send().await.unwrap(),
+                    Some(fields) => {
+                        let mut f = fields.clone();
+                        f.push(("_csrf", csrf.clone()));
+                        c.post(app.url(&path)).form(&f).send().await.unwrap()
+                    }
+                };
+                let status = res.status().as_u16();
+                assert!(
+                    status == 403 || status == 404,
+                    "{:?} {role:?} page {path} {form:?} → {status}",
+                    app.db.backend
+                );
+                checked += 1;
+            }
+            let audit_page = c.get(app.url("/audit")).send().await.unwrap();
+            let expect = if role == Role::AuditAdmin { 200 } else { 403 };
+            assert_eq!(audit_page.status(), expect);
+            if role == Role::AuditAdmin {
+                assert!(!audit_page.text().await.unwrap().contains("常宁一"), "audit page leaked county B");
+            }
+        }
+        assert_eq!(fingerprint_b(&app, &t).await, before, "county B unchanged");
+        assert!(checked > 400, "{checked} cases");
+        println!("{:?}: {checked} cross-county requests refused", app.db.backend);
+    }
+}
