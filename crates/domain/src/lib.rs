@@ -11,6 +11,7 @@ pub mod ids;
 pub mod org;
 pub mod password;
 pub mod role;
+pub mod values;
 
 pub use access::{Action, Actor, authorize};
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -1,0 +1,1 @@
+//! Typed field values and their validators (filled in by the values work).
