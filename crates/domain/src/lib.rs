@@ -9,7 +9,9 @@ pub mod clock;
 pub mod error;
 pub mod ids;
 pub mod org;
+pub mod pack;
 pub mod password;
+pub mod registry;
 pub mod role;
 pub mod values;
 

@@ -1,0 +1,66 @@
+//! The packs built into kaohe, embedded in the binary, and loading a pack from a folder
+//! (`kaohe pack validate DIR`).
+#![forbid(unsafe_code)]
+
+use include_dir::{Dir, include_dir};
+use kaohe_domain::pack::{Pack, PackError, parse_pack};
+use std::path::Path;
+
+static TRADE_UNION: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../packs/trade-union");
+
+fn collect(dir: &Dir<'static>, out: &mut Vec<(String, String)>) {
+    for f in dir.files() {
+        if let Some(text) = f.contents_utf8() {
+            out.push((f.path().to_string_lossy().replace('\\', "/"), text.to_owned()));
+        }
+    }
+    for d in dir.dirs() {
+        collect(d, out);
+    }
+}
+
+/// The trade-union pack's files, as embedded.
+pub fn trade_union_files() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    collect(&TRADE_UNION, &mut out);
+    out.sort();
+    out
+}
+
+/// The built-in trade-union pack.
+pub fn trade_union() -> Result<Pack, Vec<PackError>> {
+    parse_pack(&trade_union_files())
+}
+
+/// Reads every `.toml` file under `dir` (paths relative to it, `/`-separated).
+pub fn read_dir(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(base, &path, out)?;
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                let rel = path.strip_prefix(base).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                out.push((rel, std::fs::read_to_string(&path)?));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trade_union_pack_is_valid() {
+        match trade_union() {
+            Ok(p) => assert!(!p.registries.is_empty()),
+            Err(errs) => panic!("{}", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")),
+        }
+    }
+}
