@@ -21,6 +21,12 @@ pub enum Action {
     UserSecurity,
     /// Read the audit log.
     AuditRead,
+    /// Read registry records (personal data masked).
+    RecordRead,
+    /// Create, change, delete and import records.
+    RecordWrite,
+    /// See personal data in clear, or export it unmasked.
+    Unmask,
 }
 
 impl Action {
@@ -34,6 +40,9 @@ impl Action {
             UserRead => matches!(role, SystemAdmin | SecurityAdmin),
             UserSecurity => role == SecurityAdmin,
             AuditRead => role == AuditAdmin,
+            RecordRead => matches!(role, Assessor | Reviewer | Editor | Viewer),
+            RecordWrite => matches!(role, Assessor | Editor),
+            Unmask => matches!(role, Assessor | Reviewer),
         }
     }
 }

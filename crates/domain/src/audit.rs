@@ -17,6 +17,12 @@ pub enum AuditAction {
     PasswordChange,
     Unlock,
     TokenIssue,
+    Delete,
+    /// Personal data shown in clear.
+    Unmask,
+    /// Records exported to a file.
+    Export,
+    Import,
 }
 
 impl AuditAction {
@@ -33,6 +39,10 @@ impl AuditAction {
             Self::PasswordChange => "password_change",
             Self::Unlock => "unlock",
             Self::TokenIssue => "token_issue",
+            Self::Delete => "delete",
+            Self::Unmask => "unmask",
+            Self::Export => "export",
+            Self::Import => "import",
         }
     }
 }

@@ -64,7 +64,14 @@ impl Source<'_> {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() + 1;
         let source_line = self.text[line_start..].lines().next().unwrap_or("").to_owned();
-        PackError { file: self.file.to_owned(), line, column, message_zh: zh.into(), message_en: en.into(), source_line }
+        PackError {
+            file: self.file.to_owned(),
+            line,
+            column,
+            message_zh: zh.into(),
+            message_en: en.into(),
+            source_line,
+        }
     }
 
     fn toml_error(&self, e: &toml::de::Error) -> PackError {
@@ -199,7 +206,11 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
 fn check_registry(src: &Source, raw: RawRegistry, errors: &mut Vec<PackError>) -> Option<RegistryDef> {
     let before = errors.len();
     if !is_key(raw.key.get_ref()) {
-        errors.push(src.error(raw.key.span().start, "代码须为小写字母开头的 a-z0-9_", "key must be snake_case a-z0-9_"));
+        errors.push(src.error(
+            raw.key.span().start,
+            "代码须为小写字母开头的 a-z0-9_",
+            "key must be snake_case a-z0-9_",
+        ));
     }
     let mut fields = Vec::new();
     let mut seen = BTreeSet::new();
@@ -208,36 +219,54 @@ fn check_registry(src: &Source, raw: RawRegistry, errors: &mut Vec<PackError>) -
         let at = |s: &Spanned<String>| s.span().start;
         let key = f.key.get_ref().as_str();
         if !is_key(key) || RESERVED_FIELDS.contains(&key) {
-            errors.push(src.error(at(&f.key), format!("字段代码“{key}”不可用"), format!("field key {key:?} is not allowed")));
+            errors.push(src.error(
+                at(&f.key),
+                format!("字段代码“{key}”不可用"),
+                format!("field key {key:?} is not allowed"),
+            ));
         }
         if !seen.insert(key.to_owned()) {
             errors.push(src.error(at(&f.key), "字段代码重复", "duplicate field key"));
         }
         let Some(ty) = FieldType::parse(f.ty.get_ref()) else {
             let names: Vec<_> = FieldType::ALL.iter().map(|(_, n)| *n).collect();
-            errors.push(src.error(at(&f.ty), format!("未知类型,应为 {}", names.join("/")), format!("unknown type; expected {}", names.join(", "))));
+            errors.push(src.error(
+                at(&f.ty),
+                format!("未知类型,应为 {}", names.join("/")),
+                format!("unknown type; expected {}", names.join(", ")),
+            ));
             continue;
         };
         let values: Vec<EnumValue> = f
             .values
             .as_ref()
-            .map(|v| v.get_ref().iter().map(|e| EnumValue { code: e.code.clone(), label_en: e.label_en.clone() }).collect())
+            .map(|v| {
+                v.get_ref().iter().map(|e| EnumValue { code: e.code.clone(), label_en: e.label_en.clone() }).collect()
+            })
             .unwrap_or_default();
         match (&f.values, ty) {
-            (None, FieldType::Enum) => errors.push(src.error(sf.span().start, "枚举字段须列出 values", "an enum field needs values")),
+            (None, FieldType::Enum) => {
+                errors.push(src.error(sf.span().start, "枚举字段须列出 values", "an enum field needs values"))
+            }
             (Some(v), FieldType::Enum) => {
                 let codes: BTreeSet<_> = values.iter().map(|e| &e.code).collect();
                 if values.is_empty() || codes.len() != values.len() {
                     errors.push(src.error(v.span().start, "枚举值为空或重复", "enum values are empty or repeated"));
                 }
             }
-            (Some(v), _) => errors.push(src.error(v.span().start, "只有枚举字段可有 values", "only enum fields take values")),
+            (Some(v), _) => {
+                errors.push(src.error(v.span().start, "只有枚举字段可有 values", "only enum fields take values"))
+            }
             (None, _) => {}
         }
         if let Some(s) = &f.scale
             && (ty != FieldType::Decimal || *s.get_ref() > 6)
         {
-            errors.push(src.error(s.span().start, "scale 只用于小数字段,且不超过6", "scale is for decimal fields, at most 6"));
+            errors.push(src.error(
+                s.span().start,
+                "scale 只用于小数字段,且不超过6",
+                "scale is for decimal fields, at most 6",
+            ));
         }
         if let Some(p) = &f.pattern {
             if ty != FieldType::Text {
@@ -253,7 +282,11 @@ fn check_registry(src: &Source, raw: RawRegistry, errors: &mut Vec<PackError>) -
         }
         let sensitive = match (&f.sensitive, ty) {
             (Some(s), FieldType::ResidentId) if !s.get_ref() => {
-                errors.push(src.error(s.span().start, "身份证号必须加密保护", "resident ID numbers are always protected"));
+                errors.push(src.error(
+                    s.span().start,
+                    "身份证号必须加密保护",
+                    "resident ID numbers are always protected",
+                ));
                 true
             }
             (Some(s), _) => *s.get_ref(),
@@ -284,7 +317,11 @@ fn check_registry(src: &Source, raw: RawRegistry, errors: &mut Vec<PackError>) -
     }
     for k in raw.natural_key.get_ref() {
         if !seen.contains(k) {
-            errors.push(src.error(raw.natural_key.span().start, format!("natural_key 中的“{k}”不是字段"), format!("natural_key names {k:?}, which is not a field")));
+            errors.push(src.error(
+                raw.natural_key.span().start,
+                format!("natural_key 中的“{k}”不是字段"),
+                format!("natural_key names {k:?}, which is not a field"),
+            ));
         }
     }
     (errors.len() == before).then(|| RegistryDef {
@@ -308,7 +345,11 @@ fn check_derived(
     let raw = d.get_ref();
     let at = d.span().start;
     let Some(from) = fields.iter().map(|f| f.get_ref()).find(|f| f.key.get_ref() == &raw.from) else {
-        errors.push(src.error(at, format!("derived.from“{}”不是字段", raw.from), format!("derived.from {:?} is not a field", raw.from)));
+        errors.push(src.error(
+            at,
+            format!("derived.from“{}”不是字段", raw.from),
+            format!("derived.from {:?} is not a field", raw.from),
+        ));
         return None;
     };
     // An unknown source type is reported on its own line; do not pile a second error on it.
@@ -319,7 +360,11 @@ fn check_derived(
         r => match r.strip_prefix("add_months:").and_then(|n| n.parse().ok()) {
             Some(n) => DeriveRule::AddMonths(n),
             None => {
-                errors.push(src.error(at, "规则应为 gender、birth_date 或 add_months:N", "rule must be gender, birth_date or add_months:N"));
+                errors.push(src.error(
+                    at,
+                    "规则应为 gender、birth_date 或 add_months:N",
+                    "rule must be gender, birth_date or add_months:N",
+                ));
                 return None;
             }
         },

@@ -5,11 +5,13 @@
 
 mod audit;
 mod auth;
+pub mod crypto;
 mod db;
 pub mod entity;
 mod error;
 pub mod migration;
 mod orgs;
+pub mod registry;
 mod scoped;
 mod session_store;
 #[cfg(feature = "testing")]
@@ -21,11 +23,13 @@ pub use auth::LoginRefusal;
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
-pub use scoped::Scoped;
+pub use scoped::{RecordQuery, Scoped};
 pub use session_store::DbSessionStore;
 pub use users::{NewUser, User, generate_password, hash_password};
 
 use kaohe_domain::password::{LockoutPolicy, PasswordPolicy};
+use kaohe_domain::protect::Protector;
+use kaohe_domain::registry::RegistryDef;
 use kaohe_domain::{Actor, Clock};
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
@@ -44,6 +48,9 @@ pub struct Store {
     db: DatabaseConnection,
     clock: Arc<dyn Clock>,
     policy: SecurityPolicy,
+    /// The registries of the installed pack (empty until [`Store::install`]).
+    registries: Arc<Vec<RegistryDef>>,
+    protector: Arc<dyn Protector>,
 }
 
 impl std::fmt::Debug for Store {
@@ -55,7 +62,25 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Wraps an open connection. Call [`Store::migrate`] before use.
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, policy: SecurityPolicy) -> Self {
-        Self { db, clock, policy }
+        Self { db, clock, policy, registries: Arc::new(Vec::new()), protector: Arc::new(crypto::Unkeyed) }
+    }
+
+    /// Installs a pack's registries (creating or extending their tables) and the protector that
+    /// seals personal data.
+    pub async fn install(
+        mut self,
+        registries: Vec<RegistryDef>,
+        protector: Arc<dyn Protector>,
+    ) -> Result<Self, StoreError> {
+        registry::schema::sync(&self.db, &registries).await?;
+        self.registries = Arc::new(registries);
+        self.protector = protector;
+        Ok(self)
+    }
+
+    /// The protector sealing personal data.
+    pub(crate) fn protector(&self) -> &dyn Protector {
+        self.protector.as_ref()
     }
 
     /// Connects to `url` (`sqlite://…` or `postgres://…`) and applies pending migrations.

@@ -4,7 +4,10 @@
 
 mod audit_ops;
 mod org_ops;
+mod record_ops;
 mod user_ops;
+
+pub use record_ops::RecordQuery;
 
 use crate::{Store, StoreError};
 use kaohe_domain::{Action, Actor, OrgPath, authorize};

@@ -1,0 +1,170 @@
+//! Turning what people type or spreadsheets hold into a registry's typed values, and checking a
+//! record against its registry's rules (required, ranges, lengths, patterns, derived fields).
+
+use crate::record::{Value, Values};
+use crate::registry::{DeriveRule, FieldDef, FieldType, RegistryDef};
+use crate::values::{
+    CreditCode, Phone, ResidentId, ValueError, date_from_excel_serial, decimal_from_f64, money_from_f64,
+    normalise_text, parse_bool, parse_date, parse_decimal, parse_money,
+};
+use chrono::{Months, NaiveDate};
+
+/// A raw input: a form field, or one spreadsheet cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawCell {
+    Empty,
+    Text(String),
+    Number(f64),
+    /// A spreadsheet date cell.
+    Date(NaiveDate),
+    Bool(bool),
+}
+
+impl RawCell {
+    fn text(&self) -> String {
+        match self {
+            RawCell::Empty => String::new(),
+            RawCell::Text(s) => s.clone(),
+            RawCell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            RawCell::Number(n) => n.to_string(),
+            RawCell::Date(d) => d.to_string(),
+            RawCell::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
+        }
+    }
+}
+
+/// Parses one input for a field. Org references come back as `Value::Text` (a code or a full
+/// name) for the store to resolve inside the user's scope.
+pub fn parse_field(f: &FieldDef, cell: &RawCell) -> Result<Value, ValueError> {
+    let text = normalise_text(&cell.text());
+    if text.is_empty() {
+        return Ok(Value::Null);
+    }
+    Ok(match f.ty {
+        FieldType::Text => Value::Text(text),
+        FieldType::Integer => match cell {
+            RawCell::Number(n) if n.fract() == 0.0 => Value::Int(*n as i64),
+            _ => Value::Int(parse_decimal(&text, 0).map_err(|_| {
+                ValueError::new(format!("“{text}”不是整数"), format!("{text:?} is not a whole number"))
+            })?),
+        },
+        FieldType::Money => Value::Fixed(match cell {
+            RawCell::Number(n) => money_from_f64(*n)?,
+            _ => parse_money(&text)?,
+        }),
+        FieldType::Decimal => Value::Fixed(match cell {
+            RawCell::Number(n) => decimal_from_f64(*n, f.scale)?,
+            _ => parse_decimal(&text, f.scale)?,
+        }),
+        FieldType::Date => Value::Date(match cell {
+            RawCell::Date(d) => *d,
+            RawCell::Number(n) => date_from_excel_serial(*n)
+                .ok_or_else(|| ValueError::new(format!("“{text}”不是日期"), format!("{text:?} is not a date")))?,
+            _ => parse_date(&text)?,
+        }),
+        FieldType::Bool => Value::Bool(match cell {
+            RawCell::Bool(b) => *b,
+            _ => parse_bool(&text)?,
+        }),
+        FieldType::Enum => {
+            let hit = f.values.iter().find(|v| v.code == text || v.label_en.eq_ignore_ascii_case(&text));
+            match hit {
+                Some(v) => Value::Text(v.code.clone()),
+                None => {
+                    let codes: Vec<_> = f.values.iter().map(|v| v.code.as_str()).collect();
+                    return Err(ValueError::new(
+                        format!("“{text}”不是可选值,应为:{}", codes.join("、")),
+                        format!("{text:?} is not one of: {}", codes.join(", ")),
+                    ));
+                }
+            }
+        }
+        FieldType::Org => Value::Text(text),
+        FieldType::ResidentId => Value::Text(ResidentId::parse(&text)?.as_str().to_owned()),
+        FieldType::CreditCode => Value::Text(CreditCode::parse(&text)?.as_str().to_owned()),
+        FieldType::Phone => Value::Text(Phone::parse(&text)?.as_str().to_owned()),
+    })
+}
+
+fn bound_text(f: &FieldDef, x: f64) -> String {
+    match f.ty {
+        FieldType::Money => format!("{x:.2}"),
+        _ => format!("{x}"),
+    }
+}
+
+/// The value as a number in the field's unit (yuan for money), for range checks.
+fn as_number(f: &FieldDef, v: &Value) -> Option<f64> {
+    match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Fixed(i) if f.ty == FieldType::Money => Some(*i as f64 / 100.0),
+        Value::Fixed(i) => Some(*i as f64 / 10f64.powi(f.scale as i32)),
+        _ => None,
+    }
+}
+
+/// Fills derived fields and checks every rule. Returns the problems, by field.
+pub fn check_record(reg: &RegistryDef, values: &mut Values) -> Vec<(String, ValueError)> {
+    let mut errors = Vec::new();
+    for f in reg.fields.iter().filter(|f| f.derived.is_some()) {
+        let d = f.derived.as_ref().map(|d| (d.from.clone(), d.rule.clone()));
+        let Some((from, rule)) = d else { continue };
+        let derived = match (values.get(&from), rule) {
+            (Some(Value::Text(id)), DeriveRule::Gender) => {
+                ResidentId::parse(id).ok().map(|r| Value::Text(r.gender().label_zh().to_owned()))
+            }
+            (Some(Value::Text(id)), DeriveRule::BirthDate) => {
+                ResidentId::parse(id).ok().map(|r| Value::Date(r.birth_date()))
+            }
+            (Some(Value::Date(d)), DeriveRule::AddMonths(n)) => d.checked_add_months(Months::new(n)).map(Value::Date),
+            _ => None,
+        };
+        values.insert(f.key.clone(), derived.unwrap_or(Value::Null));
+    }
+    for f in &reg.fields {
+        let v = values.entry(f.key.clone()).or_insert(Value::Null);
+        if v.is_null() {
+            if f.required && f.is_input() {
+                errors.push((f.key.clone(), ValueError::new("必填", "required")));
+            }
+            continue;
+        }
+        if let Some(n) = as_number(f, v) {
+            if let Some(lo) = f.min.filter(|lo| n < *lo) {
+                errors.push((
+                    f.key.clone(),
+                    ValueError::new(
+                        format!("不能小于{}", bound_text(f, lo)),
+                        format!("must be at least {}", bound_text(f, lo)),
+                    ),
+                ));
+            }
+            if let Some(hi) = f.max.filter(|hi| n > *hi) {
+                errors.push((
+                    f.key.clone(),
+                    ValueError::new(
+                        format!("不能大于{}", bound_text(f, hi)),
+                        format!("must be at most {}", bound_text(f, hi)),
+                    ),
+                ));
+            }
+        }
+        if let (Value::Text(s), FieldType::Text) = (&*v, f.ty) {
+            if let Some(max) = f.max_length.filter(|m| s.chars().count() > *m as usize) {
+                errors.push((
+                    f.key.clone(),
+                    ValueError::new(format!("不能超过{max}个字"), format!("at most {max} characters")),
+                ));
+            }
+            if let Some(p) = &f.pattern
+                && regex::Regex::new(p).is_ok_and(|re| !re.is_match(s))
+            {
+                errors.push((
+                    f.key.clone(),
+                    ValueError::new(format!("格式不符合要求({p})"), format!("does not match the pattern {p}")),
+                ));
+            }
+        }
+    }
+    errors
+}

@@ -1,0 +1,7 @@
+//! Registries in the database: tables generated from pack definitions, records, their history.
+
+pub(crate) mod codec;
+pub mod records;
+pub(crate) mod schema;
+
+pub use records::{Cursor, Filter, FilterOp, HistoryEntry, Sort};

@@ -1,0 +1,158 @@
+//! Registry tables generated from pack definitions (see docs/decisions/0003): one table per
+//! registry, `r_<key>`, with typed columns `f_<field>` (and `h_<field>`, a keyed fingerprint, for
+//! personal data). Created at start; a field added to the pack becomes a new column; a changed
+//! column type is refused with a clear message rather than guessed at.
+
+use crate::StoreError;
+use kaohe_domain::registry::{FieldDef, FieldType, RegistryDef};
+use sea_orm::sea_query::{Alias, ColumnDef, ForeignKey, Index, Table};
+use sea_orm::{ConnectionTrait, Statement};
+use std::collections::BTreeMap;
+
+/// The table of a registry.
+pub fn table(reg: &str) -> String {
+    format!("r_{reg}")
+}
+
+/// The column of a field.
+pub fn column(field: &str) -> String {
+    format!("f_{field}")
+}
+
+/// The fingerprint column of a personal-data field.
+pub fn hash_column(field: &str) -> String {
+    format!("h_{field}")
+}
+
+/// The storage type of a field: personal data is stored sealed, as text.
+pub fn sql_type(f: &FieldDef) -> &'static str {
+    if f.sensitive {
+        return "sealed";
+    }
+    match f.ty {
+        FieldType::Integer | FieldType::Money | FieldType::Decimal | FieldType::Org => "bigint",
+        FieldType::Date => "date",
+        FieldType::Bool => "bool",
+        _ => "text",
+    }
+}
+
+fn column_def(name: String, sql: &str) -> ColumnDef {
+    let mut c = ColumnDef::new(Alias::new(name));
+    match sql {
+        "bigint" => c.big_integer(),
+        "date" => c.date(),
+        "bool" => c.boolean(),
+        _ => c.text(),
+    };
+    c.null();
+    c
+}
+
+async fn known_columns<C: ConnectionTrait>(conn: &C, reg: &str) -> Result<BTreeMap<String, String>, StoreError> {
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => "SELECT field, sql_type FROM registry_columns WHERE registry = $1",
+        _ => "SELECT field, sql_type FROM registry_columns WHERE registry = ?",
+    };
+    let rows = conn.query_all_raw(Statement::from_sql_and_values(backend, sql, [reg.into()])).await?;
+    rows.into_iter().map(|r| Ok((r.try_get::<String>("", "field")?, r.try_get::<String>("", "sql_type")?))).collect()
+}
+
+async fn remember<C: ConnectionTrait>(conn: &C, reg: &str, f: &FieldDef) -> Result<(), StoreError> {
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            "INSERT INTO registry_columns (registry, field, sql_type, sensitive) VALUES ($1, $2, $3, $4)"
+        }
+        _ => "INSERT INTO registry_columns (registry, field, sql_type, sensitive) VALUES (?, ?, ?, ?)",
+    };
+    let values = [reg.into(), f.key.as_str().into(), sql_type(f).into(), f.sensitive.into()];
+    conn.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    Ok(())
+}
+
+/// Creates or extends the tables of every registry so they match the definitions.
+pub async fn sync<C: ConnectionTrait>(conn: &C, registries: &[RegistryDef]) -> Result<(), StoreError> {
+    let backend = conn.get_database_backend();
+    for reg in registries {
+        let known = known_columns(conn, &reg.key).await?;
+        let t = Alias::new(table(&reg.key));
+        if known.is_empty() {
+            let mut create = Table::create();
+            create
+                .table(t.clone())
+                .if_not_exists()
+                .col(ColumnDef::new(Alias::new("id")).big_integer().not_null().auto_increment().primary_key())
+                .col(ColumnDef::new(Alias::new("org_id")).big_integer().not_null())
+                .col(ColumnDef::new(Alias::new("nk")).string_len(200).not_null())
+                .col(ColumnDef::new(Alias::new("version")).big_integer().not_null())
+                .col(ColumnDef::new(Alias::new("created_at")).timestamp_with_time_zone().not_null())
+                .col(ColumnDef::new(Alias::new("updated_at")).timestamp_with_time_zone().not_null())
+                .col(ColumnDef::new(Alias::new("created_by")).string_len(64).not_null())
+                .col(ColumnDef::new(Alias::new("updated_by")).string_len(64).not_null())
+                .col(ColumnDef::new(Alias::new("deleted_at")).timestamp_with_time_zone().null())
+                .foreign_key(
+                    ForeignKey::create().from(t.clone(), Alias::new("org_id")).to(Alias::new("orgs"), Alias::new("id")),
+                );
+            for f in &reg.fields {
+                create.col(column_def(column(&f.key), sql_type(f)));
+                if f.sensitive {
+                    create.col(column_def(hash_column(&f.key), "text"));
+                }
+            }
+            conn.execute_raw(backend.build(&create)).await?;
+            let idx = |name: String, cols: &[&str], unique: bool| {
+                let mut i = Index::create();
+                i.name(name).table(t.clone());
+                for c in cols {
+                    i.col(Alias::new(*c));
+                }
+                if unique {
+                    i.unique();
+                }
+                i.to_owned()
+            };
+            conn.execute_raw(backend.build(&idx(format!("{}_nk", table(&reg.key)), &["nk"], true))).await?;
+            conn.execute_raw(backend.build(&idx(format!("{}_org", table(&reg.key)), &["org_id", "id"], false))).await?;
+            for f in reg.fields.iter().filter(|f| f.sensitive) {
+                let h = hash_column(&f.key);
+                conn.execute_raw(backend.build(&idx(format!("{}_{h}", table(&reg.key)), &[h.as_str()], false))).await?;
+            }
+            for f in &reg.fields {
+                remember(conn, &reg.key, f).await?;
+            }
+            continue;
+        }
+        for f in &reg.fields {
+            match known.get(&f.key) {
+                Some(t) if t == sql_type(f) => {}
+                Some(t) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "台账“{}”字段“{}”的存储类型由 {t} 改为 {},不能自动迁移 / registry {} field {} changed storage type from {t} to {}; migrate it by hand",
+                        reg.key,
+                        f.key,
+                        sql_type(f),
+                        reg.key,
+                        f.key,
+                        sql_type(f)
+                    )));
+                }
+                None => {
+                    let alter =
+                        Table::alter().table(t.clone()).add_column(column_def(column(&f.key), sql_type(f))).to_owned();
+                    conn.execute_raw(backend.build(&alter)).await?;
+                    if f.sensitive {
+                        let alter = Table::alter()
+                            .table(t.clone())
+                            .add_column(column_def(hash_column(&f.key), "text"))
+                            .to_owned();
+                        conn.execute_raw(backend.build(&alter)).await?;
+                    }
+                    remember(conn, &reg.key, f).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,283 @@
+//! Registry records, scoped: read inside the scope (personal data masked unless the role may
+//! unmask, and every unmasking audited), written by editors and the assessment office.
+
+use super::Scoped;
+use crate::audit::{self, Event};
+use crate::registry::records::{self, Cursor, Filter, HistoryEntry, Sort, Stamp};
+use crate::{StoreError, orgs};
+use kaohe_domain::audit::AuditAction;
+use kaohe_domain::input::check_record;
+use kaohe_domain::protect::mask;
+use kaohe_domain::record::{Record, RecordId, Value, Values};
+use kaohe_domain::registry::{FieldType, RegistryDef};
+use kaohe_domain::{Action, DomainError, FieldError, Org, OrgId};
+use sea_orm::TransactionTrait;
+
+/// What a record list asks for.
+#[derive(Debug, Clone, Default)]
+pub struct RecordQuery {
+    /// The subtree to list (default: the whole scope).
+    pub under: Option<OrgId>,
+    pub filters: Vec<Filter>,
+    pub sort: Sort,
+    pub after: Option<Cursor>,
+    pub limit: u64,
+    /// Show personal data in clear (needs the right; audited).
+    pub unmask: bool,
+}
+
+impl Scoped<'_> {
+    /// The registries the actor may read, in menu order.
+    pub fn registries(&self) -> Result<&[RegistryDef], StoreError> {
+        self.check(Action::RecordRead, None)?;
+        Ok(&self.store.registries)
+    }
+
+    /// One registry's definition.
+    pub fn registry(&self, key: &str) -> Result<&RegistryDef, StoreError> {
+        self.check(Action::RecordRead, None)?;
+        self.store.registries.iter().find(|r| r.key == key).ok_or_else(|| DomainError::NotFound.into())
+    }
+
+    /// Whether the actor may see personal data in clear.
+    pub fn may_unmask(&self) -> bool {
+        self.can(Action::Unmask)
+    }
+
+    fn present(&self, reg: &RegistryDef, mut rec: Record, unmask: bool) -> Record {
+        if !unmask {
+            for f in reg.fields.iter().filter(|f| f.sensitive) {
+                if let Some(v) = rec.values.get_mut(&f.key)
+                    && !v.is_null()
+                {
+                    *v = Value::Text(mask(&crate::registry::codec::canonical(v)));
+                }
+            }
+        }
+        rec
+    }
+
+    async fn audit_unmask(&self, reg: &RegistryDef, ids: &[RecordId], how: &str) -> Result<(), StoreError> {
+        if !reg.has_sensitive() || ids.is_empty() {
+            return Ok(());
+        }
+        let event = Event {
+            action: AuditAction::Unmask,
+            entity: "record",
+            entity_id: Some(format!(
+                "{}:{}",
+                reg.key,
+                ids.iter().map(|i| i.0.to_string()).collect::<Vec<_>>().join(",")
+            )),
+            scope: self.actor.scope(),
+            summary: format!(
+                "{how}:{} 共{}条含个人信息的记录 / {} records with personal data shown in clear",
+                reg.label_zh,
+                ids.len(),
+                ids.len()
+            ),
+        };
+        audit::record(&self.store.db, self.store.clock.now(), &self.actor, event, None, None).await
+    }
+
+    fn check_unmask(&self, unmask: bool) -> Result<(), StoreError> {
+        if unmask { self.check(Action::Unmask, None) } else { Ok(()) }
+    }
+
+    /// A page of records in the scope.
+    pub async fn records(&self, key: &str, q: &RecordQuery) -> Result<Vec<Record>, StoreError> {
+        let reg = self.registry(key)?;
+        self.check_unmask(q.unmask)?;
+        let under = match q.under {
+            Some(id) => Some(self.org(id).await?.path),
+            None => self.actor.scope().cloned(),
+        };
+        let limit = q.limit.clamp(1, 1000);
+        let rows = records::list(
+            &self.store.db,
+            reg,
+            under.as_ref(),
+            &q.filters,
+            &q.sort,
+            q.after.as_ref(),
+            limit,
+            self.store.protector(),
+        )
+        .await?;
+        if q.unmask {
+            self.audit_unmask(reg, &rows.iter().map(|r| r.id).collect::<Vec<_>>(), "查看").await?;
+        }
+        Ok(rows.into_iter().map(|r| self.present(reg, r, q.unmask)).collect())
+    }
+
+    /// One record in the scope.
+    pub async fn record(&self, key: &str, id: RecordId, unmask: bool) -> Result<Record, StoreError> {
+        let reg = self.registry(key)?;
+        self.check_unmask(unmask)?;
+        let rec = records::get(&self.store.db, reg, id, self.store.protector()).await?.ok_or(DomainError::NotFound)?;
+        self.org_in_scope(Action::RecordRead, rec.org_id).await?;
+        if unmask {
+            self.audit_unmask(reg, &[id], "查看").await?;
+        }
+        Ok(self.present(reg, rec, unmask))
+    }
+
+    /// A record's history (personal data stays sealed, so it shows as masked).
+    pub async fn record_history(&self, key: &str, id: RecordId) -> Result<Vec<HistoryEntry>, StoreError> {
+        let reg = self.registry(key)?;
+        let rec = records::get(&self.store.db, reg, id, self.store.protector()).await?.ok_or(DomainError::NotFound)?;
+        self.org_in_scope(Action::RecordRead, rec.org_id).await?;
+        let mut h = records::history_of(&self.store.db, reg, id).await?;
+        for e in &mut h {
+            for f in reg.fields.iter().filter(|f| f.sensitive) {
+                if let Some(v) = e.data.get_mut(&f.key)
+                    && !v.is_empty()
+                {
+                    *v = "******".into();
+                }
+            }
+        }
+        Ok(h)
+    }
+
+    async fn org_in_scope(&self, action: Action, id: OrgId) -> Result<Org, StoreError> {
+        let org = orgs::find(&self.store.db, id).await?.ok_or(DomainError::NotFound)?;
+        self.check(action, Some(&org.path))?;
+        Ok(org)
+    }
+
+    /// Resolves an org written in a form or a file (its code, or its full name) inside the scope.
+    pub async fn resolve_org(&self, text: &str) -> Result<OrgId, StoreError> {
+        let t = text.trim();
+        if let Ok(o) = self.org_by_code(t).await {
+            return Ok(o.id);
+        }
+        let hits = orgs::search(&self.store.db, self.actor.scope(), t, 50).await?;
+        let exact: Vec<_> = hits.iter().filter(|o| o.name == t || o.short_name.as_deref() == Some(t)).collect();
+        match exact.as_slice() {
+            [one] => Ok(one.id),
+            [] => Err(DomainError::invalid(
+                "org",
+                format!("组织“{t}”不存在或不在您的范围内"),
+                format!("org {t:?} does not exist or is outside your scope"),
+            )
+            .into()),
+            _ => Err(DomainError::invalid(
+                "org",
+                format!("名称“{t}”对应多个组织,请填写组织代码"),
+                format!("{t:?} names several orgs; use the org code"),
+            )
+            .into()),
+        }
+    }
+
+    /// Resolves org-reference fields (written as codes or names) to org ids inside the scope.
+    pub(crate) async fn resolve_org_fields(
+        &self,
+        reg: &RegistryDef,
+        values: &mut Values,
+    ) -> Vec<(String, String, String)> {
+        let mut errors = Vec::new();
+        for f in reg.fields.iter().filter(|f| f.ty == FieldType::Org) {
+            if let Some(Value::Text(t)) = values.get(&f.key).cloned() {
+                match self.resolve_org(&t).await {
+                    Ok(id) => {
+                        values.insert(f.key.clone(), Value::Org(id));
+                    }
+                    Err(e) => {
+                        let (zh, en) = match e.domain() {
+                            Some(DomainError::Validation(v)) => (v[0].message_zh.clone(), v[0].message_en.clone()),
+                            _ => (e.to_string(), e.to_string()),
+                        };
+                        errors.push((f.key.clone(), zh, en));
+                    }
+                }
+            }
+        }
+        errors
+    }
+
+    async fn checked(&self, reg: &RegistryDef, mut values: Values) -> Result<Values, StoreError> {
+        let mut errors: Vec<FieldError> = self
+            .resolve_org_fields(reg, &mut values)
+            .await
+            .into_iter()
+            .map(|(k, zh, en)| FieldError::new(&k, zh, en))
+            .collect();
+        errors.extend(check_record(reg, &mut values).into_iter().map(|(k, e)| e.into_field_error(&k)));
+        if errors.is_empty() { Ok(values) } else { Err(DomainError::Validation(errors).into()) }
+    }
+
+    /// Creates a record for an org inside the scope.
+    pub async fn create_record(&self, key: &str, org: OrgId, values: Values) -> Result<RecordId, StoreError> {
+        let reg = self.registry(key)?;
+        self.check(Action::RecordWrite, None)?;
+        let org = self.org_in_scope(Action::RecordWrite, org).await?;
+        let values = self.checked(reg, values).await?;
+        let txn = self.store.db.begin().await?;
+        let stamp = Stamp { actor: self.actor.audit_name(), at: self.store.clock.now() };
+        let id = records::insert(&txn, reg, org.id, &values, &stamp, self.store.protector()).await?;
+        self.audit_record(&txn, reg, AuditAction::Create, id, &org, &values).await?;
+        txn.commit().await?;
+        Ok(id)
+    }
+
+    /// Replaces a record's values if nobody changed it since `version`; returns the new version.
+    pub async fn update_record(
+        &self,
+        key: &str,
+        id: RecordId,
+        version: i64,
+        org: OrgId,
+        values: Values,
+    ) -> Result<i64, StoreError> {
+        let reg = self.registry(key)?;
+        self.check(Action::RecordWrite, None)?;
+        let current =
+            records::get(&self.store.db, reg, id, self.store.protector()).await?.ok_or(DomainError::NotFound)?;
+        self.org_in_scope(Action::RecordWrite, current.org_id).await?;
+        let org = self.org_in_scope(Action::RecordWrite, org).await?;
+        let values = self.checked(reg, values).await?;
+        let txn = self.store.db.begin().await?;
+        let stamp = Stamp { actor: self.actor.audit_name(), at: self.store.clock.now() };
+        let v = records::update(&txn, reg, id, version, org.id, &values, &stamp, self.store.protector()).await?;
+        self.audit_record(&txn, reg, AuditAction::Update, id, &org, &values).await?;
+        txn.commit().await?;
+        Ok(v)
+    }
+
+    /// Soft-deletes a record (kept, with its history; audited).
+    pub async fn delete_record(&self, key: &str, id: RecordId, version: i64) -> Result<(), StoreError> {
+        let reg = self.registry(key)?;
+        self.check(Action::RecordWrite, None)?;
+        let current =
+            records::get(&self.store.db, reg, id, self.store.protector()).await?.ok_or(DomainError::NotFound)?;
+        let org = self.org_in_scope(Action::RecordWrite, current.org_id).await?;
+        let txn = self.store.db.begin().await?;
+        let stamp = Stamp { actor: self.actor.audit_name(), at: self.store.clock.now() };
+        records::soft_delete(&txn, reg, id, version, &stamp).await?;
+        self.audit_record(&txn, reg, AuditAction::Delete, id, &org, &current.values).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_record<C: sea_orm::ConnectionTrait>(
+        &self,
+        conn: &C,
+        reg: &RegistryDef,
+        action: AuditAction,
+        id: RecordId,
+        org: &Org,
+        values: &Values,
+    ) -> Result<(), StoreError> {
+        let event = Event {
+            action,
+            entity: "record",
+            entity_id: Some(format!("{}:{}", reg.key, id.0)),
+            scope: Some(&org.path),
+            summary: format!("{} {} #{}", reg.label_zh, org.name, id.0),
+        };
+        let digest = audit::digest(&crate::registry::codec::fingerprinted(reg, values, self.store.protector()));
+        audit::record(conn, self.store.clock.now(), &self.actor, event, None, Some(digest)).await
+    }
+}
