@@ -103,6 +103,43 @@ fn as_number(f: &FieldDef, v: &Value) -> Option<f64> {
     }
 }
 
+/// Checks that a value has the field's type and, for checked codes, is valid — the store's gate,
+/// whatever path the value came by.
+fn check_type(f: &FieldDef, v: &mut Value) -> Result<(), ValueError> {
+    let ok = match (f.ty, &*v) {
+        (FieldType::Text, Value::Text(_)) => true,
+        (FieldType::Integer, Value::Int(_)) => true,
+        (FieldType::Money | FieldType::Decimal, Value::Fixed(_)) => true,
+        (FieldType::Date, Value::Date(_)) => true,
+        (FieldType::Bool, Value::Bool(_)) => true,
+        (FieldType::Org, Value::Org(_)) => true,
+        (FieldType::Enum, Value::Text(t)) => {
+            if !f.values.iter().any(|e| &e.code == t) {
+                return parse_field(f, &RawCell::Text(t.clone())).map(|_| ());
+            }
+            true
+        }
+        (FieldType::ResidentId, Value::Text(t)) => {
+            *v = Value::Text(ResidentId::parse(t)?.as_str().to_owned());
+            true
+        }
+        (FieldType::CreditCode, Value::Text(t)) => {
+            *v = Value::Text(CreditCode::parse(t)?.as_str().to_owned());
+            true
+        }
+        (FieldType::Phone, Value::Text(t)) => {
+            *v = Value::Text(Phone::parse(t)?.as_str().to_owned());
+            true
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ValueError::new(format!("类型不符,应为{}", f.ty.name()), format!("wrong type; expected {}", f.ty.name())))
+    }
+}
+
 /// Fills derived fields and checks every rule. Returns the problems, by field.
 pub fn check_record(reg: &RegistryDef, values: &mut Values) -> Vec<(String, ValueError)> {
     let mut errors = Vec::new();
@@ -127,6 +164,10 @@ pub fn check_record(reg: &RegistryDef, values: &mut Values) -> Vec<(String, Valu
             if f.required && f.is_input() {
                 errors.push((f.key.clone(), ValueError::new("必填", "required")));
             }
+            continue;
+        }
+        if let Err(e) = check_type(f, v) {
+            errors.push((f.key.clone(), e));
             continue;
         }
         if let Some(n) = as_number(f, v) {
