@@ -23,7 +23,7 @@ pub use auth::LoginRefusal;
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
-pub use scoped::{RecordQuery, Scoped};
+pub use scoped::{ImportRow, RecordQuery, Scoped};
 pub use session_store::DbSessionStore;
 pub use users::{NewUser, User, generate_password, hash_password};
 

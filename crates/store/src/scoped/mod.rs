@@ -3,10 +3,12 @@
 //! so none of them can forget the check.
 
 mod audit_ops;
+mod import_ops;
 mod org_ops;
 mod record_ops;
 mod user_ops;
 
+pub use import_ops::ImportRow;
 pub use record_ops::RecordQuery;
 
 use crate::{Store, StoreError};

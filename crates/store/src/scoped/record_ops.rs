@@ -110,6 +110,58 @@ impl Scoped<'_> {
         Ok(rows.into_iter().map(|r| self.present(reg, r, q.unmask)).collect())
     }
 
+    /// Every record under `under` (default: the scope), for an export: read page by page, and
+    /// audited as an export (and as an unmasking when personal data goes out in clear).
+    pub async fn export_records(
+        &self,
+        key: &str,
+        under: Option<OrgId>,
+        unmask: bool,
+    ) -> Result<Vec<Record>, StoreError> {
+        let reg = self.registry(key)?;
+        self.check_unmask(unmask)?;
+        let path = match under {
+            Some(id) => Some(self.org(id).await?.path),
+            None => self.actor.scope().cloned(),
+        };
+        let mut out: Vec<Record> = Vec::new();
+        loop {
+            let after = out.last().map(|r| crate::registry::Cursor { value: Value::Null, id: r.id });
+            let page = records::list(
+                &self.store.db,
+                reg,
+                path.as_ref(),
+                &[],
+                &Sort::default(),
+                after.as_ref(),
+                5000,
+                self.store.protector(),
+            )
+            .await?;
+            if page.is_empty() {
+                break;
+            }
+            out.extend(page);
+        }
+        let event = Event {
+            action: if unmask && reg.has_sensitive() { AuditAction::Unmask } else { AuditAction::Export },
+            entity: "record_export",
+            entity_id: Some(reg.key.clone()),
+            scope: path.as_ref(),
+            summary: format!(
+                "导出{}共{}条{} / exported {} records of {}{}",
+                reg.label_zh,
+                out.len(),
+                if unmask && reg.has_sensitive() { ",含明文个人信息" } else { "" },
+                out.len(),
+                reg.key,
+                if unmask && reg.has_sensitive() { " with personal data in clear" } else { "" }
+            ),
+        };
+        audit::record(&self.store.db, self.store.clock.now(), &self.actor, event, None, None).await?;
+        Ok(out.into_iter().map(|r| self.present(reg, r, unmask)).collect())
+    }
+
     /// One record in the scope.
     pub async fn record(&self, key: &str, id: RecordId, unmask: bool) -> Result<Record, StoreError> {
         let reg = self.registry(key)?;

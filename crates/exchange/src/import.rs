@@ -1,0 +1,205 @@
+//! Importing a spreadsheet into a registry: read, match headers, parse every cell, let the store
+//! check every row, and write all or nothing. A refused file comes back with every error (row,
+//! column letter and header, value, reason) and an XLSX copy with the bad cells marked.
+
+use crate::columns::{ImportColumn, ORG_KEY, import_columns};
+use kaohe_domain::OrgId;
+use kaohe_domain::input::{RawCell, parse_field};
+use kaohe_domain::record::Values;
+use kaohe_domain::registry::{FieldType, RegistryDef};
+use kaohe_sheets::{Cell, CellError, Limits, Table, column_letter, read, write_error_report};
+use kaohe_store::registry::BulkReport;
+use kaohe_store::{ImportRow, RowError, Scoped, StoreError};
+use std::collections::HashMap;
+
+/// A successful import.
+#[derive(Debug, Clone)]
+pub struct ImportOutcome {
+    pub rows: usize,
+    pub report: BulkReport,
+    pub dry_run: bool,
+}
+
+/// A refused import: nothing was written.
+#[derive(Debug)]
+pub struct ImportFailure {
+    /// Every problem found, in row order.
+    pub errors: Vec<RowError>,
+    /// The uploaded table with the bad cells marked (absent when the file could not be read).
+    pub report_xlsx: Option<Vec<u8>>,
+    /// A failure that is not about rows (unreadable file, database error).
+    pub fatal: Option<String>,
+}
+
+impl ImportFailure {
+    fn fatal(msg: String) -> Self {
+        ImportFailure { errors: Vec::new(), report_xlsx: None, fatal: Some(msg) }
+    }
+}
+
+fn raw(cell: &Cell) -> RawCell {
+    match cell {
+        Cell::Empty => RawCell::Empty,
+        Cell::Text(s) => RawCell::Text(s.clone()),
+        Cell::Number(n) => RawCell::Number(*n),
+        Cell::Bool(b) => RawCell::Bool(*b),
+        Cell::Date(_) => cell.as_date().map_or(RawCell::Text(cell.as_text()), RawCell::Date),
+        Cell::Error(e) => RawCell::Text(e.clone()),
+    }
+}
+
+/// The parsed rows of a table, or every cell-level error; `columns` maps field keys to the file's
+/// column index.
+pub fn parse_rows<'a>(reg: &'a RegistryDef, table: &Table) -> (Vec<ImportRow>, Vec<RowError>, HashMap<&'a str, usize>) {
+    let cols = import_columns(reg);
+    let mut errors = Vec::new();
+    let Some(header) = table.rows.first() else {
+        errors.push(RowError {
+            row: 1,
+            column: "A".into(),
+            value: String::new(),
+            message_zh: "文件没有表头行".into(),
+            message_en: "the file has no header row".into(),
+        });
+        return (Vec::new(), errors, HashMap::new());
+    };
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    for (i, cell) in header.cells.iter().enumerate() {
+        if let Some(c) = cols.iter().find(|c| c.matches(&cell.as_text())) {
+            at.entry(c.key).or_insert(i);
+        }
+    }
+    for c in cols.iter().filter(|c| c.required && !at.contains_key(c.key)) {
+        errors.push(RowError {
+            row: header.number,
+            column: String::new(),
+            value: String::new(),
+            message_zh: format!("缺少必填列“{}”", c.label_zh),
+            message_en: format!("the required column {:?} is missing", c.label_en),
+        });
+    }
+    if !errors.is_empty() {
+        return (Vec::new(), errors, at);
+    }
+    let mut rows = Vec::new();
+    for r in &table.rows[1..] {
+        let mut values = Values::new();
+        let mut org = String::new();
+        let mut ok = true;
+        for c in &cols {
+            let Some(&i) = at.get(c.key) else { continue };
+            let cell = r.cells.get(i).unwrap_or(&Cell::Empty);
+            match parse_cell(c, cell) {
+                Ok(Some(v)) => {
+                    values.insert(c.key.to_owned(), v);
+                }
+                Ok(None) => org = cell.as_text(),
+                Err((zh, en)) => {
+                    ok = false;
+                    errors.push(RowError {
+                        row: r.number,
+                        column: label(i, c.label_zh),
+                        value: cell.as_text(),
+                        message_zh: zh,
+                        message_en: en,
+                    });
+                }
+            }
+        }
+        if ok {
+            rows.push(ImportRow { row: r.number, org, values });
+        }
+    }
+    (rows, errors, at)
+}
+
+fn label(i: usize, header: &str) -> String {
+    format!("{} {}", column_letter(i), header)
+}
+
+/// `Ok(None)` for the org column (resolved by the store).
+#[allow(clippy::type_complexity)]
+fn parse_cell(c: &ImportColumn, cell: &Cell) -> Result<Option<kaohe_domain::record::Value>, (String, String)> {
+    let Some(f) = c.field else { return Ok(None) };
+    if let Cell::Error(e) = cell {
+        return Err((format!("单元格是错误值 {e}"), format!("the cell holds the error value {e}")));
+    }
+    if let (FieldType::ResidentId, Cell::Number(n)) = (f.ty, cell) {
+        return Err((
+            format!("Excel 已把身份证号存成数字({n:E}),末几位已丢失;请把该列设为文本格式后重新填写"),
+            format!(
+                "Excel stored the ID number as a number ({n:E}) and lost its last digits; format the column as text and enter it again"
+            ),
+        ));
+    }
+    let input = match (f.ty, cell) {
+        (
+            FieldType::Text | FieldType::CreditCode | FieldType::Phone | FieldType::Enum | FieldType::Org,
+            Cell::Number(_),
+        ) => RawCell::Text(cell.as_text()),
+        _ => raw(cell),
+    };
+    parse_field(f, &input).map(Some).map_err(|e| (e.message_zh, e.message_en))
+}
+
+/// Reads, checks and (unless `dry_run`) writes a file into registry `key`.
+pub async fn import(
+    scoped: &Scoped<'_>,
+    key: &str,
+    bytes: &[u8],
+    file_name: &str,
+    default_org: Option<OrgId>,
+    dry_run: bool,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<ImportOutcome, ImportFailure> {
+    let reg = scoped.registry(key).map_err(|e| ImportFailure::fatal(e.to_string()))?;
+    let table = read(bytes, file_name, &Limits::default()).map_err(|e| ImportFailure::fatal(e.to_string()))?;
+    let (rows, mut errors, at) = parse_rows(reg, &table);
+    let n = rows.len();
+    let cols = import_columns(reg);
+    let locate = |field: &str| -> (String, Option<usize>) {
+        match (at.get(field), cols.iter().find(|c| c.key == field)) {
+            (Some(i), Some(c)) => (label(*i, c.label_zh), Some(*i)),
+            (None, Some(c)) => (c.label_zh.to_owned(), None),
+            _ => (field.to_owned(), None),
+        }
+    };
+    // With cell errors, still run the store's checks on the rows that parsed (as a dry run), so
+    // the user gets every error at once.
+    let result = scoped.import_records(key, rows, default_org, dry_run || !errors.is_empty(), progress).await;
+    match result {
+        Ok(report) if errors.is_empty() => return Ok(ImportOutcome { rows: n, report, dry_run }),
+        Ok(_) => {}
+        Err(StoreError::Import(problems)) => {
+            for mut p in problems {
+                let field = if p.column == ORG_KEY { ORG_KEY.to_owned() } else { p.column.clone() };
+                let (col, idx) = locate(&field);
+                p.value = idx
+                    .and_then(|i| table.rows.iter().find(|r| r.number == p.row).and_then(|r| r.cells.get(i)))
+                    .map(Cell::as_text)
+                    .unwrap_or_default();
+                p.column = col;
+                errors.push(p);
+            }
+        }
+        Err(e) => return Err(ImportFailure::fatal(e.to_string())),
+    }
+    errors.sort_by(|a, b| a.row.cmp(&b.row));
+    let cell_errors: Vec<CellError> = errors
+        .iter()
+        .map(|e| {
+            let idx = e
+                .column
+                .split(' ')
+                .next()
+                .and_then(|letter| (0..table.width().max(1)).find(|i| column_letter(*i) == letter));
+            let msg = format!("{}", e.message_zh);
+            match idx {
+                Some(i) if !e.column.is_empty() => CellError::cell(e.row, i, msg),
+                _ => CellError::row(e.row, msg),
+            }
+        })
+        .collect();
+    let report_xlsx = write_error_report(&table, &cell_errors).ok();
+    Err(ImportFailure { errors, report_xlsx, fatal: None })
+}

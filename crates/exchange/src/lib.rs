@@ -1,0 +1,14 @@
+//! Registry records to and from spreadsheets — the lingua franca of this field: templates with
+//! Chinese headers and drop-downs, imports that check every row before writing anything (and
+//! answer a broken file with an error report marking the bad cells), and exports.
+#![forbid(unsafe_code)]
+
+mod columns;
+mod export;
+mod import;
+mod template;
+
+pub use columns::{ImportColumn, import_columns};
+pub use export::{ExportFormat, export};
+pub use import::{ImportFailure, ImportOutcome, import, parse_rows};
+pub use template::template;
