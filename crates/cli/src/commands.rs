@@ -8,10 +8,20 @@ use kaohe_domain::{Actor, OrgKind, Role, SystemClock};
 use kaohe_store::{NewOrg, NewUser, Store, StoreError, generate_password};
 use std::sync::Arc;
 
-async fn open(cfg: &Config) -> anyhow::Result<Store> {
-    Store::open(&cfg.database_url, Arc::new(SystemClock), cfg.security())
+/// Opens the database, applies migrations and installs the built-in pack's registries with the
+/// master key from the data folder (or `KAOHE_MASTER_KEY`).
+pub async fn open(cfg: &Config) -> anyhow::Result<Store> {
+    let store = Store::open(&cfg.database_url, Arc::new(SystemClock), cfg.security())
         .await
-        .with_context(|| format!("cannot open the database {}", kaohe_store::redact_url(&cfg.database_url)))
+        .with_context(|| format!("cannot open the database {}", kaohe_store::redact_url(&cfg.database_url)))?;
+    let pack = kaohe_packs::trade_union().map_err(|errs| {
+        anyhow::anyhow!(
+            "the built-in pack is invalid:\n{}",
+            errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+        )
+    })?;
+    let protector = kaohe_store::crypto::AesProtector::load(&cfg.data_dir).context("cannot load the master key")?;
+    Ok(store.install(pack.registries, Arc::new(protector)).await?)
 }
 
 /// Turns store errors into readable messages (import errors listed row by row).
@@ -84,6 +94,16 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(u) => user(&cfg, u).await,
+        Command::Template { registry, output } => {
+            crate::registry_cmds::template(&open(&cfg).await?, &registry, &output)
+        }
+        Command::Import { registry, file, org, dry_run } => {
+            crate::registry_cmds::import(&open(&cfg).await?, &registry, &file, org.as_deref(), dry_run).await
+        }
+        Command::Export { registry, org, format, output, unmask } => {
+            crate::registry_cmds::export(&open(&cfg).await?, &registry, org.as_deref(), &format, &output, unmask).await
+        }
+        Command::Pack(crate::PackCommand::Validate { dir }) => crate::registry_cmds::validate_pack(&dir),
         Command::Org(o) => org(&cfg, o).await,
         Command::Bench(BenchCommand::Orgs { count, reps }) => {
             let url = if cfg.database_url.contains("kaohe-data/kaohe.db") {

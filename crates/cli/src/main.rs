@@ -6,6 +6,7 @@ mod commands;
 mod config;
 mod demo;
 mod org_file;
+mod registry_cmds;
 
 use clap::{Parser, Subcommand};
 use config::{Config, Overrides};
@@ -74,6 +75,50 @@ pub enum Command {
     /// Benchmarks that print figures.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Write a registry's import template (XLSX with Chinese headers, drop-downs, instructions).
+    Template {
+        #[arg(long)]
+        registry: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Import a registry from XLSX, XLS or CSV: every row is checked; any error writes nothing.
+    Import {
+        #[arg(long)]
+        registry: String,
+        #[arg(long)]
+        file: PathBuf,
+        /// Org owning rows that name none (code).
+        #[arg(long)]
+        org: Option<String>,
+        /// Check only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export a registry (personal data masked unless --unmask).
+    Export {
+        #[arg(long)]
+        registry: String,
+        /// Only this org's subtree (code).
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, value_parser = ["xlsx", "csv"], default_value = "xlsx")]
+        format: String,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Write personal data in clear (audited).
+        #[arg(long)]
+        unmask: bool,
+    },
+    /// Packs: check a pack folder.
+    #[command(subcommand)]
+    Pack(PackCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PackCommand {
+    /// Check every file of a pack folder; errors are printed as file:line:column with a caret.
+    Validate { dir: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,0 +1,121 @@
+//! Registry commands: template, import (with a progress bar and an error report), export, and
+//! pack validation.
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use kaohe_domain::Actor;
+use kaohe_exchange::ExportFormat;
+use kaohe_store::Store;
+use std::path::Path;
+
+/// `kaohe template`.
+pub fn template(store: &Store, registry: &str, output: &Path) -> anyhow::Result<()> {
+    let op = store.scoped(Actor::Operator);
+    let reg = op.registry(registry).map_err(|_| anyhow::anyhow!("没有台账 / no registry {registry:?}"))?;
+    std::fs::write(output, kaohe_exchange::template(reg)?)
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    println!("已生成模板 / template written: {}", output.display());
+    Ok(())
+}
+
+/// `kaohe import`.
+pub async fn import(
+    store: &Store,
+    registry: &str,
+    file: &Path,
+    org: Option<&str>,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let op = store.scoped(Actor::Operator);
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let default_org = match org {
+        Some(code) => Some(op.org_by_code(code).await.map_err(|_| anyhow::anyhow!("没有组织 / no org {code:?}"))?.id),
+        None => None,
+    };
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {pos} 行 / rows ({per_sec})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message("导入 / importing");
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let result =
+        kaohe_exchange::import(&op, registry, &bytes, &name, default_org, dry_run, &|n| bar.set_position(n as u64))
+            .await;
+    bar.finish_and_clear();
+    match result {
+        Ok(o) => {
+            let what =
+                if dry_run { "检查通过,未写入 / checked, nothing written" } else { "已导入 / imported" };
+            println!(
+                "{what}: {} 行;新建 {},更新 {},未变 {} / {} rows; {} created, {} updated, {} unchanged",
+                o.rows,
+                o.report.created,
+                o.report.updated,
+                o.report.unchanged,
+                o.rows,
+                o.report.created,
+                o.report.updated,
+                o.report.unchanged
+            );
+            Ok(())
+        }
+        Err(f) => {
+            if let Some(msg) = f.fatal {
+                bail!("{msg}");
+            }
+            eprintln!("导入未执行,共{}处错误 / nothing imported, {} error(s):", f.errors.len(), f.errors.len());
+            for e in f.errors.iter().take(200) {
+                eprintln!("  第{}行 {} “{}”:{} / {}", e.row, e.column, e.value, e.message_zh, e.message_en);
+            }
+            if f.errors.len() > 200 {
+                eprintln!("  …… 另有{}处 / {} more", f.errors.len() - 200, f.errors.len() - 200);
+            }
+            if let Some(x) = f.report_xlsx {
+                let path = file.with_extension("errors.xlsx");
+                std::fs::write(&path, x)?;
+                eprintln!("标出错误的文件 / error report: {}", path.display());
+            }
+            bail!("导入失败 / import refused")
+        }
+    }
+}
+
+/// `kaohe export`.
+pub async fn export(
+    store: &Store,
+    registry: &str,
+    org: Option<&str>,
+    format: &str,
+    output: &Path,
+    unmask: bool,
+) -> anyhow::Result<()> {
+    let op = store.scoped(Actor::Operator);
+    let under = match org {
+        Some(code) => Some(op.org_by_code(code).await.map_err(|_| anyhow::anyhow!("没有组织 / no org {code:?}"))?.id),
+        None => None,
+    };
+    let fmt = if format == "csv" { ExportFormat::Csv } else { ExportFormat::Xlsx };
+    let bytes = kaohe_exchange::export(&op, registry, under, unmask, fmt).await?;
+    std::fs::write(output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
+    println!("已导出 / exported: {}", output.display());
+    Ok(())
+}
+
+/// `kaohe pack validate DIR`.
+pub fn validate_pack(dir: &Path) -> anyhow::Result<()> {
+    let files = kaohe_packs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    match kaohe_domain::pack::parse_pack(&files) {
+        Ok(p) => {
+            println!("模板包有效 / pack valid: {} {} — {} 个台账 / registries", p.key, p.version, p.registries.len());
+            Ok(())
+        }
+        Err(errs) => {
+            for e in &errs {
+                eprintln!("{e}\n");
+            }
+            bail!("模板包有{}处错误 / the pack has {} error(s)", errs.len(), errs.len())
+        }
+    }
+}
