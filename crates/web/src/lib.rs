@@ -7,8 +7,10 @@ mod api;
 mod assets;
 mod auth;
 mod csrf;
+mod display;
 mod error;
 mod i18n;
+mod jobs;
 mod pages;
 mod security_headers;
 
@@ -44,6 +46,7 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
+    pub jobs: jobs::Jobs,
 }
 
 /// Builds the whole application: pages, API, docs, assets, sessions, CSRF and security headers.
@@ -54,7 +57,7 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(config.idle_minutes)));
-    let state = AppState { store, config: Arc::new(config) };
+    let state = AppState { store, config: Arc::new(config), jobs: jobs::Jobs::default() };
     Router::new()
         .merge(pages::router())
         .merge(api::router())

@@ -274,7 +274,8 @@ impl Scoped<'_> {
         Ok(id)
     }
 
-    /// Replaces a record's values if nobody changed it since `version`; returns the new version.
+    /// Changes a record if nobody changed it since `version`; fields absent from `values` keep
+    /// their stored value. Returns the new version.
     pub async fn update_record(
         &self,
         key: &str,
@@ -289,7 +290,9 @@ impl Scoped<'_> {
             records::get(&self.store.db, reg, id, self.store.protector()).await?.ok_or(DomainError::NotFound)?;
         self.org_in_scope(Action::RecordWrite, current.org_id).await?;
         let org = self.org_in_scope(Action::RecordWrite, org).await?;
-        let values = self.checked(reg, values).await?;
+        let mut merged = current.values.clone();
+        merged.extend(values);
+        let values = self.checked(reg, merged).await?;
         let txn = self.store.db.begin().await?;
         let stamp = Stamp { actor: self.actor.audit_name(), at: self.store.clock.now() };
         let v = records::update(&txn, reg, id, version, org.id, &values, &stamp, self.store.protector()).await?;

@@ -6,6 +6,7 @@ mod audit;
 mod dto;
 mod me;
 mod orgs;
+mod registries;
 mod users;
 
 use crate::AppState;
@@ -53,7 +54,11 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::get_one))
         .routes(routes!(users::set_role))
         .routes(routes!(users::unlock))
-        .routes(routes!(audit::list));
+        .routes(routes!(audit::list))
+        .routes(routes!(registries::list_registries))
+        .routes(routes!(registries::list_records, registries::create_record))
+        .routes(routes!(registries::get_record, registries::update_record, registries::delete_record))
+        .routes(routes!(registries::record_history));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

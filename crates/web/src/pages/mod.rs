@@ -6,6 +6,9 @@ mod audit;
 mod home;
 mod login;
 mod orgs;
+mod record_form;
+mod records;
+mod registry_files;
 mod users;
 
 use crate::AppState;
@@ -25,6 +28,7 @@ pub struct Shell {
     pub can_orgs: bool,
     pub can_users: bool,
     pub can_audit: bool,
+    pub can_records: bool,
     pub active: &'static str,
 }
 
@@ -44,6 +48,7 @@ impl Shell {
             can_orgs: scoped.can(Action::OrgRead),
             can_users: scoped.can(Action::UserRead),
             can_audit: scoped.can(Action::AuditRead),
+            can_records: scoped.can(Action::RecordRead),
             active,
         }
     }
@@ -75,4 +80,7 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(audit::router())
         .merge(account::router())
+        .merge(records::router())
+        .merge(record_form::router())
+        .merge(registry_files::router())
 }

@@ -28,7 +28,9 @@ pub async fn spawn_apps() -> Vec<TestApp> {
 
 pub async fn spawn(db: TestDb) -> TestApp {
     let clock = Arc::new(FixedClock::new(Utc::now()));
-    let store = db.store(clock.clone()).await;
+    let pack = kaohe_packs::trade_union().expect("built-in pack");
+    let protector = Arc::new(kaohe_store::crypto::AesProtector::new(&[5; 32]));
+    let store = db.store(clock.clone()).await.install(pack.registries, protector).await.unwrap();
     let app = kaohe_web::app(store.clone(), kaohe_web::WebConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -107,4 +109,12 @@ impl TestApp {
             db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap().unwrap();
         row.try_get_by_index::<i64>(0).unwrap()
     }
+}
+
+/// A valid resident ID number (GB 11643 checksum) from a sequence number.
+pub fn id_number(seq: u32) -> String {
+    let body = format!("43040219850101{:03}", seq % 1000);
+    let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let s: u32 = body.chars().zip(w).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+    format!("{body}{}", ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(s % 11) as usize])
 }

@@ -1,0 +1,198 @@
+//! Registry files in the browser: template download, export download, and imports that run as
+//! background jobs with a progress display, an error table and a marked error report.
+
+use crate::auth::{CurrentUser, PageUser};
+use crate::jobs::JobState;
+use crate::pages::records::parse_query;
+use crate::pages::{Shell, render};
+use crate::{AppState, PageError, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use kaohe_domain::{Action, OrgId};
+use kaohe_exchange::ExportFormat;
+
+/// The largest upload accepted (the importer also bounds rows and columns).
+const UPLOAD_LIMIT: usize = 110 * 1024 * 1024;
+
+fn download(bytes: Vec<u8>, name: &str, mime: &'static str) -> Response {
+    let encoded: String = name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"download\"; filename*=UTF-8''{encoded}")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn template(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(key): Path<String>,
+) -> Result<Response, PageError> {
+    let scoped = u.scoped(&state);
+    let reg = scoped.registry(&key)?;
+    let bytes = kaohe_exchange::template(reg).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(download(bytes, &format!("{}导入模板.xlsx", reg.label_zh), XLSX))
+}
+
+async fn export(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(key): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    let p = parse_query(raw.as_deref());
+    let scoped = u.scoped(&state);
+    let label = scoped.registry(&key)?.label_zh.clone();
+    let under = p.get("under").and_then(|v| v.parse().ok()).map(OrgId);
+    let unmask = p.get("unmask").is_some_and(|v| v == "1");
+    let (fmt, ext, mime) = if p.get("format").is_some_and(|f| f == "csv") {
+        (ExportFormat::Csv, "csv", "text/csv; charset=utf-8")
+    } else {
+        (ExportFormat::Xlsx, "xlsx", XLSX)
+    };
+    let bytes = kaohe_exchange::export(&scoped, &key, under, unmask, fmt).await?;
+    Ok(download(bytes, &format!("{label}.{ext}"), mime))
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    shell: Shell,
+    key: String,
+    label: String,
+}
+
+async fn import_page(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(key): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let scoped = u.scoped(&state);
+    let reg = scoped.registry(&key)?;
+    if !scoped.can(Action::RecordWrite) {
+        return Err(kaohe_domain::DomainError::Forbidden("角色无此权限 / the role does not allow this").into());
+    }
+    let label = u.lang.pick(&reg.label_zh, &reg.label_en).to_owned();
+    render(&ImportPage { shell: Shell::new(&u, &state, "registries"), key, label })
+}
+
+#[derive(Template)]
+#[template(path = "job.html")]
+struct JobFragment {
+    t: crate::i18n::Lang,
+    id: u64,
+    title: String,
+    state: JobState,
+}
+
+/// Starts an import job from an uploaded file; answers the job's progress fragment.
+async fn start_import(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(key): Path<String>,
+    mut form: Multipart,
+) -> Result<Html<String>, PageError> {
+    let scoped = u.scoped(&state);
+    scoped.registry(&key)?;
+    if !scoped.can(Action::RecordWrite) {
+        return Err(kaohe_domain::DomainError::Forbidden("角色无此权限 / the role does not allow this").into());
+    }
+    let (mut bytes, mut name, mut dry_run) = (Vec::new(), String::new(), false);
+    while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(e.to_string()))? {
+        match field.name() {
+            Some("file") => {
+                name = field.file_name().unwrap_or("upload").to_owned();
+                bytes = field.bytes().await.map_err(|e| WebError::BadRequest(e.to_string()))?.to_vec();
+            }
+            Some("dry_run") => dry_run = true,
+            _ => {}
+        }
+    }
+    if bytes.is_empty() {
+        return Err(WebError::BadRequest("请选择文件 / choose a file".into()).into());
+    }
+    let title = format!("{name}{}", if dry_run { "(仅检查)" } else { "" });
+    let id = state.jobs.start(u.actor.user_id(), title.clone(), state.store.clock().now());
+    spawn_import(state.clone(), u.clone(), key, bytes, name, dry_run, id);
+    render(&JobFragment { t: u.lang, id, title, state: JobState::Running { done: 0 } })
+}
+
+fn spawn_import(state: AppState, u: CurrentUser, key: String, bytes: Vec<u8>, name: String, dry_run: bool, id: u64) {
+    tokio::spawn(async move {
+        let scoped = state.store.scoped(u.actor.clone());
+        let jobs = state.jobs.clone();
+        let progress = move |n: usize| jobs.update(id, |j| j.state = JobState::Running { done: n });
+        let result = kaohe_exchange::import(&scoped, &key, &bytes, &name, None, dry_run, &progress).await;
+        state.jobs.update(id, |j| match result {
+            Ok(o) => {
+                j.state = JobState::Succeeded {
+                    summary: format!(
+                        "{}{} 行:新建 {},更新 {},未变 {} / {} rows: {} created, {} updated, {} unchanged",
+                        if o.dry_run { "检查通过,未写入。" } else { "" },
+                        o.rows,
+                        o.report.created,
+                        o.report.updated,
+                        o.report.unchanged,
+                        o.rows,
+                        o.report.created,
+                        o.report.updated,
+                        o.report.unchanged
+                    ),
+                }
+            }
+            Err(f) => {
+                j.state = JobState::Failed {
+                    summary: f.fatal.clone().unwrap_or_else(|| {
+                        format!("导入未执行,共{}处错误 / nothing imported, {} error(s)", f.errors.len(), f.errors.len())
+                    }),
+                    errors: f.errors.into_iter().take(500).collect(),
+                    has_report: f.report_xlsx.is_some(),
+                };
+                j.report = f.report_xlsx;
+            }
+        });
+    });
+}
+
+async fn job(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<u64>,
+) -> Result<Html<String>, PageError> {
+    let j = state.jobs.get(id, u.actor.user_id()).ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
+    render(&JobFragment { t: u.lang, id, title: j.title, state: j.state })
+}
+
+async fn job_report(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<u64>,
+) -> Result<Response, PageError> {
+    let j = state.jobs.get(id, u.actor.user_id()).ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
+    let bytes = j.report.ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
+    Ok(download(bytes, "导入错误报告.xlsx", XLSX))
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/registries/{key}/template", get(template))
+        .route("/registries/{key}/export", get(export))
+        .route(
+            "/registries/{key}/import",
+            get(import_page).post(start_import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/jobs/{id}", get(job))
+        .route("/jobs/{id}/report.xlsx", get(job_report))
+}
