@@ -99,7 +99,7 @@ pub fn parse_rows<'a>(reg: &'a RegistryDef, table: &Table) -> (Vec<ImportRow>, V
                     errors.push(RowError {
                         row: r.number,
                         column: label(i, c.label_zh),
-                        value: cell.as_text(),
+                        value: shown(c.field.is_some_and(|f| f.sensitive), cell.as_text()),
                         message_zh: zh,
                         message_en: en,
                     });
@@ -111,6 +111,30 @@ pub fn parse_rows<'a>(reg: &'a RegistryDef, table: &Table) -> (Vec<ImportRow>, V
         }
     }
     (rows, errors, at)
+}
+
+/// A value as error messages show it: personal data masked, so error lists, logs and reports
+/// never carry an ID number in clear.
+fn shown(sensitive: bool, text: String) -> String {
+    if sensitive { kaohe_domain::protect::mask(&text) } else { text }
+}
+
+/// The uploaded table with personal-data columns masked, for the error report (the user still
+/// has the original file to correct).
+fn masked(reg: &RegistryDef, table: &Table, at: &HashMap<&str, usize>) -> Table {
+    let cols: Vec<usize> =
+        reg.fields.iter().filter(|f| f.sensitive).filter_map(|f| at.get(f.key.as_str()).copied()).collect();
+    let mut t = table.clone();
+    for r in t.rows.iter_mut().skip(1) {
+        for &i in &cols {
+            if let Some(c) = r.cells.get_mut(i)
+                && !c.is_empty()
+            {
+                *c = Cell::Text(kaohe_domain::protect::mask(&c.as_text()));
+            }
+        }
+    }
+    t
 }
 
 fn label(i: usize, header: &str) -> String {
@@ -174,10 +198,12 @@ pub async fn import(
             for mut p in problems {
                 let field = if p.column == ORG_KEY { ORG_KEY.to_owned() } else { p.column.clone() };
                 let (col, idx) = locate(&field);
-                p.value = idx
+                let sensitive = reg.field(&field).is_some_and(|f| f.sensitive);
+                let raw = idx
                     .and_then(|i| table.rows.iter().find(|r| r.number == p.row).and_then(|r| r.cells.get(i)))
                     .map(Cell::as_text)
                     .unwrap_or_default();
+                p.value = shown(sensitive, raw);
                 p.column = col;
                 errors.push(p);
             }
@@ -200,6 +226,6 @@ pub async fn import(
             }
         })
         .collect();
-    let report_xlsx = write_error_report(&table, &cell_errors).ok();
+    let report_xlsx = write_error_report(&masked(reg, &table, &at), &cell_errors).ok();
     Err(ImportFailure { errors, report_xlsx, fatal: None })
 }
