@@ -105,14 +105,18 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
         }
         Command::Pack(crate::PackCommand::Validate { dir }) => crate::registry_cmds::validate_pack(&dir),
         Command::Org(o) => org(&cfg, o).await,
-        Command::Bench(BenchCommand::Orgs { count, reps }) => {
+        Command::Bench(b) => {
+            // A fresh SQLite file unless a database URL was given.
             let url = if cfg.database_url.contains("kaohe-data/kaohe.db") {
                 let p = std::env::temp_dir().join(format!("kaohe-bench-{}.db", std::process::id()));
                 format!("sqlite://{}?mode=rwc", p.display())
             } else {
                 cfg.database_url.clone()
             };
-            bench::orgs(&url, count, reps).await
+            match b {
+                BenchCommand::Orgs { count, reps } => bench::orgs(&url, count, reps).await,
+                BenchCommand::Import { rows, format } => bench::import(&url, rows, &format, &std::env::temp_dir().join("kaohe-bench-keys")).await,
+            }
         }
     }
 }

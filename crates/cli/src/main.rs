@@ -187,6 +187,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         reps: usize,
     },
+    /// Import N generated member rows into an empty database and print rows per second.
+    Import {
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        #[arg(long, value_parser = ["csv", "xlsx"], default_value = "csv")]
+        format: String,
+    },
 }
 
 fn main() -> std::process::ExitCode {

@@ -10,6 +10,7 @@ mod db;
 pub mod entity;
 mod error;
 pub mod migration;
+mod org_cache;
 mod orgs;
 pub mod registry;
 mod scoped;
@@ -51,6 +52,7 @@ pub struct Store {
     /// The registries of the installed pack (empty until [`Store::install`]).
     registries: Arc<Vec<RegistryDef>>,
     protector: Arc<dyn Protector>,
+    org_cache: org_cache::OrgCache,
 }
 
 impl std::fmt::Debug for Store {
@@ -62,7 +64,7 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Wraps an open connection. Call [`Store::migrate`] before use.
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, policy: SecurityPolicy) -> Self {
-        Self { db, clock, policy, registries: Arc::new(Vec::new()), protector: Arc::new(crypto::Unkeyed) }
+        Self { db, clock, policy, registries: Arc::new(Vec::new()), protector: Arc::new(crypto::Unkeyed), org_cache: Default::default() }
     }
 
     /// Installs a pack's registries (creating or extending their tables) and the protector that

@@ -206,6 +206,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     let mut am: org::ActiveModel = inserted.into();
     am.path = Set(path.as_str().to_owned());
     am.depth = Set(path.depth() as i32);
+    crate::org_cache::bump(conn).await?;
     to_domain(am.update(conn).await?)
 }
 
@@ -237,6 +238,7 @@ pub(crate) async fn update<C: ConnectionTrait>(
     if let Some(k) = upd.sort_key {
         am.sort_key = Set(k);
     }
+    crate::org_cache::bump(conn).await?;
     to_domain(am.update(conn).await?)
 }
 
@@ -276,6 +278,7 @@ pub(crate) async fn move_subtree<C: ConnectionTrait>(
         .filter(org::Column::Id.eq(org.id.0))
         .exec(conn)
         .await?;
+    crate::org_cache::bump(conn).await?;
     find(conn, org.id).await?.ok_or(StoreError::Domain(DomainError::NotFound))
 }
 
@@ -294,6 +297,7 @@ pub(crate) async fn close_subtree<C: ConnectionTrait>(
         .filter(org::Column::ClosedOn.is_null())
         .exec(conn)
         .await?;
+    crate::org_cache::bump(conn).await?;
     Ok(res.rows_affected)
 }
 
@@ -484,6 +488,7 @@ pub(crate) async fn bulk_insert<C: ConnectionTrait>(
         });
         org::Entity::insert_many(models).exec_without_returning(conn).await?;
     }
+    crate::org_cache::bump(conn).await?;
     if conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         conn.execute_unprepared("SELECT setval(pg_get_serial_sequence('orgs', 'id'), (SELECT MAX(id) FROM orgs))")
             .await?;

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
 mod m0002_registries;
+mod m0003_meta;
 
 /// All of kaohe's migrations, in order.
 pub struct Migrator;
@@ -13,6 +14,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_registries::Migration)]
+        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_registries::Migration), Box::new(m0003_meta::Migration)]
     }
 }

@@ -35,7 +35,7 @@ impl Scoped<'_> {
             Some(id) => Some(self.org(id).await?.path),
             None => self.actor.scope().cloned(),
         };
-        orgs::subtree(&self.store.db, root.as_ref(), include_closed).await
+        Ok(self.store.org_cache.get(&self.store.db).await?.subtree(root.as_ref(), include_closed))
     }
 
     /// The children of `parent`; for `None`, the top of the actor's scope (their own org, or the
