@@ -5,51 +5,20 @@
 // Needs KAOHE_BIN (the built binary). Under CI=true a missing browser is a failure, not a skip.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { chromium } from "playwright-core";
+import { startServer, launch, haveBrowser, SHOTS, PASSWORD } from "./harness.mjs";
 
-const CHROMIUM = process.env.KAOHE_CHROMIUM || "/usr/bin/chromium";
-const BIN = process.env.KAOHE_BIN;
-const PASSWORD = "Demo-pass-2009";
-const SHOTS = path.resolve(process.env.KAOHE_SCREENSHOTS || "../../target/browser-screenshots");
-const haveBrowser = existsSync(CHROMIUM) && BIN && existsSync(BIN);
-if (!haveBrowser && process.env.CI === "true") {
-  throw new Error(`CI=true but no browser (${CHROMIUM}) or no KAOHE_BIN (${BIN}): browser tests may not be skipped in CI`);
-}
-
-let server, base, dataDir, browser;
+let server, browser, base;
 
 before(async () => {
   if (!haveBrowser) return;
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), "kaohe-browser-"));
-  server = spawn(BIN, ["--data-dir", dataDir, "serve", "--demo", "--bind", "127.0.0.1:0"], {
-    env: { ...process.env, KAOHE_DEMO_PASSWORD: PASSWORD, KAOHE_DATABASE_URL: "" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  base = await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error("server did not start: " + out)), 60000);
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/[\d.:]+)/);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    server.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  server = await startServer();
+  base = server.base;
+  browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
-  server?.kill("SIGTERM");
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  server?.stop();
 });
 
 const viewports = [

@@ -12,12 +12,7 @@ use kaohe_store::crypto::AesProtector;
 use kaohe_store::testing::fresh_sqlite;
 use std::sync::Arc;
 
-fn id_number(seq: u32) -> String {
-    let body = format!("43040219850101{:03}", seq % 1000);
-    let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let s: u32 = body.chars().zip(w).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
-    format!("{body}{}", ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(s % 11) as usize])
-}
+use kaohe_store::testing::resident_id as id_number;
 
 /// Whether `text` holds a valid ID number: 17 digits and a check character that pass GB 11643
 /// (region, birth date, checksum), so org paths and digests are not mistaken for one.

@@ -33,12 +33,7 @@ async fn setup(db: &TestDb) -> Store {
     store
 }
 
-fn id_number(seq: u32) -> String {
-    let body = format!("43040219850101{:03}", seq % 1000);
-    let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let s: u32 = body.chars().zip(w).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
-    format!("{body}{}", ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(s % 11) as usize])
-}
+use kaohe_store::testing::resident_id as id_number;
 
 const HEADER: [&str; 6] = ["所属组织", "姓名", "公民身份号码", "工作单位", "入会日期", "会员类别"];
 

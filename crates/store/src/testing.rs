@@ -68,3 +68,12 @@ pub async fn fresh_databases() -> Vec<TestDb> {
     }
     out
 }
+
+/// A valid resident ID number (GB 11643 checksum) for test member `seq` (0–999), born 1985-01-01
+/// in 衡阳市 (430402).
+pub fn resident_id(seq: u32) -> String {
+    let body = format!("43040219850101{:03}", seq % 1000);
+    let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let s: u32 = body.chars().zip(w).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+    format!("{body}{}", ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(s % 11) as usize])
+}

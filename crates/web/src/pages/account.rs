@@ -1,7 +1,7 @@
 //! My account: my details, my password, my language, my API tokens.
 
 use crate::auth::{CurrentUser, PageUser};
-use crate::pages::{Shell, render};
+use crate::pages::{Shell, form_messages, render};
 use crate::{AppState, PageError};
 use askama::Template;
 use axum::extract::State;
@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use kaohe_domain::DomainError;
-use kaohe_store::StoreError;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -64,11 +63,7 @@ async fn change_password(
 ) -> Result<Response, PageError> {
     match u.scoped(&state).change_own_password(&f.current_password, &f.new_password).await {
         Ok(()) => Ok(Redirect::to("/account").into_response()),
-        Err(StoreError::Domain(DomainError::Validation(fields))) => {
-            let msgs = fields.iter().map(|f| u.lang.pick(&f.message_zh, &f.message_en).to_owned()).collect();
-            page(&state, &u, String::new(), msgs).await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => page(&state, &u, String::new(), form_messages(&u, e)?).await,
     }
 }
 

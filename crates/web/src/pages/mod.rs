@@ -67,6 +67,20 @@ impl Opt {
     }
 }
 
+/// The messages of a refusal that belongs back on the form (validation, conflict), in the user's
+/// language; other errors become error pages.
+pub fn form_messages(u: &CurrentUser, e: kaohe_store::StoreError) -> Result<Vec<String>, crate::PageError> {
+    use kaohe_domain::DomainError;
+    use kaohe_store::StoreError;
+    match e {
+        StoreError::Domain(DomainError::Validation(fields)) => {
+            Ok(fields.iter().map(|f| u.lang.pick(&f.message_zh, &f.message_en).to_owned()).collect())
+        }
+        StoreError::Domain(DomainError::Conflict(m)) => Ok(vec![m]),
+        other => Err(other.into()),
+    }
+}
+
 /// Renders a template into an HTML response.
 pub fn render<T: Template>(t: &T) -> Result<Html<String>, crate::PageError> {
     Ok(Html(t.render()?))

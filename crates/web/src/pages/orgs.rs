@@ -3,7 +3,7 @@
 
 use crate::auth::{CurrentUser, PageUser};
 use crate::i18n::Lang;
-use crate::pages::{Opt, Shell, render};
+use crate::pages::{Opt, Shell, form_messages, render};
 use crate::{AppState, PageError, WebError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -148,13 +148,7 @@ async fn or_form_errors(
     page_of: OrgId,
     e: StoreError,
 ) -> Result<Response, PageError> {
-    let messages = match &e {
-        StoreError::Domain(DomainError::Validation(fields)) => {
-            fields.iter().map(|f| u.lang.pick(&f.message_zh, &f.message_en).to_owned()).collect()
-        }
-        StoreError::Domain(DomainError::Conflict(m)) => vec![m.clone()],
-        _ => return Err(e.into()),
-    };
+    let messages = form_messages(u, e)?;
     detail_page(state, u, page_of, messages).await
 }
 

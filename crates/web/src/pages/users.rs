@@ -2,7 +2,7 @@
 //! unlock (security administrator).
 
 use crate::auth::{CurrentUser, PageUser};
-use crate::pages::{Opt, Shell, render};
+use crate::pages::{Opt, Shell, form_messages, render};
 use crate::{AppState, PageError, WebError};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use kaohe_domain::{Action, DomainError, OrgId, Role, UserId};
-use kaohe_store::{NewUser, StoreError, User};
+use kaohe_domain::{Action, OrgId, Role, UserId};
+use kaohe_store::{NewUser, User};
 use serde::Deserialize;
 
 pub struct UserRow {
@@ -93,16 +93,6 @@ async fn list(State(state): State<AppState>, PageUser(u): PageUser) -> Result<Re
     list_page(&state, &u, vec![]).await
 }
 
-fn form_errors(u: &CurrentUser, e: StoreError) -> Result<Vec<String>, PageError> {
-    match &e {
-        StoreError::Domain(DomainError::Validation(fields)) => {
-            Ok(fields.iter().map(|f| u.lang.pick(&f.message_zh, &f.message_en).to_owned()).collect())
-        }
-        StoreError::Domain(DomainError::Conflict(m)) => Ok(vec![m.clone()]),
-        _ => Err(e.into()),
-    }
-}
-
 #[derive(Deserialize)]
 struct CreateForm {
     username: String,
@@ -130,7 +120,7 @@ async fn create(
     };
     match u.scoped(&state).create_user(new).await {
         Ok(created) => Ok(Redirect::to(&format!("/users/{}", created.id)).into_response()),
-        Err(e) => list_page(&state, &u, form_errors(&u, e)?).await,
+        Err(e) => list_page(&state, &u, form_messages(&u, e)?).await,
     }
 }
 
@@ -196,7 +186,7 @@ async fn reset_password(
 ) -> Result<Response, PageError> {
     match u.scoped(&state).reset_password(UserId(id), &f.password).await {
         Ok(_) => Ok(Redirect::to(&format!("/users/{id}")).into_response()),
-        Err(e) => detail_page(&state, &u, UserId(id), form_errors(&u, e)?).await,
+        Err(e) => detail_page(&state, &u, UserId(id), form_messages(&u, e)?).await,
     }
 }
 
