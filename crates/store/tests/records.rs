@@ -205,3 +205,38 @@ async fn keyset_pages_cover_every_record_once() {
         assert_eq!(ed.records("members", &q).await.unwrap().len(), 10);
     }
 }
+
+/// A `unique` field that is not the natural key is kept unique on create, update and import.
+#[tokio::test]
+async fn unique_fields_beyond_the_natural_key() {
+    use kaohe_domain::pack::parse_pack;
+    let files = vec![
+        ("pack.toml".to_owned(), "key = \"t\"\nversion = \"1\"\nname_zh = \"测\"\nname_en = \"t\"\n".to_owned()),
+        (
+            "registries/cards.toml".to_owned(),
+            "key = \"cards\"\nlabel_zh = \"证\"\nlabel_en = \"Cards\"\nnatural_key = [\"ref_no\"]\n\n\
+             [[fields]]\nkey = \"ref_no\"\nlabel_zh = \"编号\"\nlabel_en = \"No\"\ntype = \"text\"\nrequired = true\n\n\
+             [[fields]]\nkey = \"card_no\"\nlabel_zh = \"卡号\"\nlabel_en = \"Card\"\ntype = \"text\"\nunique = true\n"
+                .to_owned(),
+        ),
+    ];
+    let pack = parse_pack(&files).unwrap();
+    for tdb in fresh_databases().await {
+        let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2009, 6, 1, 8, 0, 0).unwrap()));
+        let store = tdb.store(clock).await.install(pack.registries.clone(), Arc::new(AesProtector::new(&[9; 32]))).await.unwrap();
+        let op = store.scoped(Actor::Operator);
+        let org = op.create_org(NewOrg { code: "HY".into(), name: "市总".into(), short_name: None, kind: OrgKind::Federation, parent_id: None, sort_key: None, opened_on: None }).await.unwrap();
+        let card = |r: &str, c: &str| Values::from([("ref_no".into(), Value::Text(r.into())), ("card_no".into(), Value::Text(c.into()))]);
+        let a = op.create_record("cards", org.id, card("1", "X")).await.unwrap();
+        let err = op.create_record("cards", org.id, card("2", "X")).await.unwrap_err();
+        assert!(matches!(&err, StoreError::Domain(DomainError::Validation(f)) if f[0].field == "card_no"), "{err:?}");
+        op.update_record("cards", a, 1, org.id, card("1", "X")).await.unwrap();
+        let rows = vec![
+            kaohe_store::ImportRow { row: 2, org: "HY".into(), values: card("3", "Y") },
+            kaohe_store::ImportRow { row: 3, org: "HY".into(), values: card("4", "Y") },
+            kaohe_store::ImportRow { row: 4, org: "HY".into(), values: card("5", "X") },
+        ];
+        let StoreError::Import(errs) = op.import_records("cards", rows, None, false, &|_| {}).await.unwrap_err() else { panic!() };
+        assert_eq!(errs.iter().map(|e| e.row).collect::<Vec<_>>(), vec![3, 4]);
+    }
+}

@@ -411,3 +411,41 @@ pub async fn history_of<C: ConnectionTrait>(
         })
         .collect()
 }
+
+/// Fields declared `unique` that are not already the whole natural key (which the `nk` index
+/// keeps unique).
+pub fn extra_unique_fields(reg: &RegistryDef) -> Vec<&kaohe_domain::registry::FieldDef> {
+    reg.fields.iter().filter(|f| f.unique && reg.natural_key != [f.key.clone()]).collect()
+}
+
+/// The `unique` fields whose value another live record (not `except`) already holds.
+pub async fn taken_unique<C: ConnectionTrait>(
+    conn: &C,
+    reg: &RegistryDef,
+    values: &Values,
+    except: Option<RecordId>,
+    p: &dyn Protector,
+) -> Result<Vec<String>, StoreError> {
+    let mut taken = Vec::new();
+    for f in extra_unique_fields(reg) {
+        let v = values.get(&f.key).unwrap_or(&Value::Null);
+        if v.is_null() {
+            continue;
+        }
+        let mut q = Query::select();
+        q.column(Alias::new("id")).from(Alias::new(table(&reg.key))).and_where(col("deleted_at").is_null());
+        if f.sensitive {
+            q.and_where(col(&hash_column(&f.key)).eq(p.fingerprint(&f.key, &codec::canonical(v))));
+        } else {
+            q.and_where(col(&column(&f.key)).eq(codec::to_columns(f, v, p).remove(0).1));
+        }
+        if let Some(id) = except {
+            q.and_where(col("id").ne(id.0));
+        }
+        q.limit(1);
+        if conn.query_one_raw(conn.get_database_backend().build(&q)).await?.is_some() {
+            taken.push(f.key.clone());
+        }
+    }
+    Ok(taken)
+}

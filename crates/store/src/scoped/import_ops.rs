@@ -85,6 +85,19 @@ impl Scoped<'_> {
                 Err((zh, en)) => problems.push(problem(r.row, "org", zh, en)),
             }
         }
+        // `unique` fields beyond the natural key: unique within the file and against the database.
+        for f in records::extra_unique_fields(reg) {
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            for (row, _, v) in &checked {
+                let c = crate::registry::codec::canonical(v.get(&f.key).unwrap_or(&kaohe_domain::record::Value::Null));
+                if c.is_empty() {
+                    continue;
+                }
+                if let Some(prev) = seen.insert(c, *row) {
+                    problems.push(problem(*row, &f.key, format!("与第{prev}行重复"), format!("repeats row {prev}")));
+                }
+            }
+        }
         let nks: Vec<String> = checked.iter().map(|(_, _, v)| crate::registry::codec::natural_key(reg, v, p)).collect();
         let mut first: HashMap<&str, usize> = HashMap::new();
         for ((row, _, _), nk) in checked.iter().zip(&nks) {
@@ -117,6 +130,14 @@ impl Scoped<'_> {
                         "该记录已存在于您范围之外的组织".into(),
                         "this record exists under an org outside your scope".into(),
                     ));
+                }
+            }
+        }
+        if !records::extra_unique_fields(reg).is_empty() {
+            for ((row, _, v), nk) in checked.iter().zip(&nks) {
+                let except = existing.get(nk).map(|(id, _, _)| *id);
+                for k in records::taken_unique(&txn, reg, v, except, p).await? {
+                    problems.push(problem(*row, &k, "已被其他记录使用,不能重复".into(), "already used by another record; must be unique".into()));
                 }
             }
         }

@@ -249,7 +249,12 @@ impl Scoped<'_> {
         errors
     }
 
-    async fn checked(&self, reg: &RegistryDef, mut values: Values) -> Result<Values, StoreError> {
+    async fn checked(&self, reg: &RegistryDef, values: Values) -> Result<Values, StoreError> {
+        self.checked_except(reg, values, None).await
+    }
+
+    /// Resolves org fields, checks every rule, and checks `unique` fields against other records.
+    async fn checked_except(&self, reg: &RegistryDef, mut values: Values, except: Option<RecordId>) -> Result<Values, StoreError> {
         let mut errors: Vec<FieldError> = self
             .resolve_org_fields(reg, &mut values)
             .await
@@ -257,6 +262,9 @@ impl Scoped<'_> {
             .map(|(k, zh, en)| FieldError::new(&k, zh, en))
             .collect();
         errors.extend(check_record(reg, &mut values).into_iter().map(|(k, e)| e.into_field_error(&k)));
+        for k in records::taken_unique(&self.store.db, reg, &values, except, self.store.protector()).await? {
+            errors.push(FieldError::new(&k, "已被其他记录使用,不能重复", "already used by another record; must be unique"));
+        }
         if errors.is_empty() { Ok(values) } else { Err(DomainError::Validation(errors).into()) }
     }
 
@@ -292,7 +300,7 @@ impl Scoped<'_> {
         let org = self.org_in_scope(Action::RecordWrite, org).await?;
         let mut merged = current.values.clone();
         merged.extend(values);
-        let values = self.checked(reg, merged).await?;
+        let values = self.checked_except(reg, merged, Some(id)).await?;
         let txn = self.store.db.begin().await?;
         let stamp = Stamp { actor: self.actor.audit_name(), at: self.store.clock.now() };
         let v = records::update(&txn, reg, id, version, org.id, &values, &stamp, self.store.protector()).await?;
