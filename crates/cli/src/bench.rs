@@ -75,7 +75,8 @@ pub async fn orgs(url: &str, total: usize, reps: usize) -> anyhow::Result<()> {
 
 /// A valid, unique resident ID number for member `i` (GB 11643 checksum).
 fn bench_id(i: usize) -> String {
-    let day = chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap_or_default() + chrono::Duration::days((i / 900) as i64);
+    let day =
+        chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap_or_default() + chrono::Duration::days((i / 900) as i64);
     let body = format!("430407{}{:03}", day.format("%Y%m%d"), i % 900 + 100);
     let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     let s: u32 = body.chars().zip(w).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
@@ -104,16 +105,32 @@ pub async fn import(url: &str, rows: usize, format: &str, data_dir: &std::path::
     let header = ["所属组织", "姓名", "公民身份号码", "工作单位", "入会日期", "会员类别"].map(String::from);
     let t = Instant::now();
     let data: Vec<Vec<String>> = (0..rows)
-        .map(|i| vec!["B".into(), format!("会员{i}"), bench_id(i), "衡阳钢管集团".into(), format!("2009-{:02}-{:02}", i % 12 + 1, i % 28 + 1), "职工".into()])
+        .map(|i| {
+            vec![
+                "B".into(),
+                format!("会员{i}"),
+                bench_id(i),
+                "衡阳钢管集团".into(),
+                format!("2009-{:02}-{:02}", i % 12 + 1, i % 28 + 1),
+                "职工".into(),
+            ]
+        })
         .collect();
     let (bytes, name) = if format == "xlsx" {
-        let cols: Vec<kaohe_sheets::Column> = header.iter().map(|h| kaohe_sheets::Column::new(h, kaohe_sheets::ColumnKind::Text)).collect();
-        let cells: Vec<Vec<kaohe_sheets::OutCell>> = data.into_iter().map(|r| r.into_iter().map(kaohe_sheets::OutCell::Text).collect()).collect();
+        let cols: Vec<kaohe_sheets::Column> =
+            header.iter().map(|h| kaohe_sheets::Column::new(h, kaohe_sheets::ColumnKind::Text)).collect();
+        let cells: Vec<Vec<kaohe_sheets::OutCell>> =
+            data.into_iter().map(|r| r.into_iter().map(kaohe_sheets::OutCell::Text).collect()).collect();
         (kaohe_sheets::write_table("会员", &cols, &cells)?, "bench.xlsx")
     } else {
         (kaohe_sheets::write_csv(&header, &data), "bench.csv")
     };
-    println!("kaohe bench import — {:?}, {rows} member rows as {format} ({:.1} MB) generated in {:.1} s", store.backend(), bytes.len() as f64 / 1e6, t.elapsed().as_secs_f64());
+    println!(
+        "kaohe bench import — {:?}, {rows} member rows as {format} ({:.1} MB) generated in {:.1} s",
+        store.backend(),
+        bytes.len() as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
     let t = Instant::now();
     let out = kaohe_exchange::import(&op, "members", &bytes, name, None, false, &|_| {})
         .await

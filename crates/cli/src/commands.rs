@@ -52,11 +52,15 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
             println!("数据库已是最新 / migrations applied");
             Ok(())
         }
-        Command::Serve { demo: with_demo, demo_password, .. } => serve(&cfg, with_demo, demo_password.as_deref()).await,
-        Command::Demo { password } => {
+        Command::Serve { demo: with_demo, demo_password, demo_orgs_only, .. } => {
+            serve(&cfg, with_demo, demo_password.as_deref(), demo_orgs_only).await
+        }
+        Command::Demo { password, scale } => {
             let store = open(&cfg).await?;
-            let logins = demo::load(&store, password.as_deref()).await?;
-            demo::print_logins(&logins);
+            match scale {
+                demo::Scale::City => demo::print_logins(&demo::load(&store, password.as_deref()).await?),
+                demo::Scale::Province => demo::load_province(&store).await?,
+            }
             Ok(())
         }
         Command::Init { org_code, org_name, username } => {
@@ -115,16 +119,22 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
             };
             match b {
                 BenchCommand::Orgs { count, reps } => bench::orgs(&url, count, reps).await,
-                BenchCommand::Import { rows, format } => bench::import(&url, rows, &format, &std::env::temp_dir().join("kaohe-bench-keys")).await,
+                BenchCommand::Import { rows, format } => {
+                    bench::import(&url, rows, &format, &std::env::temp_dir().join("kaohe-bench-keys")).await
+                }
             }
         }
     }
 }
 
-async fn serve(cfg: &Config, with_demo: bool, demo_password: Option<&str>) -> anyhow::Result<()> {
+async fn serve(cfg: &Config, with_demo: bool, demo_password: Option<&str>, orgs_only: bool) -> anyhow::Result<()> {
     let store = open(cfg).await?;
     if with_demo && store.is_empty().await? {
-        let logins = demo::load(&store, demo_password).await?;
+        let logins = if orgs_only {
+            kaohe_demo::load_orgs(&store, demo_password).await?
+        } else {
+            demo::load(&store, demo_password).await?
+        };
         demo::print_logins(&logins);
     }
     let sessions = kaohe_store::DbSessionStore::new(store.clone(), cfg.session.idle_minutes);

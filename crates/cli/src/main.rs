@@ -42,6 +42,9 @@ pub enum Command {
         /// With --demo: give every demo user this password instead of generated ones.
         #[arg(long, env = "KAOHE_DEMO_PASSWORD", hide_env_values = true)]
         demo_password: Option<String>,
+        /// With --demo: load only the demo's orgs and users, not its records (seconds; for tests).
+        #[arg(long, env = "KAOHE_DEMO_ORGS_ONLY")]
+        demo_orgs_only: bool,
     },
     /// Create the first org and its 系统管理员 (prints the generated password once).
     Init {
@@ -71,6 +74,10 @@ pub enum Command {
         /// Give every demo user this password instead of generated ones.
         #[arg(long, env = "KAOHE_DEMO_PASSWORD", hide_env_values = true)]
         password: Option<String>,
+        /// `city`: the demo city (reproduces the seed report); `province`: a province-sized data
+        /// set for benchmarks (~10,000,000 members; no users).
+        #[arg(long, value_enum, default_value = "city")]
+        scale: demo::Scale,
     },
     /// Benchmarks that print figures.
     #[command(subcommand)]

@@ -30,9 +30,8 @@ pub async fn export(
     for r in &records {
         let refs = r.values.values().filter_map(|v| if let Value::Org(o) = v { Some(*o) } else { None });
         for id in std::iter::once(r.org_id).chain(refs) {
-            if !org_names.contains_key(&id) {
-                let code = scoped.org(id).await.map(|o| o.code.as_str().to_owned()).unwrap_or_default();
-                org_names.insert(id, code);
+            if let std::collections::hash_map::Entry::Vacant(e) = org_names.entry(id) {
+                e.insert(scoped.org(id).await.map(|o| o.code.as_str().to_owned()).unwrap_or_default());
             }
         }
     }

@@ -210,7 +210,7 @@ pub async fn import(
         }
         Err(e) => return Err(ImportFailure::fatal(e.to_string())),
     }
-    errors.sort_by(|a, b| a.row.cmp(&b.row));
+    errors.sort_by_key(|e| e.row);
     let cell_errors: Vec<CellError> = errors
         .iter()
         .map(|e| {
@@ -219,7 +219,7 @@ pub async fn import(
                 .split(' ')
                 .next()
                 .and_then(|letter| (0..table.width().max(1)).find(|i| column_letter(*i) == letter));
-            let msg = format!("{}", e.message_zh);
+            let msg = e.message_zh.clone();
             match idx {
                 Some(i) if !e.column.is_empty() => CellError::cell(e.row, i, msg),
                 _ => CellError::row(e.row, msg),

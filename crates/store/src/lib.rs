@@ -64,7 +64,14 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Wraps an open connection. Call [`Store::migrate`] before use.
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, policy: SecurityPolicy) -> Self {
-        Self { db, clock, policy, registries: Arc::new(Vec::new()), protector: Arc::new(crypto::Unkeyed), org_cache: Default::default() }
+        Self {
+            db,
+            clock,
+            policy,
+            registries: Arc::new(Vec::new()),
+            protector: Arc::new(crypto::Unkeyed),
+            org_cache: Default::default(),
+        }
     }
 
     /// Installs a pack's registries (creating or extending their tables) and the protector that

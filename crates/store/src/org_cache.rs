@@ -31,14 +31,20 @@ impl OrgIndex {
     }
 }
 
+/// A tree and the version it was loaded at.
+type Versioned = Option<(i64, Arc<OrgIndex>)>;
+
 /// The cache a store shares between its clones.
 #[derive(Debug, Default, Clone)]
-pub struct OrgCache(Arc<RwLock<Option<(i64, Arc<OrgIndex>)>>>);
+pub struct OrgCache(Arc<RwLock<Versioned>>);
 
 /// The tree's version as stored.
 pub(crate) async fn version<C: ConnectionTrait>(conn: &C) -> Result<i64, StoreError> {
     let row = conn
-        .query_one_raw(Statement::from_string(conn.get_database_backend(), "SELECT value FROM meta WHERE key = 'org_version'"))
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT value FROM meta WHERE key = 'org_version'",
+        ))
         .await?;
     Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0))
 }

@@ -201,7 +201,14 @@ async fn cached_tree_follows_changes_made_elsewhere() {
         let b = one.scoped(Actor::Operator).create_org(new_org("B", Some(city.id), OrgKind::Other)).await.unwrap();
         assert_eq!(two.scoped(Actor::Operator).org_subtree(None, false).await.unwrap().len(), 3);
         one.scoped(Actor::Operator).move_org(b.id, a.id).await.unwrap();
-        let under_a: Vec<_> = two.scoped(Actor::Operator).org_subtree(Some(a.id), false).await.unwrap().into_iter().map(|o| o.id).collect();
+        let under_a: Vec<_> = two
+            .scoped(Actor::Operator)
+            .org_subtree(Some(a.id), false)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
         assert_eq!(under_a, vec![a.id, b.id]);
         one.scoped(Actor::Operator).close_org(b.id, NaiveDate::from_ymd_opt(2009, 1, 1).unwrap()).await.unwrap();
         assert_eq!(two.scoped(Actor::Operator).org_subtree(Some(a.id), false).await.unwrap().len(), 1);

@@ -223,10 +223,28 @@ async fn unique_fields_beyond_the_natural_key() {
     let pack = parse_pack(&files).unwrap();
     for tdb in fresh_databases().await {
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2009, 6, 1, 8, 0, 0).unwrap()));
-        let store = tdb.store(clock).await.install(pack.registries.clone(), Arc::new(AesProtector::new(&[9; 32]))).await.unwrap();
+        let store = tdb
+            .store(clock)
+            .await
+            .install(pack.registries.clone(), Arc::new(AesProtector::new(&[9; 32])))
+            .await
+            .unwrap();
         let op = store.scoped(Actor::Operator);
-        let org = op.create_org(NewOrg { code: "HY".into(), name: "市总".into(), short_name: None, kind: OrgKind::Federation, parent_id: None, sort_key: None, opened_on: None }).await.unwrap();
-        let card = |r: &str, c: &str| Values::from([("ref_no".into(), Value::Text(r.into())), ("card_no".into(), Value::Text(c.into()))]);
+        let org = op
+            .create_org(NewOrg {
+                code: "HY".into(),
+                name: "市总".into(),
+                short_name: None,
+                kind: OrgKind::Federation,
+                parent_id: None,
+                sort_key: None,
+                opened_on: None,
+            })
+            .await
+            .unwrap();
+        let card = |r: &str, c: &str| {
+            Values::from([("ref_no".into(), Value::Text(r.into())), ("card_no".into(), Value::Text(c.into()))])
+        };
         let a = op.create_record("cards", org.id, card("1", "X")).await.unwrap();
         let err = op.create_record("cards", org.id, card("2", "X")).await.unwrap_err();
         assert!(matches!(&err, StoreError::Domain(DomainError::Validation(f)) if f[0].field == "card_no"), "{err:?}");
@@ -236,7 +254,9 @@ async fn unique_fields_beyond_the_natural_key() {
             kaohe_store::ImportRow { row: 3, org: "HY".into(), values: card("4", "Y") },
             kaohe_store::ImportRow { row: 4, org: "HY".into(), values: card("5", "X") },
         ];
-        let StoreError::Import(errs) = op.import_records("cards", rows, None, false, &|_| {}).await.unwrap_err() else { panic!() };
+        let StoreError::Import(errs) = op.import_records("cards", rows, None, false, &|_| {}).await.unwrap_err() else {
+            panic!()
+        };
         assert_eq!(errs.iter().map(|e| e.row).collect::<Vec<_>>(), vec![3, 4]);
     }
 }

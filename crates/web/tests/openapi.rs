@@ -66,7 +66,7 @@ async fn every_documented_operation_is_served() {
             }
             let res = http
                 .request(method.parse().unwrap(), app.url(&concrete))
-                .bearer_auth(&token)
+                .bearer_auth(token)
                 .header("content-type", "application/json")
                 .body("{}")
                 .send()

@@ -21,9 +21,19 @@ enum Meta {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.create_table(Table::create().table(Meta::Table).col(string_len(Meta::Key, 40).primary_key()).col(big_integer(Meta::Value)).to_owned())
-            .await?;
-        let insert = Query::insert().into_table(Meta::Table).columns([Meta::Key, Meta::Value]).values_panic(["org_version".into(), 0i64.into()]).to_owned();
+        m.create_table(
+            Table::create()
+                .table(Meta::Table)
+                .col(string_len(Meta::Key, 40).primary_key())
+                .col(big_integer(Meta::Value))
+                .to_owned(),
+        )
+        .await?;
+        let insert = Query::insert()
+            .into_table(Meta::Table)
+            .columns([Meta::Key, Meta::Value])
+            .values_panic(["org_version".into(), 0i64.into()])
+            .to_owned();
         m.exec_stmt(insert).await
     }
 

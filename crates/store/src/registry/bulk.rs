@@ -74,14 +74,33 @@ pub async fn write<C: ConnectionTrait>(
             }
         }
     }
+    // SQLite's default page cache (2 MiB) is far smaller than the indexes a large import
+    // updates, so it would read and write the same pages again and again: give the writing
+    // connection a larger one (it keeps it; memory is only taken as pages are used).
+    if fresh.len() >= ANALYZE_AFTER && conn.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        conn.execute_unprepared(&format!("PRAGMA cache_size = -{SQLITE_CACHE_KIB}")).await?;
+    }
     for chunk in fresh.chunks(BATCH) {
         insert_many(conn, reg, chunk, stamp, p).await?;
         report.created += chunk.len();
         done += chunk.len();
         progress(done);
     }
+    // PostgreSQL keeps a generic plan for a prepared statement; the natural-key lookup's plan,
+    // made while the table was small, scans the whole table. After a large write, refresh the
+    // table's statistics (which also drops the cached plans) so later lookups use the index.
+    if report.created >= ANALYZE_AFTER && conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        conn.execute_unprepared(&format!("ANALYZE {}", table(&reg.key))).await?;
+    }
     Ok(report)
 }
+
+/// Rows created by one write after which PostgreSQL's statistics of the table are refreshed (and
+/// from which SQLite gets the larger page cache).
+const ANALYZE_AFTER: usize = 1000;
+
+/// SQLite page cache for large writes, in KiB.
+const SQLITE_CACHE_KIB: i64 = 65_536;
 
 async fn insert_many<C: ConnectionTrait>(
     conn: &C,

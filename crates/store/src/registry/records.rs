@@ -305,6 +305,7 @@ pub async fn insert<C: ConnectionTrait>(
 }
 
 /// Replaces a record's values if it is still at `version`; returns the new version.
+#[allow(clippy::too_many_arguments)]
 pub async fn update<C: ConnectionTrait>(
     conn: &C,
     reg: &RegistryDef,

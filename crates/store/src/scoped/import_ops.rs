@@ -137,7 +137,12 @@ impl Scoped<'_> {
             for ((row, _, v), nk) in checked.iter().zip(&nks) {
                 let except = existing.get(nk).map(|(id, _, _)| *id);
                 for k in records::taken_unique(&txn, reg, v, except, p).await? {
-                    problems.push(problem(*row, &k, "已被其他记录使用,不能重复".into(), "already used by another record; must be unique".into()));
+                    problems.push(problem(
+                        *row,
+                        &k,
+                        "已被其他记录使用,不能重复".into(),
+                        "already used by another record; must be unique".into(),
+                    ));
                 }
             }
         }

@@ -254,7 +254,12 @@ impl Scoped<'_> {
     }
 
     /// Resolves org fields, checks every rule, and checks `unique` fields against other records.
-    async fn checked_except(&self, reg: &RegistryDef, mut values: Values, except: Option<RecordId>) -> Result<Values, StoreError> {
+    async fn checked_except(
+        &self,
+        reg: &RegistryDef,
+        mut values: Values,
+        except: Option<RecordId>,
+    ) -> Result<Values, StoreError> {
         let mut errors: Vec<FieldError> = self
             .resolve_org_fields(reg, &mut values)
             .await
@@ -263,7 +268,11 @@ impl Scoped<'_> {
             .collect();
         errors.extend(check_record(reg, &mut values).into_iter().map(|(k, e)| e.into_field_error(&k)));
         for k in records::taken_unique(&self.store.db, reg, &values, except, self.store.protector()).await? {
-            errors.push(FieldError::new(&k, "已被其他记录使用,不能重复", "already used by another record; must be unique"));
+            errors.push(FieldError::new(
+                &k,
+                "已被其他记录使用,不能重复",
+                "already used by another record; must be unique",
+            ));
         }
         if errors.is_empty() { Ok(values) } else { Err(DomainError::Validation(errors).into()) }
     }
