@@ -46,19 +46,7 @@ pub async fn import(
     bar.finish_and_clear();
     match result {
         Ok(o) => {
-            let what =
-                if dry_run { "检查通过,未写入 / checked, nothing written" } else { "已导入 / imported" };
-            println!(
-                "{what}: {} 行;新建 {},更新 {},未变 {} / {} rows; {} created, {} updated, {} unchanged",
-                o.rows,
-                o.report.created,
-                o.report.updated,
-                o.report.unchanged,
-                o.rows,
-                o.report.created,
-                o.report.updated,
-                o.report.unchanged
-            );
+            println!("{}", o.summary());
             Ok(())
         }
         Err(f) => {

@@ -20,6 +20,26 @@ pub struct ImportOutcome {
     pub dry_run: bool,
 }
 
+impl ImportOutcome {
+    /// What the import did, in Chinese and English, for the terminal and the browser.
+    pub fn summary(&self) -> String {
+        let r = &self.report;
+        format!(
+            "{}{} 行:新建 {},更新 {},未变 {} / {}{} rows: {} created, {} updated, {} unchanged",
+            if self.dry_run { "检查通过,未写入。" } else { "" },
+            self.rows,
+            r.created,
+            r.updated,
+            r.unchanged,
+            if self.dry_run { "checked, nothing written; " } else { "" },
+            self.rows,
+            r.created,
+            r.updated,
+            r.unchanged
+        )
+    }
+}
+
 /// A refused import: nothing was written.
 #[derive(Debug)]
 pub struct ImportFailure {

@@ -137,20 +137,7 @@ fn spawn_import(state: AppState, u: CurrentUser, key: String, bytes: Vec<u8>, na
         let result = kaohe_exchange::import(&scoped, &key, &bytes, &name, None, dry_run, &progress).await;
         state.jobs.update(id, |j| match result {
             Ok(o) => {
-                j.state = JobState::Succeeded {
-                    summary: format!(
-                        "{}{} 行:新建 {},更新 {},未变 {} / {} rows: {} created, {} updated, {} unchanged",
-                        if o.dry_run { "检查通过,未写入。" } else { "" },
-                        o.rows,
-                        o.report.created,
-                        o.report.updated,
-                        o.report.unchanged,
-                        o.rows,
-                        o.report.created,
-                        o.report.updated,
-                        o.report.unchanged
-                    ),
-                }
+                j.state = JobState::Succeeded { summary: o.summary() };
             }
             Err(f) => {
                 j.state = JobState::Failed {
