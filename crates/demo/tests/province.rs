@@ -4,7 +4,6 @@
 use chrono::{TimeZone, Utc};
 use kaohe_demo::province::{Plan, load};
 use kaohe_domain::FixedClock;
-use kaohe_store::crypto::AesProtector;
 use kaohe_store::testing::fresh_databases;
 use sea_orm::{ConnectionTrait, Statement};
 use std::sync::Arc;
@@ -15,12 +14,7 @@ async fn a_small_province_loads() {
     for db in fresh_databases().await {
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2010, 1, 15, 9, 0, 0).unwrap()));
         let pack = kaohe_packs::trade_union().expect("pack");
-        let store = db
-            .store(clock)
-            .await
-            .install(pack.registries, Arc::new(AesProtector::new(&[2; 32])))
-            .await
-            .expect("install");
+        let store = db.store_with(clock, pack.registries).await;
         let last = std::sync::Mutex::new(0);
         load(&store, &plan, &|_, n| *last.lock().unwrap() = n).await.expect("load");
         assert_eq!(*last.lock().unwrap() as u64, plan.rows());

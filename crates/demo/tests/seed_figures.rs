@@ -9,7 +9,6 @@ mod support;
 use chrono::{TimeZone, Utc};
 use kaohe_demo::Manifest;
 use kaohe_domain::FixedClock;
-use kaohe_store::crypto::AesProtector;
 use kaohe_store::testing::fresh_databases;
 use std::sync::Arc;
 use std::time::Instant;
@@ -302,12 +301,7 @@ async fn the_demo_city_reproduces_the_seed_report() {
     for db in fresh_databases().await {
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2010, 1, 15, 9, 0, 0).unwrap()));
         let pack = kaohe_packs::trade_union().expect("pack");
-        let store = db
-            .store(clock)
-            .await
-            .install(pack.registries, Arc::new(AesProtector::new(&[1; 32])))
-            .await
-            .expect("install");
+        let store = db.store_with(clock, pack.registries).await;
         let t = Instant::now();
         let stages = std::sync::Mutex::new(Vec::<(String, f64)>::new());
         let logins = kaohe_demo::load_with_progress(&store, None, &|stage, _| {

@@ -8,7 +8,6 @@ use kaohe_domain::{Actor, FixedClock, OrgKind};
 use kaohe_exchange::{ExportFormat, export, import};
 use kaohe_sheets::{Limits, read, write_csv};
 use kaohe_store::NewOrg;
-use kaohe_store::crypto::AesProtector;
 use kaohe_store::testing::fresh_sqlite;
 use std::sync::Arc;
 
@@ -31,7 +30,7 @@ async fn no_id_number_in_clear_in_files_exports_or_errors() {
     let path = db.url.trim_start_matches("sqlite://").split('?').next().unwrap().to_owned();
     let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2009, 12, 31, 8, 0, 0).unwrap()));
     let pack = kaohe_packs::trade_union().unwrap();
-    let store = db.store(clock).await.install(pack.registries, Arc::new(AesProtector::new(&[4; 32]))).await.unwrap();
+    let store = db.store_with(clock, pack.registries).await;
     let op = store.scoped(Actor::Operator);
     op.create_org(NewOrg {
         code: "HY".into(),

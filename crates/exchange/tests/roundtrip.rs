@@ -7,7 +7,6 @@ use chrono::{TimeZone, Utc};
 use kaohe_domain::{Actor, FixedClock, OrgKind};
 use kaohe_exchange::{ExportFormat, export, import, template};
 use kaohe_sheets::{Cell, Limits, read, write_csv};
-use kaohe_store::crypto::AesProtector;
 use kaohe_store::testing::{TestDb, fresh_databases};
 use kaohe_store::{NewOrg, Store};
 use proptest::prelude::*;
@@ -17,7 +16,7 @@ use std::sync::Arc;
 async fn setup(db: &TestDb) -> Store {
     let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2009, 12, 31, 8, 0, 0).unwrap()));
     let pack = kaohe_packs::trade_union().unwrap();
-    let store = db.store(clock).await.install(pack.registries, Arc::new(AesProtector::new(&[3; 32]))).await.unwrap();
+    let store = db.store_with(clock, pack.registries).await;
     let op = store.scoped(Actor::Operator);
     let mk = |code: &str, name: &str, parent| NewOrg {
         code: code.into(),

@@ -22,6 +22,16 @@ impl TestDb {
     pub async fn store(&self, clock: Arc<dyn Clock>) -> Store {
         Store::open(&self.url, clock, SecurityPolicy::default()).await.expect("open test store")
     }
+
+    /// Opens a store with `registries` installed and a fixed test key sealing personal data.
+    pub async fn store_with(
+        &self,
+        clock: Arc<dyn Clock>,
+        registries: Vec<kaohe_domain::registry::RegistryDef>,
+    ) -> Store {
+        let protector = Arc::new(crate::crypto::AesProtector::new(&[7; 32]));
+        self.store(clock).await.install(registries, protector).await.expect("install registries")
+    }
 }
 
 fn unique_name() -> String {

@@ -5,7 +5,6 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use kaohe_domain::record::{RecordId, Value, Values};
 use kaohe_domain::{Actor, DomainError, FixedClock, OrgId, OrgKind, Role};
-use kaohe_store::crypto::AesProtector;
 use kaohe_store::registry::{Cursor, Filter, FilterOp, Sort};
 use kaohe_store::testing::fresh_databases;
 use kaohe_store::{NewOrg, NewUser, RecordQuery, Store, StoreError};
@@ -26,8 +25,7 @@ fn id_b() -> String {
 async fn setup(url_db: &kaohe_store::testing::TestDb) -> (Store, OrgId, OrgId) {
     let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2009, 6, 1, 8, 0, 0).unwrap()));
     let pack = kaohe_packs::trade_union().unwrap();
-    let store =
-        url_db.store(clock).await.install(pack.registries, Arc::new(AesProtector::new(&[9; 32]))).await.unwrap();
+    let store = url_db.store_with(clock, pack.registries).await;
     let op = store.scoped(Actor::Operator);
     let mk = |code: &str, parent| NewOrg {
         code: code.into(),
@@ -223,12 +221,7 @@ async fn unique_fields_beyond_the_natural_key() {
     let pack = parse_pack(&files).unwrap();
     for tdb in fresh_databases().await {
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2009, 6, 1, 8, 0, 0).unwrap()));
-        let store = tdb
-            .store(clock)
-            .await
-            .install(pack.registries.clone(), Arc::new(AesProtector::new(&[9; 32])))
-            .await
-            .unwrap();
+        let store = tdb.store_with(clock, pack.registries.clone()).await;
         let op = store.scoped(Actor::Operator);
         let org = op
             .create_org(NewOrg {
