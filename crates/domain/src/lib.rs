@@ -5,10 +5,13 @@
 
 pub mod access;
 pub mod audit;
+pub mod calendar;
 pub mod clock;
 pub mod error;
 pub mod ids;
+pub mod indicator;
 pub mod input;
+pub mod located;
 pub mod org;
 pub mod pack;
 pub mod password;

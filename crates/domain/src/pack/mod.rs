@@ -2,6 +2,10 @@
 //! indicators, targets, rules, templates, calendars). Parsing is pure — callers hand in the files'
 //! names and texts — and every problem is reported with file:line:column and a caret.
 
+mod indicators;
+
+use crate::indicator::IndicatorSet;
+use crate::located::Location;
 use crate::registry::{DeriveRule, Derived, EnumValue, FieldDef, FieldType, RegistryDef};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -17,6 +21,8 @@ pub struct Pack {
     pub name_en: String,
     /// Registries in menu order.
     pub registries: Vec<RegistryDef>,
+    /// Indicators in file order, checked against the registries and each other.
+    pub indicators: IndicatorSet,
 }
 
 impl Pack {
@@ -41,14 +47,9 @@ pub struct PackError {
 impl fmt::Display for PackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}:{}:{}: {} / {}", self.file, self.line, self.column, self.message_zh, self.message_en)?;
-        writeln!(f, "  | {}", self.source_line)?;
-        write!(f, "  | {}^", " ".repeat(self.source_line.chars().take(self.column.saturating_sub(1)).map(width).sum()))
+        let at = Location { line: self.line, column: self.column, source_line: self.source_line.clone() };
+        write!(f, "{}", at.caret())
     }
-}
-
-/// Display width of a character (CJK takes two columns), so the caret lands under the spot.
-fn width(c: char) -> usize {
-    if c.is_ascii() { 1 } else { 2 }
 }
 
 struct Source<'a> {
@@ -58,12 +59,7 @@ struct Source<'a> {
 
 impl Source<'_> {
     fn error(&self, offset: usize, zh: impl Into<String>, en: impl Into<String>) -> PackError {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
-        let source_line = self.text[line_start..].lines().next().unwrap_or("").to_owned();
+        let Location { line, column, source_line } = Location::of(self.text, offset);
         PackError {
             file: self.file.to_owned(),
             line,
@@ -162,6 +158,7 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
     let mut head = None;
     let mut registries = Vec::new();
     let mut keys = BTreeSet::new();
+    let mut indicator_defs = Vec::new();
     let mut sorted: Vec<&(String, String)> = files.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, text) in sorted {
@@ -183,6 +180,8 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
                 }
                 Err(e) => errors.push(src.toml_error(&e)),
             }
+        } else if path.starts_with("indicators/") && path.ends_with(".toml") {
+            indicators::read(&src, &mut indicator_defs, &mut errors);
         }
     }
     let Some(head) = head else {
@@ -200,7 +199,18 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
         return Err(errors);
     }
     registries.sort_by(|a, b| (a.order, &a.key).cmp(&(b.order, &b.key)));
-    Ok(Pack { key: head.key, version: head.version, name_zh: head.name_zh, name_en: head.name_en, registries })
+    let indicators = indicators::build(indicator_defs, files, &registries, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Pack {
+        key: head.key,
+        version: head.version,
+        name_zh: head.name_zh,
+        name_en: head.name_en,
+        registries,
+        indicators,
+    })
 }
 
 fn check_registry(src: &Source, raw: RawRegistry, errors: &mut Vec<PackError>) -> Option<RegistryDef> {

@@ -1,0 +1,165 @@
+//! Exact figures: a reduced fraction of two 128-bit integers. Counts, sums of money in fen and
+//! ratios of them stay exact, so a figure and its recount compare equal and rounding happens once,
+//! when the figure is shown.
+
+use serde::{Serialize, Serializer};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// An exact rational figure; the denominator is positive and the fraction reduced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Number {
+    num: i128,
+    den: i128,
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    a = a.abs();
+    b = b.abs();
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+impl Number {
+    /// Zero.
+    pub const ZERO: Number = Number { num: 0, den: 1 };
+
+    /// A whole number.
+    pub fn int(i: i64) -> Self {
+        Number { num: i128::from(i), den: 1 }
+    }
+
+    /// `num / den`, or `None` when `den` is zero.
+    pub fn new(num: i128, den: i128) -> Option<Self> {
+        if den == 0 {
+            return None;
+        }
+        let g = gcd(num, den).max(1);
+        let sign = if den < 0 { -1 } else { 1 };
+        Some(Number { num: sign * num / g, den: sign * den / g })
+    }
+
+    /// A stored fixed-point value: `v / 10^scale` (money is fen with scale 2).
+    pub fn fixed(v: i128, scale: u32) -> Self {
+        Number::new(v, 10i128.pow(scale)).unwrap_or(Number::ZERO)
+    }
+
+    /// The numerator of the reduced fraction.
+    pub fn numer(self) -> i128 {
+        self.num
+    }
+
+    /// The denominator of the reduced fraction (positive).
+    pub fn denom(self) -> i128 {
+        self.den
+    }
+
+    /// Whether the figure is a whole number.
+    pub fn is_integer(self) -> bool {
+        self.den == 1
+    }
+
+    /// Sum; `None` on overflow.
+    pub fn checked_add(self, o: Number) -> Option<Number> {
+        let num = self.num.checked_mul(o.den)?.checked_add(o.num.checked_mul(self.den)?)?;
+        Number::new(num, self.den.checked_mul(o.den)?)
+    }
+
+    /// Difference; `None` on overflow.
+    pub fn checked_sub(self, o: Number) -> Option<Number> {
+        self.checked_add(Number { num: -o.num, den: o.den })
+    }
+
+    /// Product; `None` on overflow.
+    pub fn checked_mul(self, o: Number) -> Option<Number> {
+        Number::new(self.num.checked_mul(o.num)?, self.den.checked_mul(o.den)?)
+    }
+
+    /// Quotient; `None` when dividing by zero or on overflow.
+    pub fn checked_div(self, o: Number) -> Option<Number> {
+        Number::new(self.num.checked_mul(o.den)?, self.den.checked_mul(o.num)?)
+    }
+
+    /// The nearest `f64` (for charts; never for comparisons in tests).
+    pub fn to_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+
+    /// Rounded to `places` decimals, half away from zero, as scaled integer.
+    pub fn round_scaled(self, places: u32) -> i128 {
+        let scaled = self.num * 10i128.pow(places);
+        let q = scaled / self.den;
+        let r = scaled % self.den;
+        if 2 * r.abs() >= self.den { q + scaled.signum() } else { q }
+    }
+
+    /// Rounded to `places` decimals, half away from zero, written out (`72.6`, `-3.00`).
+    pub fn to_decimal_string(self, places: u32) -> String {
+        let v = self.round_scaled(places);
+        let sign = if v < 0 { "-" } else { "" };
+        let v = v.abs();
+        if places == 0 {
+            return format!("{sign}{v}");
+        }
+        let p = 10i128.pow(places);
+        format!("{sign}{}.{:0width$}", v / p, v % p, width = places as usize)
+    }
+}
+
+impl Ord for Number {
+    fn cmp(&self, o: &Self) -> Ordering {
+        (self.num * o.den).cmp(&(o.num * self.den))
+    }
+}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl fmt::Display for Number {
+    /// Whole numbers as they are, fractions with up to four decimals.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_integer() {
+            write!(f, "{}", self.num)
+        } else {
+            let s = self.to_decimal_string(4);
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            write!(f, "{s}")
+        }
+    }
+}
+
+impl Serialize for Number {
+    /// As a JSON number: exact for whole numbers, rounded to 6 decimals otherwise.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.is_integer() && i64::try_from(self.num).is_ok() {
+            s.serialize_i64(self.num as i64)
+        } else {
+            s.serialize_f64(self.round_scaled(6) as f64 / 1e6)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fractions_reduce_and_round_half_away_from_zero() {
+        let r = Number::new(520, 716).unwrap();
+        assert_eq!((r.numer(), r.denom()), (130, 179));
+        assert_eq!(r.checked_mul(Number::int(100)).unwrap().to_decimal_string(1), "72.6");
+        assert_eq!(Number::new(-1, 8).unwrap().to_decimal_string(2), "-0.13");
+        assert_eq!(Number::new(1, -8).unwrap(), Number::new(-1, 8).unwrap());
+        assert_eq!(Number::fixed(800_000_000, 2), Number::int(8_000_000));
+        assert_eq!(Number::new(1, 0), None);
+        assert_eq!(Number::int(3).checked_div(Number::ZERO), None);
+        assert!(Number::new(1, 3).unwrap() < Number::new(1, 2).unwrap());
+        assert_eq!(Number::new(105, 243).unwrap().to_string(), "0.4321");
+        assert_eq!(Number::fixed(150, 2).to_string(), "1.5");
+    }
+}
