@@ -1,0 +1,219 @@
+//! A registry's live records as columns, rows sorted by (org in pre-order, record id).
+
+use crate::tree::OrgTree;
+use chrono::{Datelike, NaiveDate};
+use kaohe_domain::ids::OrgId;
+use kaohe_domain::record::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+/// An empty integer (also money, decimals and org references, all stored as integers).
+pub const NULL_INT: i64 = i64::MIN;
+/// An empty date.
+pub const NULL_DATE: i32 = i32::MIN;
+/// An empty yes/no.
+pub const NULL_BOOL: u8 = 2;
+/// An empty text.
+pub const NULL_CODE: u32 = u32::MAX;
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Int,
+    Date,
+    Bool,
+    Text,
+}
+
+/// One field's values, one per row; empty values are sentinels.
+#[derive(Debug, Clone)]
+pub enum Column {
+    /// Integers at the field's stored scale.
+    Int(Vec<i64>),
+    /// Days from the common era (see [`date_key`]).
+    Date(Vec<i32>),
+    /// 0 or 1.
+    Bool(Vec<u8>),
+    /// Codes into `dict`.
+    Text { codes: Vec<u32>, dict: Vec<String> },
+}
+
+/// A date as stored in a column.
+pub fn date_key(d: NaiveDate) -> i32 {
+    d.num_days_from_ce()
+}
+
+/// A column's date back as a date.
+pub fn date_of(k: i32) -> Option<NaiveDate> {
+    if k == NULL_DATE { None } else { NaiveDate::from_num_days_from_ce_opt(k) }
+}
+
+enum Building {
+    Int(Vec<i64>),
+    Date(Vec<i32>),
+    Bool(Vec<u8>),
+    Text(Vec<u32>, HashMap<String, u32>, Vec<String>),
+}
+
+/// Collects rows in any order; [`TableBuilder::finish`] sorts them for a tree.
+pub struct TableBuilder {
+    keys: Vec<String>,
+    ids: Vec<i64>,
+    orgs: Vec<OrgId>,
+    columns: Vec<Building>,
+}
+
+impl TableBuilder {
+    /// A builder for these fields.
+    pub fn new(fields: &[(String, ColumnKind)]) -> Self {
+        let columns = fields
+            .iter()
+            .map(|(_, k)| match k {
+                ColumnKind::Int => Building::Int(Vec::new()),
+                ColumnKind::Date => Building::Date(Vec::new()),
+                ColumnKind::Bool => Building::Bool(Vec::new()),
+                ColumnKind::Text => Building::Text(Vec::new(), HashMap::new(), Vec::new()),
+            })
+            .collect();
+        TableBuilder {
+            keys: fields.iter().map(|(k, _)| k.clone()).collect(),
+            ids: Vec::new(),
+            orgs: Vec::new(),
+            columns,
+        }
+    }
+
+    /// Starts a row; push one value to every column after it, in field order.
+    pub fn row(&mut self, id: i64, org: OrgId) {
+        self.ids.push(id);
+        self.orgs.push(org);
+    }
+
+    /// Pushes a value to column `c`. A value of the wrong kind is stored as empty.
+    pub fn push(&mut self, c: usize, v: &Value) {
+        match &mut self.columns[c] {
+            Building::Int(col) => col.push(match v {
+                Value::Int(i) | Value::Fixed(i) => *i,
+                Value::Org(o) => o.0,
+                _ => NULL_INT,
+            }),
+            Building::Date(col) => col.push(match v {
+                Value::Date(d) => date_key(*d),
+                _ => NULL_DATE,
+            }),
+            Building::Bool(col) => col.push(match v {
+                Value::Bool(b) => u8::from(*b),
+                _ => NULL_BOOL,
+            }),
+            Building::Text(col, index, dict) => col.push(match v {
+                Value::Text(s) => match index.get(s) {
+                    Some(code) => *code,
+                    None => {
+                        let code = dict.len() as u32;
+                        index.insert(s.clone(), code);
+                        dict.push(s.clone());
+                        code
+                    }
+                },
+                _ => NULL_CODE,
+            }),
+        }
+    }
+
+    /// Sorts the rows by (pre-order org, id) and drops rows whose org is not in the tree.
+    pub fn finish(self, tree: &OrgTree) -> Table {
+        let dense: Vec<u32> = self.orgs.iter().map(|o| tree.dense(*o).unwrap_or(u32::MAX)).collect();
+        let mut order: Vec<u32> = (0..self.ids.len() as u32).filter(|i| dense[*i as usize] != u32::MAX).collect();
+        order.sort_unstable_by_key(|i| (dense[*i as usize], self.ids[*i as usize]));
+        let pick = |i: &u32| *i as usize;
+        let orgs: Vec<u32> = order.iter().map(|i| dense[pick(i)]).collect();
+        let mut starts = vec![0u32; tree.len() + 1];
+        for d in &orgs {
+            starts[*d as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let columns = self
+            .keys
+            .into_iter()
+            .zip(self.columns)
+            .map(|(k, b)| {
+                let col = match b {
+                    Building::Int(v) => Column::Int(order.iter().map(|i| v[pick(i)]).collect()),
+                    Building::Date(v) => Column::Date(order.iter().map(|i| v[pick(i)]).collect()),
+                    Building::Bool(v) => Column::Bool(order.iter().map(|i| v[pick(i)]).collect()),
+                    Building::Text(v, _, dict) => {
+                        Column::Text { codes: order.iter().map(|i| v[pick(i)]).collect(), dict }
+                    }
+                };
+                (k, col)
+            })
+            .collect();
+        Table {
+            dropped: self.ids.len() - order.len(),
+            ids: order.iter().map(|i| self.ids[pick(i)]).collect(),
+            orgs,
+            starts,
+            columns,
+        }
+    }
+}
+
+/// A registry's rows, sorted so that every org's scope is one range.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    ids: Vec<i64>,
+    orgs: Vec<u32>,
+    /// Row where each dense org's own rows start (one more entry than orgs).
+    starts: Vec<u32>,
+    columns: BTreeMap<String, Column>,
+    dropped: usize,
+}
+
+impl Table {
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Rows left out because their org is not in the tree.
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+
+    /// A column by field key.
+    pub fn column(&self, key: &str) -> Option<&Column> {
+        self.columns.get(key)
+    }
+
+    /// The record ids, in row order.
+    pub fn ids(&self) -> &[i64] {
+        &self.ids
+    }
+
+    /// Each row's dense org.
+    pub(crate) fn orgs(&self) -> &[u32] {
+        &self.orgs
+    }
+
+    /// The rows of dense orgs `from..to` (a subtree when `to` is `from`'s end).
+    pub fn range(&self, from: u32, to: u32) -> Range<usize> {
+        self.starts[from as usize] as usize..self.starts[to as usize] as usize
+    }
+
+    /// Rows held in memory by the columns, roughly, in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        let cols: usize = self
+            .columns
+            .values()
+            .map(|c| match c {
+                Column::Int(v) => v.len() * 8,
+                Column::Date(v) => v.len() * 4,
+                Column::Bool(v) => v.len(),
+                Column::Text { codes, dict } => codes.len() * 4 + dict.iter().map(|s| s.len() + 24).sum::<usize>(),
+            })
+            .sum();
+        cols + self.ids.len() * 12 + self.starts.len() * 4
+    }
+}
