@@ -187,6 +187,11 @@ impl Table {
         self.columns.get(key)
     }
 
+    /// The fields held.
+    pub fn column_keys(&self) -> impl Iterator<Item = &str> {
+        self.columns.keys().map(String::as_str)
+    }
+
     /// The record ids, in row order.
     pub fn ids(&self) -> &[i64] {
         &self.ids

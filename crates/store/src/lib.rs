@@ -15,6 +15,7 @@ mod orgs;
 pub mod registry;
 mod scoped;
 mod session_store;
+mod snapshot;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod users;
@@ -24,8 +25,9 @@ pub use auth::LoginRefusal;
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
-pub use scoped::{ImportRow, RecordQuery, Scoped};
+pub use scoped::{ImportRow, RecordQuery, Scoped, needs};
 pub use session_store::DbSessionStore;
+pub use snapshot::Needs;
 pub use users::{NewUser, User, generate_password, hash_password};
 
 use kaohe_domain::password::{LockoutPolicy, PasswordPolicy};
@@ -53,6 +55,7 @@ pub struct Store {
     registries: Arc<Vec<RegistryDef>>,
     protector: Arc<dyn Protector>,
     org_cache: org_cache::OrgCache,
+    snapshots: snapshot::SnapshotCache,
 }
 
 impl std::fmt::Debug for Store {
@@ -71,6 +74,7 @@ impl Store {
             registries: Arc::new(Vec::new()),
             protector: Arc::new(crypto::Unkeyed),
             org_cache: Default::default(),
+            snapshots: Default::default(),
         }
     }
 

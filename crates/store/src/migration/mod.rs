@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_registries;
 mod m0003_meta;
+mod m0004_registry_versions;
 
 /// All of kaohe's migrations, in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_registries::Migration),
             Box::new(m0003_meta::Migration),
+            Box::new(m0004_registry_versions::Migration),
         ]
     }
 }

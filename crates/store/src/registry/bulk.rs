@@ -92,6 +92,9 @@ pub async fn write<C: ConnectionTrait>(
     if report.created >= ANALYZE_AFTER && conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         conn.execute_unprepared(&format!("ANALYZE {}", table(&reg.key))).await?;
     }
+    if report.created > 0 {
+        super::versions::bump(conn, &reg.key).await?;
+    }
     Ok(report)
 }
 

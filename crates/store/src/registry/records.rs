@@ -301,6 +301,7 @@ pub async fn insert<C: ConnectionTrait>(
         .ok_or_else(|| StoreError::Corrupt("insert returned no id".into()))?;
     let id = RecordId(row.try_get_by_index::<i64>(0)?);
     history(conn, reg, id, 1, "create", sealed_json(reg, values, p), s).await?;
+    super::versions::bump(conn, &reg.key).await?;
     Ok(id)
 }
 
@@ -341,6 +342,7 @@ pub async fn update<C: ConnectionTrait>(
         return Err(stale());
     }
     history(conn, reg, id, version + 1, "update", sealed_json(reg, values, p), s).await?;
+    super::versions::bump(conn, &reg.key).await?;
     Ok(version + 1)
 }
 
@@ -372,7 +374,8 @@ pub async fn soft_delete<C: ConnectionTrait>(
     if conn.execute_raw(conn.get_database_backend().build(&q)).await?.rows_affected() == 0 {
         return Err(stale());
     }
-    history(conn, reg, id, version + 1, "delete", String::from("{}"), s).await
+    history(conn, reg, id, version + 1, "delete", String::from("{}"), s).await?;
+    super::versions::bump(conn, &reg.key).await
 }
 
 /// One change in a record's history.

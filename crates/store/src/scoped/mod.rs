@@ -4,11 +4,13 @@
 
 mod audit_ops;
 mod import_ops;
+mod indicator_ops;
 mod org_ops;
 mod record_ops;
 mod user_ops;
 
 pub use import_ops::ImportRow;
+pub use indicator_ops::needs;
 pub use record_ops::RecordQuery;
 
 use crate::{Store, StoreError};

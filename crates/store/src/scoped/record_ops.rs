@@ -192,7 +192,7 @@ impl Scoped<'_> {
         Ok(h)
     }
 
-    async fn org_in_scope(&self, action: Action, id: OrgId) -> Result<Org, StoreError> {
+    pub(super) async fn org_in_scope(&self, action: Action, id: OrgId) -> Result<Org, StoreError> {
         let org = orgs::find(&self.store.db, id).await?.ok_or(DomainError::NotFound)?;
         self.check(action, Some(&org.path))?;
         Ok(org)

@@ -1,0 +1,104 @@
+//! Figures and their drill-down, through the actor's scope: a figure of an org is shown only to
+//! someone who may read that org's records, and drilled-down records are the scope's, masked.
+
+use super::Scoped;
+use crate::snapshot::Needs;
+use crate::{StoreError, orgs};
+use kaohe_domain::indicator::{Number, Period, Plan};
+use kaohe_domain::record::{Record, RecordId};
+use kaohe_domain::{Action, DomainError, OrgId};
+use kaohe_engine::{Drilled, Snapshot};
+use std::sync::Arc;
+
+/// The fields the plans read, per registry.
+pub fn needs(plans: &[&Plan]) -> Needs {
+    let mut out = Needs::new();
+    for p in plans {
+        p.visit_aggs(&mut |a, _| {
+            out.entry(a.registry.clone()).or_default().extend(a.fields().into_iter().map(str::to_owned));
+        });
+    }
+    out
+}
+
+impl Scoped<'_> {
+    /// Each plan's figure for each org (over the org's whole scope): `[plan][org]`.
+    pub async fn figures(
+        &self,
+        plans: &[&Plan],
+        period: &Period,
+        orgs: &[OrgId],
+    ) -> Result<Vec<Vec<Option<Number>>>, StoreError> {
+        self.check(Action::RecordRead, None)?;
+        for o in orgs {
+            self.org_in_scope(Action::RecordRead, *o).await?;
+        }
+        let snap = self.store.snapshot(&needs(plans)).await?;
+        Ok(snap.evaluate_at(plans, period, orgs))
+    }
+
+    /// Each plan's figure for every org of the actor's scope in one pass: the orgs (pre-order)
+    /// and `[plan][org]`.
+    pub async fn figures_everywhere(
+        &self,
+        plans: &[&Plan],
+        period: &Period,
+    ) -> Result<(Vec<OrgId>, Vec<Vec<Option<Number>>>), StoreError> {
+        self.check(Action::RecordRead, None)?;
+        let snap = self.store.snapshot(&needs(plans)).await?;
+        let all = snap.evaluate_all(plans, period);
+        let tree = snap.tree();
+        let range = match self.actor.scope() {
+            None => 0..tree.len() as u32,
+            Some(path) => match path.ids().last().and_then(|root| tree.dense(*root)) {
+                Some(d) => d..tree.end(d),
+                None => 0..0,
+            },
+        };
+        let orgs = range.clone().map(|d| tree.org(d)).collect();
+        let figures = all.into_iter().map(|v| v[range.start as usize..range.end as usize].to_vec()).collect();
+        Ok((orgs, figures))
+    }
+
+    /// The snapshot holding what `plans` read (for benchmarks and whole-tree jobs): operators
+    /// and the whole-tree scope only.
+    pub async fn snapshot_for(&self, plans: &[&Plan]) -> Result<Arc<Snapshot>, StoreError> {
+        self.check(Action::RecordRead, None)?;
+        if self.actor.scope().is_some_and(|p| p.depth() > 1) {
+            return Err(DomainError::Forbidden(
+                "只有全市范围的用户可取整树快照 / only whole-tree users may take the whole snapshot",
+            )
+            .into());
+        }
+        self.store.snapshot(&needs(plans)).await
+    }
+
+    /// The records behind a figure of `org`, per aggregate (ids only; see [`Scoped::records_by_id`]).
+    pub async fn drill(&self, plan: &Plan, period: &Period, org: OrgId) -> Result<Drilled, StoreError> {
+        self.check(Action::RecordRead, None)?;
+        self.org_in_scope(Action::RecordRead, org).await?;
+        let snap = self.store.snapshot(&needs(&[plan])).await?;
+        Ok(snap.drill(plan, period, org))
+    }
+
+    /// Records by id (a page of a drill-down), each checked against the scope, masked.
+    pub async fn records_by_id(&self, key: &str, ids: &[RecordId]) -> Result<Vec<Record>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(self.record(key, *id, false).await?);
+        }
+        Ok(out)
+    }
+
+    /// Orgs directly under `org` inside the scope (for the children table), in tree order.
+    pub async fn child_orgs(&self, org: OrgId) -> Result<Vec<kaohe_domain::Org>, StoreError> {
+        let parent = self.org(org).await?;
+        let mut kids: Vec<_> = orgs::subtree(&self.store.db, Some(&parent.path), false)
+            .await?
+            .into_iter()
+            .filter(|o| o.parent_id == Some(org))
+            .collect();
+        kids.sort_by_key(|o| (o.sort_key, o.id));
+        Ok(kids)
+    }
+}

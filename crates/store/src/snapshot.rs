@@ -1,0 +1,137 @@
+//! The engine's snapshot of the registries, loaded from the database and kept current: each use
+//! reads the org tree's version and the registries' change counters (two small queries) and
+//! reloads only what changed — in this process or any other server on the same database. Only the
+//! columns formulas use are loaded; personal data never is.
+
+use crate::registry::schema::{column, table};
+use crate::registry::versions;
+use crate::{Store, StoreError, org_cache};
+use kaohe_domain::OrgId;
+use kaohe_domain::registry::{FieldType, RegistryDef};
+use kaohe_engine::{ColumnKind, OrgTree, Snapshot, Table, TableBuilder};
+use sea_orm::{ConnectionTrait, Statement};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// The fields each registry's formulas read.
+pub type Needs = BTreeMap<String, BTreeSet<String>>;
+
+/// What is loaded, and at which versions.
+struct Loaded {
+    org_version: i64,
+    versions: BTreeMap<String, i64>,
+    fields: Needs,
+    snapshot: Arc<Snapshot>,
+}
+
+/// The snapshot a store shares between its clones.
+#[derive(Default, Clone)]
+pub struct SnapshotCache(Arc<Mutex<Option<Loaded>>>);
+
+/// Rows read per query while loading (keyset pages, so memory stays bounded).
+const PAGE: i64 = 100_000;
+
+fn kind(reg: &RegistryDef, field: &str) -> Option<ColumnKind> {
+    let f = reg.field(field).filter(|f| !f.sensitive)?;
+    Some(match f.ty {
+        FieldType::Integer | FieldType::Money | FieldType::Decimal | FieldType::Org => ColumnKind::Int,
+        FieldType::Date => ColumnKind::Date,
+        FieldType::Bool => ColumnKind::Bool,
+        _ => ColumnKind::Text,
+    })
+}
+
+/// Reads a registry's live records' `fields` into a table for `tree`.
+pub(crate) async fn load_table<C: ConnectionTrait>(
+    conn: &C,
+    reg: &RegistryDef,
+    fields: &BTreeSet<String>,
+    tree: &OrgTree,
+) -> Result<Table, StoreError> {
+    let cols: Vec<(String, ColumnKind)> = fields.iter().filter_map(|f| kind(reg, f).map(|k| (f.clone(), k))).collect();
+    let mut b = TableBuilder::new(&cols);
+    let select: String = cols.iter().map(|(f, _)| format!(", {}", column(f))).collect();
+    let backend = conn.get_database_backend();
+    let mark = if backend == sea_orm::DatabaseBackend::Sqlite { "?" } else { "$1" };
+    let sql = format!(
+        "SELECT id, org_id{select} FROM {} WHERE deleted_at IS NULL AND id > {mark} ORDER BY id LIMIT {PAGE}",
+        table(&reg.key)
+    );
+    let mut after = 0i64;
+    loop {
+        let rows = conn.query_all_raw(Statement::from_sql_and_values(backend, &sql, [after.into()])).await?;
+        let n = rows.len();
+        for r in rows {
+            let id: i64 = r.try_get_by_index(0)?;
+            b.row(id, OrgId(r.try_get_by_index(1)?));
+            for (c, (_, k)) in cols.iter().enumerate() {
+                use kaohe_domain::record::Value;
+                let i = c + 2;
+                let v = match k {
+                    ColumnKind::Int => r.try_get_by_index::<Option<i64>>(i)?.map_or(Value::Null, Value::Int),
+                    ColumnKind::Date => {
+                        r.try_get_by_index::<Option<chrono::NaiveDate>>(i)?.map_or(Value::Null, Value::Date)
+                    }
+                    ColumnKind::Bool => r.try_get_by_index::<Option<bool>>(i)?.map_or(Value::Null, Value::Bool),
+                    ColumnKind::Text => r.try_get_by_index::<Option<String>>(i)?.map_or(Value::Null, Value::Text),
+                };
+                b.push(c, &v);
+            }
+            after = id;
+        }
+        if (n as i64) < PAGE {
+            break;
+        }
+    }
+    Ok(b.finish(tree))
+}
+
+impl Store {
+    /// The current snapshot holding at least `needs`; reloads what changed since the last call.
+    pub(crate) async fn snapshot(&self, needs: &Needs) -> Result<Arc<Snapshot>, StoreError> {
+        let conn = &self.db;
+        let org_version = org_cache::version(conn).await?;
+        let versions = versions::all(conn).await?;
+        let mut guard = self.snapshots.0.lock().await;
+        let version_of = |r: &str| versions.get(r).copied().unwrap_or(0);
+        let (mut snapshot, mut fields, mut loaded_versions) = match guard.take() {
+            Some(l) if l.org_version == org_version => ((*l.snapshot).clone(), l.fields, l.versions),
+            Some(l) => {
+                // The tree changed: every table is renumbered, so everything loaded is reloaded.
+                let tree = self.org_tree().await?;
+                (Snapshot::new(tree), l.fields, BTreeMap::new())
+            }
+            None => (Snapshot::new(self.org_tree().await?), Needs::new(), BTreeMap::new()),
+        };
+        for (r, f) in needs {
+            fields.entry(r.clone()).or_default().extend(f.iter().cloned());
+        }
+        for (r, f) in &fields {
+            let stale = loaded_versions.get(r) != Some(&version_of(r))
+                || snapshot.table(r).is_none()
+                || needs.get(r).is_some_and(|n| !n.is_subset(&snapshot_fields(&snapshot, r)));
+            if !stale {
+                continue;
+            }
+            let Some(reg) = self.registries.iter().find(|x| &x.key == r) else { continue };
+            let t = load_table(conn, reg, f, snapshot.tree()).await?;
+            snapshot.set_table(r, t);
+            loaded_versions.insert(r.clone(), version_of(r));
+        }
+        let snapshot = Arc::new(snapshot);
+        *guard = Some(Loaded { org_version, versions: loaded_versions, fields, snapshot: snapshot.clone() });
+        Ok(snapshot)
+    }
+
+    async fn org_tree(&self) -> Result<OrgTree, StoreError> {
+        let idx = self.org_cache.get(&self.db).await?;
+        let pairs: Vec<(OrgId, Option<OrgId>)> = idx.subtree(None, true).iter().map(|o| (o.id, o.parent_id)).collect();
+        Ok(OrgTree::new(&pairs))
+    }
+}
+
+/// The fields a snapshot's table holds.
+fn snapshot_fields(s: &Snapshot, registry: &str) -> BTreeSet<String> {
+    s.table(registry).map(|t| t.column_keys().map(str::to_owned).collect()).unwrap_or_default()
+}
