@@ -21,7 +21,7 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Store> {
         )
     })?;
     let protector = kaohe_store::crypto::AesProtector::load(&cfg.data_dir).context("cannot load the master key")?;
-    Ok(store.install(pack.registries, Arc::new(protector)).await?)
+    Ok(store.install(pack.registries, Arc::new(protector)).await?.with_indicators(pack.indicators))
 }
 
 /// Turns store errors into readable messages (import errors listed row by row).
@@ -109,6 +109,15 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
         }
         Command::Pack(crate::PackCommand::Validate { dir }) => crate::registry_cmds::validate_pack(&dir),
         Command::Org(o) => org(&cfg, o).await,
+        Command::Eval { expr, org, period, children, format } => {
+            let store = open(&cfg).await?;
+            crate::eval_cmd::eval(&store, &expr, &org, &period, children, format).await.map_err(|e| {
+                match e.downcast::<StoreError>() {
+                    Ok(e) => explain(e),
+                    Err(e) => e,
+                }
+            })
+        }
         Command::Bench(b) => {
             // A fresh SQLite file unless a database URL was given.
             let url = if cfg.database_url.contains("kaohe-data/kaohe.db") {

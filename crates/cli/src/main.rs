@@ -5,6 +5,7 @@ mod bench;
 mod commands;
 mod config;
 mod demo;
+mod eval_cmd;
 mod org_file;
 mod registry_cmds;
 
@@ -120,6 +121,22 @@ pub enum Command {
     /// Packs: check a pack folder.
     #[command(subcommand)]
     Pack(PackCommand),
+    /// Evaluate an indicator (by key) or a formula for an org's scope and a period.
+    Eval {
+        /// An indicator key (e.g. new_members) or a formula (e.g. 'count(members where joined_on in period)').
+        expr: String,
+        /// The org's code; the figure covers it and everything below it.
+        #[arg(long)]
+        org: String,
+        /// 2009, 2009Q3, 2009-07 or 2009-01-01..2009-06-30.
+        #[arg(long)]
+        period: String,
+        /// One row per child org, plus 本级 (own records) and 合计 (the whole scope).
+        #[arg(long)]
+        children: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: eval_cmd::Format,
+    },
 }
 
 #[derive(Subcommand, Debug)]

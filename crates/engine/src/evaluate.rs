@@ -154,8 +154,9 @@ impl Snapshot {
         self.tables.values().map(|t| t.heap_bytes()).sum()
     }
 
-    /// Computes the jobs; `scopes` are dense subtree roots, or `None` for every org at once.
-    fn figures(&self, jobs: &Jobs, scopes: Option<&[u32]>) -> Vec<Acc> {
+    /// Computes the jobs; `scopes` are ranges of dense orgs (a subtree, or one org's own rows),
+    /// or `None` for every org's subtree at once.
+    fn figures(&self, jobs: &Jobs, scopes: Option<&[(u32, u32)]>) -> Vec<Acc> {
         let mut out: Vec<Acc> = (0..jobs.list.len()).map(|_| Acc::default()).collect();
         // Group the jobs by registry: one pass per table for all its aggregates and periods.
         let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -184,8 +185,8 @@ impl Snapshot {
                 }
                 Some(roots) => {
                     let mut per_scope: Vec<Acc> = specs.iter().map(|_| Acc::empty(roots.len())).collect();
-                    for (slot, d) in roots.iter().enumerate() {
-                        let rows = if table.rows() == 0 { 0..0 } else { table.range(*d, self.tree.end(*d)) };
+                    for (slot, (from, to)) in roots.iter().enumerate() {
+                        let rows = if table.rows() == 0 { 0..0 } else { table.range(*from, *to) };
                         let one = accumulate(table, &*self.calendar, &specs, rows, 1, false);
                         for (acc, o) in per_scope.iter_mut().zip(one) {
                             acc.set_slot(slot, &o);
@@ -201,11 +202,11 @@ impl Snapshot {
         out
     }
 
-    fn run_all(&self, plans: &[&Plan], period: &Period, scopes: Option<&[u32]>) -> Vec<Vec<Option<Number>>> {
+    fn run_all(&self, plans: &[&Plan], period: &Period, scopes: Option<&[(u32, u32)]>) -> Vec<Vec<Option<Number>>> {
         let mut jobs = Jobs::default();
         let programs: Vec<Program> = plans.iter().map(|p| jobs.compile(p, *period)).collect();
         let accs = self.figures(&jobs, scopes);
-        let slots = scopes.map_or(self.tree.len(), <[u32]>::len);
+        let slots = scopes.map_or(self.tree.len(), <[(u32, u32)]>::len);
         programs
             .iter()
             .map(|prog| {
@@ -229,10 +230,25 @@ impl Snapshot {
     /// Every plan for the given orgs (each over its scope): `[plan][org]`. Reads only the orgs'
     /// rows; an org not in the tree gets no figures.
     pub fn evaluate_at(&self, plans: &[&Plan], period: &Period, orgs: &[OrgId]) -> Vec<Vec<Option<Number>>> {
+        self.run_ranges(plans, period, orgs, |d| (d, self.tree.end(d)))
+    }
+
+    /// Every plan for the given orgs' own records only (本级, without their subordinates).
+    pub fn evaluate_own(&self, plans: &[&Plan], period: &Period, orgs: &[OrgId]) -> Vec<Vec<Option<Number>>> {
+        self.run_ranges(plans, period, orgs, |d| (d, d + 1))
+    }
+
+    fn run_ranges(
+        &self,
+        plans: &[&Plan],
+        period: &Period,
+        orgs: &[OrgId],
+        range: impl Fn(u32) -> (u32, u32),
+    ) -> Vec<Vec<Option<Number>>> {
         let known: Vec<(usize, u32)> =
             orgs.iter().enumerate().filter_map(|(i, o)| self.tree.dense(*o).map(|d| (i, d))).collect();
-        let roots: Vec<u32> = known.iter().map(|(_, d)| *d).collect();
-        let found = self.run_all(plans, period, Some(&roots));
+        let ranges: Vec<(u32, u32)> = known.iter().map(|(_, d)| range(*d)).collect();
+        let found = self.run_all(plans, period, Some(&ranges));
         found
             .into_iter()
             .map(|per| {

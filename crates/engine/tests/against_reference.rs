@@ -212,6 +212,7 @@ proptest! {
         let all = snap.evaluate_all(&refs, &period);
         let orgs: Vec<OrgId> = (0..n).map(org).rev().collect();
         let at = snap.evaluate_at(&refs, &period, &orgs);
+        let own = snap.evaluate_own(&refs, &period, &orgs);
         for (p, plan) in plans.iter().enumerate() {
             for (k, o) in orgs.iter().enumerate() {
                 let scope = subtree(&parents, (0..n).find(|i| org(*i) == *o).unwrap());
@@ -222,6 +223,9 @@ proptest! {
                 let d = snap.tree().dense(*o).unwrap() as usize;
                 prop_assert_eq!(all[p][d], want, "all orgs, {} at {:?}", formulas[p], o);
                 prop_assert_eq!(at[p][k], want, "one org, {} at {:?}", formulas[p], o);
+                let only_own = |r: &Record| r.org_id == *o;
+                let data = Data { records: &recs, in_scope: &only_own, calendar: &Weekends, manual: None };
+                prop_assert_eq!(own[p][k], naive::evaluate(plan, &period, &data), "own rows, {} at {:?}", formulas[p], o);
                 if let Plan::Agg(a) = plan && a.func == kaohe_domain::indicator::ast::AggFunc::Count {
                     let drilled = snap.drill(plan, &period, *o);
                     let ids = &drilled.parts[0].record_ids;

@@ -25,11 +25,12 @@ pub use auth::LoginRefusal;
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
-pub use scoped::{ImportRow, RecordQuery, Scoped, needs};
+pub use scoped::{FigureRow, ImportRow, RecordQuery, RowKind, Scoped, needs};
 pub use session_store::DbSessionStore;
 pub use snapshot::Needs;
 pub use users::{NewUser, User, generate_password, hash_password};
 
+use kaohe_domain::indicator::IndicatorSet;
 use kaohe_domain::password::{LockoutPolicy, PasswordPolicy};
 use kaohe_domain::protect::Protector;
 use kaohe_domain::registry::RegistryDef;
@@ -53,6 +54,8 @@ pub struct Store {
     policy: SecurityPolicy,
     /// The registries of the installed pack (empty until [`Store::install`]).
     registries: Arc<Vec<RegistryDef>>,
+    /// The installed pack's indicators (empty until [`Store::with_indicators`]).
+    indicators: Arc<IndicatorSet>,
     protector: Arc<dyn Protector>,
     org_cache: org_cache::OrgCache,
     snapshots: snapshot::SnapshotCache,
@@ -72,6 +75,7 @@ impl Store {
             clock,
             policy,
             registries: Arc::new(Vec::new()),
+            indicators: Default::default(),
             protector: Arc::new(crypto::Unkeyed),
             org_cache: Default::default(),
             snapshots: Default::default(),
@@ -89,6 +93,12 @@ impl Store {
         self.registries = Arc::new(registries);
         self.protector = protector;
         Ok(self)
+    }
+
+    /// The same store with the installed pack's indicators (checked against its registries).
+    pub fn with_indicators(mut self, indicators: IndicatorSet) -> Self {
+        self.indicators = Arc::new(indicators);
+        self
     }
 
     /// The protector sealing personal data.

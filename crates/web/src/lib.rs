@@ -9,6 +9,7 @@ mod auth;
 mod csrf;
 mod display;
 mod error;
+mod figures;
 mod i18n;
 mod jobs;
 mod pages;

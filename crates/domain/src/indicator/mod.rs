@@ -81,6 +81,24 @@ pub struct Indicator {
 }
 
 impl Indicator {
+    /// A formula typed by someone (not in the pack), made into an indicator for display: a
+    /// percentage with one decimal if it is a ratio or growth, else up to two decimals.
+    pub fn adhoc(formula: &str, plan: Plan) -> Self {
+        let ratio = plan.is_ratio();
+        let def = IndicatorDef {
+            key: String::new(),
+            name_zh: "公式".into(),
+            name_en: "Formula".into(),
+            unit: if ratio { "%".into() } else { String::new() },
+            unit_en: if ratio { "%".into() } else { String::new() },
+            section: String::new(),
+            formula: formula.to_owned(),
+            decimals: if ratio { 1 } else { 2 },
+            description_zh: None,
+        };
+        Indicator { additive: plan.additive(), plan, def }
+    }
+
     /// Whether the figure is shown as a percentage.
     pub fn is_percent(&self) -> bool {
         self.def.unit == "%"

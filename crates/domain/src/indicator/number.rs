@@ -108,6 +108,13 @@ impl Number {
     }
 }
 
+impl Number {
+    /// The exact value: `55313`, or a reduced fraction `130/179`.
+    pub fn exact(self) -> String {
+        if self.den == 1 { self.num.to_string() } else { format!("{}/{}", self.num, self.den) }
+    }
+}
+
 impl Ord for Number {
     fn cmp(&self, o: &Self) -> Ordering {
         (self.num * o.den).cmp(&(o.num * self.den))
@@ -161,5 +168,6 @@ mod tests {
         assert!(Number::new(1, 3).unwrap() < Number::new(1, 2).unwrap());
         assert_eq!(Number::new(105, 243).unwrap().to_string(), "0.4321");
         assert_eq!(Number::fixed(150, 2).to_string(), "1.5");
+        assert_eq!((r.exact(), Number::int(-4).exact()), ("130/179".to_owned(), "-4".to_owned()));
     }
 }

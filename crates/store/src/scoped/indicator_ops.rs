@@ -4,11 +4,32 @@
 use super::Scoped;
 use crate::snapshot::Needs;
 use crate::{StoreError, orgs};
-use kaohe_domain::indicator::{Number, Period, Plan};
+use kaohe_domain::indicator::{IndicatorSet, Number, Period, Plan};
 use kaohe_domain::record::{Record, RecordId};
-use kaohe_domain::{Action, DomainError, OrgId};
+use kaohe_domain::{Action, DomainError, Org, OrgId};
 use kaohe_engine::{Drilled, Snapshot};
 use std::sync::Arc;
+
+/// A row of a children table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    /// A direct child, over its whole scope.
+    Child,
+    /// The org's own records (本级), without its subordinates.
+    Own,
+    /// The org's whole scope (合计): the children and 本级 together, ratios recomputed.
+    Total,
+}
+
+/// One row of an org × indicator table.
+#[derive(Debug, Clone)]
+pub struct FigureRow {
+    pub org: Org,
+    pub kind: RowKind,
+    /// One per plan.
+    pub values: Vec<Option<Number>>,
+}
 
 /// The fields the plans read, per registry.
 pub fn needs(plans: &[&Plan]) -> Needs {
@@ -22,6 +43,23 @@ pub fn needs(plans: &[&Plan]) -> Needs {
 }
 
 impl Scoped<'_> {
+    /// The installed pack's indicators (definitions are not personal; anyone signed in may see
+    /// them).
+    pub fn indicators(&self) -> &IndicatorSet {
+        &self.store.indicators
+    }
+
+    /// The current year by the store's clock (the default period's reference).
+    pub fn now_year(&self) -> i32 {
+        use chrono::Datelike;
+        self.store.clock.now().year()
+    }
+
+    /// The installed registries, for checking formulas.
+    pub fn registry_defs(&self) -> &[kaohe_domain::registry::RegistryDef] {
+        &self.store.registries
+    }
+
     /// Each plan's figure for each org (over the org's whole scope): `[plan][org]`.
     pub async fn figures(
         &self,
@@ -35,6 +73,32 @@ impl Scoped<'_> {
         }
         let snap = self.store.snapshot(&needs(plans)).await?;
         Ok(snap.evaluate_at(plans, period, orgs))
+    }
+
+    /// The org's children (each over its scope), its own records (本级) and its whole scope (合计):
+    /// the total is evaluated over the scope, never summed, so ratios come out right.
+    pub async fn children_table(
+        &self,
+        plans: &[&Plan],
+        period: &Period,
+        org: OrgId,
+    ) -> Result<Vec<FigureRow>, StoreError> {
+        let parent = self.org(org).await?;
+        self.check(Action::RecordRead, Some(&parent.path))?;
+        let kids = self.child_orgs(org).await?;
+        let snap = self.store.snapshot(&needs(plans)).await?;
+        let ids: Vec<OrgId> = kids.iter().map(|o| o.id).chain([org]).collect();
+        let scoped = snap.evaluate_at(plans, period, &ids);
+        let own = snap.evaluate_own(plans, period, &[org]);
+        let column = |per: &Vec<Vec<Option<Number>>>, i: usize| per.iter().map(|v| v[i]).collect::<Vec<_>>();
+        let mut rows: Vec<FigureRow> = kids
+            .into_iter()
+            .enumerate()
+            .map(|(i, o)| FigureRow { org: o, kind: RowKind::Child, values: column(&scoped, i) })
+            .collect();
+        rows.push(FigureRow { org: parent.clone(), kind: RowKind::Own, values: column(&own, 0) });
+        rows.push(FigureRow { org: parent, kind: RowKind::Total, values: column(&scoped, ids.len() - 1) });
+        Ok(rows)
     }
 
     /// Each plan's figure for every org of the actor's scope in one pass: the orgs (pre-order)

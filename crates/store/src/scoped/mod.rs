@@ -10,7 +10,7 @@ mod record_ops;
 mod user_ops;
 
 pub use import_ops::ImportRow;
-pub use indicator_ops::needs;
+pub use indicator_ops::{FigureRow, RowKind, needs};
 pub use record_ops::RecordQuery;
 
 use crate::{Store, StoreError};

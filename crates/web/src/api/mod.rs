@@ -4,6 +4,7 @@
 
 mod audit;
 mod dto;
+mod indicators;
 mod me;
 mod orgs;
 mod registries;
@@ -58,7 +59,10 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(registries::list_registries))
         .routes(routes!(registries::list_records, registries::create_record))
         .routes(routes!(registries::get_record, registries::update_record, registries::delete_record))
-        .routes(routes!(registries::record_history));
+        .routes(routes!(registries::record_history))
+        .routes(routes!(indicators::list))
+        .routes(routes!(indicators::values))
+        .routes(routes!(indicators::eval));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 
