@@ -136,6 +136,7 @@ pub async fn write_city(
     for (registry, rows) in std::mem::take(&mut sink.rows) {
         writer::write(store, registry, rows, &done, progress).await?;
     }
+    store.set_assessment_year(2009).await?;
     Ok(logins)
 }
 

@@ -15,6 +15,7 @@ mod orgs;
 pub mod registry;
 mod scoped;
 mod session_store;
+mod settings;
 mod snapshot;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -24,6 +25,7 @@ pub use audit::AuditRow;
 pub use auth::LoginRefusal;
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
+pub use kaohe_engine::{DrillPart, DrillRole, Drilled};
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
 pub use scoped::{FigureRow, ImportRow, RecordQuery, RowKind, Scoped, needs};
 pub use session_store::DbSessionStore;
@@ -161,6 +163,12 @@ impl Store {
         audit::record(&txn, now, &Actor::Operator, event, None, None).await?;
         txn.commit().await?;
         Ok(())
+    }
+
+    /// Sets the year pages show figures for by default (the operator's choice; the demo sets
+    /// the seed's year).
+    pub async fn set_assessment_year(&self, year: i32) -> Result<(), StoreError> {
+        settings::set(&self.db, settings::ASSESSMENT_YEAR, i64::from(year)).await
     }
 
     /// True when no org exists yet (a fresh installation).

@@ -112,7 +112,7 @@ impl Indicator {
                 Some(p) => format!("{}%", p.to_decimal_string(self.def.decimals)),
                 None => "—".to_owned(),
             },
-            Some(n) if n.is_integer() && self.def.decimals == 0 => n.to_string(),
+            Some(n) if n.is_integer() => n.to_string(),
             Some(n) => n.to_decimal_string(self.def.decimals.max(if n.is_integer() { 0 } else { 2 })),
         }
     }

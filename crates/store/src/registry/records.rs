@@ -106,6 +106,23 @@ pub async fn get<C: ConnectionTrait>(
     Ok(fetch(conn, reg, &q, p).await?.into_iter().next())
 }
 
+/// Live records by id, in the order asked (ids not found or deleted are left out).
+pub async fn get_many<C: ConnectionTrait>(
+    conn: &C,
+    reg: &RegistryDef,
+    ids: &[RecordId],
+    p: &dyn Protector,
+) -> Result<Vec<Record>, StoreError> {
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let q = select(reg).and_where(col("id").is_in(chunk.iter().map(|i| i.0))).to_owned();
+        for r in fetch(conn, reg, &q, p).await? {
+            found.insert(r.id, r);
+        }
+    }
+    Ok(ids.iter().filter_map(|i| found.remove(i)).collect())
+}
+
 fn filter_condition(reg: &RegistryDef, f: &Filter, p: &dyn Protector) -> Result<Condition, StoreError> {
     let def = reg.field(&f.field).ok_or_else(|| {
         DomainError::invalid("filter", format!("没有字段“{}”", f.field), format!("no field {:?}", f.field))

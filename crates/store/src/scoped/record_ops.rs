@@ -44,7 +44,7 @@ impl Scoped<'_> {
         self.can(Action::Unmask)
     }
 
-    fn present(&self, reg: &RegistryDef, mut rec: Record, unmask: bool) -> Record {
+    pub(super) fn present(&self, reg: &RegistryDef, mut rec: Record, unmask: bool) -> Record {
         if !unmask {
             for f in reg.fields.iter().filter(|f| f.sensitive) {
                 if let Some(v) = rec.values.get_mut(&f.key)

@@ -4,6 +4,7 @@
 mod account;
 mod audit;
 mod home;
+mod indicators;
 mod login;
 mod orgs;
 mod record_form;
@@ -16,7 +17,8 @@ use crate::auth::CurrentUser;
 use crate::i18n::Lang;
 use askama::Template;
 use axum::Router;
-use axum::response::Html;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
 use kaohe_domain::{Action, Actor};
 
 /// What the page frame shows: language, CSRF token, who is signed in, which links to offer.
@@ -81,6 +83,25 @@ pub fn form_messages(u: &CurrentUser, e: kaohe_store::StoreError) -> Result<Vec<
     }
 }
 
+/// The XLSX media type.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file download named in UTF-8 (Chinese file names survive every browser).
+pub fn download(bytes: Vec<u8>, name: &str, mime: &'static str) -> Response {
+    let encoded: String = name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"download\"; filename*=UTF-8''{encoded}")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// Renders a template into an HTML response.
 pub fn render<T: Template>(t: &T) -> Result<Html<String>, crate::PageError> {
     Ok(Html(t.render()?))
@@ -97,4 +118,5 @@ pub fn router() -> Router<AppState> {
         .merge(records::router())
         .merge(record_form::router())
         .merge(registry_files::router())
+        .merge(indicators::router())
 }

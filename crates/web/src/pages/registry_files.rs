@@ -4,36 +4,18 @@
 use crate::auth::{CurrentUser, PageUser};
 use crate::jobs::JobState;
 use crate::pages::records::parse_query;
-use crate::pages::{Shell, render};
+use crate::pages::{Shell, XLSX, download, render};
 use crate::{AppState, PageError, WebError};
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, RawQuery, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use axum::routing::get;
 use kaohe_domain::{Action, OrgId};
 use kaohe_exchange::ExportFormat;
 
 /// The largest upload accepted (the importer also bounds rows and columns).
 const UPLOAD_LIMIT: usize = 110 * 1024 * 1024;
-
-fn download(bytes: Vec<u8>, name: &str, mime: &'static str) -> Response {
-    let encoded: String = name
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"download\"; filename*=UTF-8''{encoded}")),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 async fn template(
     State(state): State<AppState>,

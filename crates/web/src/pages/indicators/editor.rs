@@ -1,0 +1,153 @@
+//! The formula editor: type a formula, see as you type (htmx) whether it checks — or the line,
+//! column and caret of the mistake — and its figure for the chosen org and period.
+
+use super::{FigQuery, Scope, with_unit};
+use crate::auth::PageUser;
+use crate::pages::{Shell, render};
+use crate::{AppState, PageError, WebError};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use kaohe_domain::indicator::Indicator;
+use kaohe_store::StoreError;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct EditorQuery {
+    key: Option<String>,
+    org: Option<i64>,
+    period: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "indicator_editor.html")]
+struct EditorPage {
+    shell: Shell,
+    scope: Scope,
+    key: String,
+    formula: String,
+    preview: Preview,
+    registries: Vec<(String, String, Vec<(String, String, String)>)>,
+}
+
+/// The preview under the editor.
+#[derive(Template)]
+#[template(path = "indicator_preview.html")]
+pub struct Preview {
+    shell_t: crate::i18n::Lang,
+    /// The located message, when the formula does not check.
+    error: Option<String>,
+    value: String,
+    additive: bool,
+    ratio: bool,
+    reads: String,
+    drill: String,
+    empty: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PreviewForm {
+    formula: String,
+    key: Option<String>,
+    org: Option<i64>,
+    period: Option<String>,
+}
+
+async fn preview_of(
+    s: &kaohe_store::Scoped<'_>,
+    u: &crate::auth::CurrentUser,
+    formula: &str,
+    key: Option<&str>,
+    scope: &Scope,
+) -> Result<Preview, WebError> {
+    let blank = Preview {
+        shell_t: u.lang,
+        error: None,
+        value: String::new(),
+        additive: false,
+        ratio: false,
+        reads: String::new(),
+        drill: String::new(),
+        empty: formula.trim().is_empty(),
+    };
+    if blank.empty {
+        return Ok(blank);
+    }
+    let as_key = key.filter(|k| !k.is_empty());
+    let plan = match s.indicators().compile(formula, s.registry_defs(), as_key) {
+        Ok(p) => p,
+        Err(e) => {
+            let text = format!("{}:{} {}\n{}", e.line, e.column, u.lang.pick(&e.message_zh, &e.message_en), e.caret());
+            return Ok(Preview { error: Some(text), ..blank });
+        }
+    };
+    let ind = Indicator::adhoc(formula, plan);
+    let v = s.figures(&[&ind.plan], &scope.period, &[scope.org.id]).await?[0][0];
+    Ok(Preview {
+        value: with_unit(&ind, v, u),
+        additive: ind.additive,
+        ratio: ind.plan.is_ratio(),
+        reads: ind.plan.registries().into_iter().collect::<Vec<_>>().join("、"),
+        drill: format!("formula={}&{}", super::drill::urlencode(formula), scope.query),
+        ..blank
+    })
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(q): Query<EditorQuery>,
+) -> Result<Html<String>, PageError> {
+    let s = u.scoped(&state);
+    let scope = Scope::of(&s, &FigQuery { org: q.org, period: q.period.clone(), section: None }).await?;
+    let key = q.key.clone().unwrap_or_default();
+    let formula = s.indicators().get(&key).map(|i| i.def.formula.trim().to_owned()).unwrap_or_default();
+    let preview = preview_of(&s, &u, &formula, Some(&key), &scope).await?;
+    let registries = s
+        .registry_defs()
+        .iter()
+        .map(|r| {
+            let fields = r
+                .fields
+                .iter()
+                .filter(|f| !f.sensitive)
+                .map(|f| (f.key.clone(), u.lang.pick(&f.label_zh, &f.label_en).to_owned(), f.ty.name().to_owned()))
+                .collect();
+            (r.key.clone(), u.lang.pick(&r.label_zh, &r.label_en).to_owned(), fields)
+        })
+        .collect();
+    render(&EditorPage { shell: Shell::new(&u, &state, "indicators"), scope, key, formula, preview, registries })
+}
+
+/// The htmx preview: a fragment with the check's result and the figure.
+pub async fn preview(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Form(f): Form<PreviewForm>,
+) -> Result<Html<String>, PageError> {
+    let s = u.scoped(&state);
+    let scope = match Scope::of(&s, &FigQuery { org: f.org, period: f.period.clone(), section: None }).await {
+        Ok(sc) => sc,
+        Err(PageError(WebError::Store(StoreError::Domain(e)))) => {
+            let msg = match &e {
+                kaohe_domain::DomainError::Validation(v) => {
+                    v.iter().map(|x| u.lang.pick(&x.message_zh, &x.message_en).to_owned()).collect::<Vec<_>>().join(";")
+                }
+                other => other.to_string(),
+            };
+            return render(&Preview {
+                shell_t: u.lang,
+                error: Some(msg),
+                value: String::new(),
+                additive: false,
+                ratio: false,
+                reads: String::new(),
+                drill: String::new(),
+                empty: false,
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    render(&preview_of(&s, &u, &f.formula, f.key.as_deref(), &scope).await?)
+}
