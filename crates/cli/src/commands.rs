@@ -118,6 +118,10 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
                 }
             })
         }
+        Command::Bench(BenchCommand::Indicators { year, reps }) => {
+            let store = open(&cfg).await?;
+            crate::bench_engine::indicators(&store, year, reps).await
+        }
         Command::Bench(b) => {
             // A fresh SQLite file unless a database URL was given.
             let url = if cfg.database_url.contains("kaohe-data/kaohe.db") {
@@ -128,6 +132,7 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
             };
             match b {
                 BenchCommand::Orgs { count, reps } => bench::orgs(&url, count, reps).await,
+                BenchCommand::Indicators { .. } => unreachable!("handled above"),
                 BenchCommand::Import { rows, format } => {
                     bench::import(&url, rows, &format, &std::env::temp_dir().join("kaohe-bench-keys")).await
                 }

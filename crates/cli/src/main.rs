@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_engine;
 mod commands;
 mod config;
 mod demo;
@@ -208,6 +209,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         count: usize,
         /// Repetitions per probe.
+        #[arg(long, default_value_t = 20)]
+        reps: usize,
+    },
+    /// Time the indicator engine on the loaded database (the demo city, or the province from
+    /// `kaohe demo --scale province`): snapshot load, queries b and c, every pack indicator for
+    /// every org, one indicator for one org, memory.
+    Indicators {
+        #[arg(long, default_value_t = 2009)]
+        year: i32,
+        /// Repetitions per measure.
         #[arg(long, default_value_t = 20)]
         reps: usize,
     },

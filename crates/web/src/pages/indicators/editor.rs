@@ -36,8 +36,8 @@ struct EditorPage {
 #[template(path = "indicator_preview.html")]
 pub struct Preview {
     shell_t: crate::i18n::Lang,
-    /// The located message, when the formula does not check.
-    error: Option<String>,
+    /// Where and what is wrong, and the line with a caret, when the formula does not check.
+    error: Option<(String, String)>,
     value: String,
     additive: bool,
     ratio: bool,
@@ -78,8 +78,8 @@ async fn preview_of(
     let plan = match s.indicators().compile(formula, s.registry_defs(), as_key) {
         Ok(p) => p,
         Err(e) => {
-            let text = format!("{}:{} {}\n{}", e.line, e.column, u.lang.pick(&e.message_zh, &e.message_en), e.caret());
-            return Ok(Preview { error: Some(text), ..blank });
+            let text = format!("{}:{} {}", e.line, e.column, u.lang.pick(&e.message_zh, &e.message_en));
+            return Ok(Preview { error: Some((text, e.caret())), ..blank });
         }
     };
     let ind = Indicator::adhoc(formula, plan);
@@ -138,7 +138,7 @@ pub async fn preview(
             };
             return render(&Preview {
                 shell_t: u.lang,
-                error: Some(msg),
+                error: Some((msg, String::new())),
                 value: String::new(),
                 additive: false,
                 ratio: false,
