@@ -28,109 +28,11 @@ pub struct Manifest {
     pub previous: BTreeMap<String, i64>,
 }
 
-/// Every figure the generators build to (a manifest missing one is refused).
-pub const FIGURE_IDS: &[&str] = &[
-    "decisions_conveyed_on_time",
-    "advice_party_members",
-    "advice_forms_out",
-    "advice_forms_back",
-    "advice_suggestions",
-    "integrity_violations",
-    "investment_amount",
-    "stability_incidents",
-    "new_unions",
-    "new_members",
-    "women_orgs",
-    "women_members",
-    "women_demo_units",
-    "elections_done",
-    "elections_preparing",
-    "cadre_classes",
-    "cadres_trained",
-    "cadres_sent_up",
-    "openness_key_units",
-    "pledge_organisers",
-    "pledge_enterprises",
-    "pledge_workers",
-    "pledges",
-    "tripartite_meetings",
-    "manuals_handed_out",
-    "women_contracts",
-    "women_contracts_independent",
-    "women_contracts_regional",
-    "women_contracts_regional_units",
-    "women_contracts_industry",
-    "women_contracts_industry_units",
-    "women_contracts_women",
-    "congress_public_units",
-    "above_scale_units",
-    "congress_private_units",
-    "appraisal_coverage",
-    "restructured",
-    "restructured_state",
-    "restructured_collective",
-    "legal_certs_issued",
-    "publicity_booklets",
-    "petitions_visits",
-    "petitions_letters",
-    "petitions_calls",
-    "aid_centres",
-    "hardship_files_standard",
-    "cooling_goods",
-    "cooling_workers",
-    "central_funds",
-    "festival_funds",
-    "festival_enterprises",
-    "festival_households",
-    "festival_models",
-    "festival_migrants",
-    "donation_amount",
-    "study_aid_students",
-    "study_aid_amount",
-    "study_aid_sent",
-    "study_aid_relief",
-    "laid_off_trained",
-    "base_trainees",
-    "base_fee_relief",
-    "aid_visits",
-    "legal_consults",
-    "health_lectures",
-    "health_attendees",
-    "insurance_participants",
-    "insurance_premium",
-    "insurance_claims",
-    "insurance_paid",
-    "migrant_training_bases",
-    "migrant_training_funds",
-    "migrants_trained",
-    "fair_enterprises",
-    "fair_vacancies",
-    "fair_job_kinds",
-    "fair_seekers",
-    "fair_intentions",
-    "pairing_city_leaders",
-    "pairing_county_leaders",
-    "pairing_county_enterprises",
-    "pairing_city_units",
-    "pairing_county_units",
-    "pairing_city_staff",
-    "pairing_city_teams",
-    "pairing_county_staff",
-    "pairing_county_teams",
-    "pairing_staff",
-    "pairing_senior",
-    "pairing_section",
-    "pairing_funds",
-    "pairing_projects",
-    "pairing_talents",
-    "pairing_deeds",
-    "pairing_files",
-    "pairing_dibao",
-    "pairing_visited",
-    "pairing_money",
-    "pairing_rank",
-    "dues_deferred_units",
-];
+/// Every figure the generators build to (a manifest missing one is refused): the seed report's
+/// registry-sourced figures, as the trade-union pack lists them.
+pub fn figure_ids() -> impl Iterator<Item = &'static str> {
+    kaohe_packs::seed_figure_ids()
+}
 
 /// Supporting values the generators build to.
 pub const SUPPORTING_IDS: &[&str] = &[
@@ -156,12 +58,10 @@ impl Manifest {
     /// Parses and checks a manifest's text: every figure the generators need must be present.
     pub fn parse(text: &str) -> anyhow::Result<Self> {
         let m: Manifest = toml::from_str(text).context("the demo manifest is not valid TOML")?;
-        let missing: Vec<&str> = FIGURE_IDS
-            .iter()
-            .filter(|k| !m.figures.contains_key(**k))
-            .chain(SUPPORTING_IDS.iter().filter(|k| !m.supporting.contains_key(**k)))
-            .chain(PREVIOUS_IDS.iter().filter(|k| !m.previous.contains_key(**k)).map(|k| k as &&str))
-            .copied()
+        let missing: Vec<&str> = figure_ids()
+            .filter(|k| !m.figures.contains_key(*k))
+            .chain(SUPPORTING_IDS.iter().copied().filter(|k| !m.supporting.contains_key(*k)))
+            .chain(PREVIOUS_IDS.iter().copied().filter(|k| !m.previous.contains_key(*k)))
             .collect();
         if !missing.is_empty() {
             bail!("the demo manifest lacks {}", missing.join(", "));

@@ -3,7 +3,7 @@
 //! programs are then run per org on the jobs' figures.
 
 use crate::aggregate::{Acc, Job, accumulate, roll_up, scale_of};
-use crate::column::Table;
+use crate::column::{Column, NULL_INT, Table};
 use crate::mask::{Masker, resolve};
 use crate::tree::OrgTree;
 use kaohe_domain::calendar::{Weekends, WorkCalendar};
@@ -11,22 +11,73 @@ use kaohe_domain::ids::OrgId;
 use kaohe_domain::indicator::ast::{AggFunc, ArithOp};
 use kaohe_domain::indicator::plan::{Agg, Filter, Plan};
 use kaohe_domain::indicator::{Number, Period};
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 /// The registries' live records, ready to evaluate. Cheap to clone; replacing one table keeps the
 /// others shared.
 #[derive(Clone)]
 pub struct Snapshot {
     tree: Arc<OrgTree>,
-    tables: BTreeMap<String, Arc<Table>>,
+    tables: BTreeMap<String, Arc<Entry>>,
     calendar: Arc<dyn WorkCalendar>,
 }
 
 /// An aggregate for a period, with its filter resolved for that period.
 struct Resolved<'a> {
     agg: &'a Agg,
+    period: Period,
     filter: Option<Filter>,
+}
+
+impl Resolved<'_> {
+    fn job(&self) -> Job<'_> {
+        Job {
+            func: self.agg.func,
+            field: self.agg.field.as_ref().map(|f| (f.key.as_str(), scale_of(f.kind))),
+            filter: self.filter.as_ref(),
+        }
+    }
+}
+
+/// Which orgs a computation is for (dense ids).
+enum Targets<'a> {
+    /// Every org's subtree.
+    Every,
+    /// These orgs' subtrees.
+    Subtrees(&'a [u32]),
+    /// These orgs' own rows.
+    Own(&'a [u32]),
+}
+
+/// A job's figures: every org's (rolled up, shared with the cache), or one per target.
+enum Figures {
+    Every(Arc<Acc>),
+    Slots(Acc),
+}
+
+/// Whole-tree results kept per table, at most this many.
+const CACHED_MAX: usize = 2048;
+
+/// A registry's table and the whole-tree aggregates computed from it.
+struct Entry {
+    table: Table,
+    cache: Mutex<HashMap<(Agg, Period), Arc<Acc>>>,
+}
+
+impl Entry {
+    fn cached(&self, key: &(Agg, Period)) -> Option<Arc<Acc>> {
+        self.cache.lock().ok()?.get(key).cloned()
+    }
+
+    fn keep(&self, key: (Agg, Period), acc: Arc<Acc>) {
+        if let Ok(mut c) = self.cache.lock() {
+            if c.len() >= CACHED_MAX {
+                c.clear();
+            }
+            c.insert(key, acc);
+        }
+    }
 }
 
 /// A plan with its aggregates replaced by job numbers.
@@ -56,7 +107,7 @@ impl<'a> Jobs<'a> {
                 let i = *self.index.entry((&**a, period)).or_insert(n);
                 if i == n {
                     let filter = a.filter.as_ref().map(|f| resolve(f, &period));
-                    self.list.push(Resolved { agg: a, filter });
+                    self.list.push(Resolved { agg: a, period, filter });
                 }
                 Program::Job(i)
             }
@@ -136,7 +187,7 @@ impl Snapshot {
 
     /// Puts (or replaces) a registry's table; it must have been built for this snapshot's tree.
     pub fn set_table(&mut self, registry: &str, table: Table) {
-        self.tables.insert(registry.to_owned(), Arc::new(table));
+        self.tables.insert(registry.to_owned(), Arc::new(Entry { table, cache: Mutex::new(HashMap::new()) }));
     }
 
     /// The org tree.
@@ -146,109 +197,153 @@ impl Snapshot {
 
     /// A registry's table.
     pub fn table(&self, registry: &str) -> Option<&Table> {
-        self.tables.get(registry).map(|t| &**t)
+        self.tables.get(registry).map(|e| &e.table)
     }
 
     /// Bytes held by the tables' columns, roughly.
     pub fn heap_bytes(&self) -> usize {
-        self.tables.values().map(|t| t.heap_bytes()).sum()
+        self.tables.values().map(|e| e.table.heap_bytes()).sum()
     }
 
-    /// Computes the jobs; `scopes` are ranges of dense orgs (a subtree, or one org's own rows),
-    /// or `None` for every org's subtree at once.
-    fn figures(&self, jobs: &Jobs, scopes: Option<&[(u32, u32)]>) -> Vec<Acc> {
-        let mut out: Vec<Acc> = (0..jobs.list.len()).map(|_| Acc::default()).collect();
+    /// Computes the jobs for `targets`. With `cache`, whole-tree results are kept with their
+    /// table (until the table is replaced) and reused; a scope covering more than an eighth of a
+    /// table is answered from a whole-tree pass, smaller scopes by scanning their rows.
+    fn figures(&self, jobs: &Jobs, targets: &Targets, cache: bool) -> Vec<Figures> {
+        let mut out: Vec<Option<Figures>> = (0..jobs.list.len()).map(|_| None).collect();
         // Group the jobs by registry: one pass per table for all its aggregates and periods.
         let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, r) in jobs.list.iter().enumerate() {
             groups.entry(r.agg.registry.as_str()).or_default().push(i);
         }
-        let empty = Table::default();
+        let n = self.tree.len();
         for (registry, members) in groups {
-            let table = self.tables.get(registry).map_or(&empty, |t| &**t);
-            let specs: Vec<Job> = members
-                .iter()
-                .map(|i| {
-                    let r = &jobs.list[*i];
-                    Job {
-                        func: r.agg.func,
-                        field: r.agg.field.as_ref().map(|f| (f.key.as_str(), scale_of(f.kind))),
-                        filter: r.filter.as_ref(),
-                    }
-                })
-                .collect();
-            let accs = match scopes {
-                None if table.rows() == 0 => specs.iter().map(|_| Acc::empty(self.tree.len())).collect(),
-                None => {
-                    let own = accumulate(table, &*self.calendar, &specs, 0..table.rows(), self.tree.len(), true);
-                    own.into_iter().map(|a| roll_up(a, &self.tree)).collect()
+            let Some(entry) = self.tables.get(registry) else {
+                for i in members {
+                    out[i] = Some(match targets {
+                        Targets::Every => Figures::Every(Arc::new(Acc::empty(n))),
+                        Targets::Subtrees(r) | Targets::Own(r) => Figures::Slots(Acc::empty(r.len())),
+                    });
                 }
-                Some(roots) => {
-                    let mut per_scope: Vec<Acc> = specs.iter().map(|_| Acc::empty(roots.len())).collect();
-                    for (slot, (from, to)) in roots.iter().enumerate() {
-                        let rows = if table.rows() == 0 { 0..0 } else { table.range(*from, *to) };
-                        let one = accumulate(table, &*self.calendar, &specs, rows, 1, false);
-                        for (acc, o) in per_scope.iter_mut().zip(one) {
-                            acc.set_slot(slot, &o);
-                        }
-                    }
-                    per_scope
-                }
+                continue;
             };
-            for (i, acc) in members.into_iter().zip(accs) {
-                out[i] = acc;
+            let table = &entry.table;
+            let key = |i: usize| (jobs.list[i].agg.clone(), jobs.list[i].period);
+            let mut missing = Vec::new();
+            for &i in &members {
+                let hit = if cache && !matches!(targets, Targets::Own(_)) { entry.cached(&key(i)) } else { None };
+                match hit {
+                    Some(acc) => out[i] = Some(Figures::Every(acc)),
+                    None => missing.push(i),
+                }
+            }
+            if missing.is_empty() {
+                continue;
+            }
+            let specs: Vec<Job> = missing.iter().map(|i| jobs.list[*i].job()).collect();
+            let whole = match targets {
+                Targets::Every => true,
+                Targets::Subtrees(roots) => {
+                    let rows: usize = roots.iter().map(|d| table.range(*d, self.tree.end(*d)).len()).sum();
+                    cache && rows * 8 > table.rows()
+                }
+                Targets::Own(_) => false,
+            };
+            if whole {
+                let own = accumulate(table, &*self.calendar, &specs, 0..table.rows(), n, true);
+                for (i, acc) in missing.into_iter().zip(own) {
+                    let acc = Arc::new(roll_up(acc, &self.tree));
+                    if cache {
+                        entry.keep(key(i), acc.clone());
+                    }
+                    out[i] = Some(Figures::Every(acc));
+                }
+                continue;
+            }
+            let ranges: Vec<(u32, u32)> = match targets {
+                Targets::Subtrees(r) => r.iter().map(|d| (*d, self.tree.end(*d))).collect(),
+                Targets::Own(r) => r.iter().map(|d| (*d, *d + 1)).collect(),
+                Targets::Every => Vec::new(),
+            };
+            let mut per_scope: Vec<Acc> = specs.iter().map(|_| Acc::empty(ranges.len())).collect();
+            for (slot, (from, to)) in ranges.iter().enumerate() {
+                let one = accumulate(table, &*self.calendar, &specs, table.range(*from, *to), 1, false);
+                for (acc, o) in per_scope.iter_mut().zip(one) {
+                    acc.set_slot(slot, &o);
+                }
+            }
+            for (i, acc) in missing.into_iter().zip(per_scope) {
+                out[i] = Some(Figures::Slots(acc));
             }
         }
-        out
+        out.into_iter().map(|f| f.unwrap_or(Figures::Slots(Acc::default()))).collect()
     }
 
-    fn run_all(&self, plans: &[&Plan], period: &Period, scopes: Option<&[(u32, u32)]>) -> Vec<Vec<Option<Number>>> {
+    fn run(&self, plans: &[&Plan], period: &Period, targets: &Targets, cache: bool) -> Vec<Vec<Option<Number>>> {
         let mut jobs = Jobs::default();
         let programs: Vec<Program> = plans.iter().map(|p| jobs.compile(p, *period)).collect();
-        let accs = self.figures(&jobs, scopes);
-        let slots = scopes.map_or(self.tree.len(), <[(u32, u32)]>::len);
-        programs
-            .iter()
-            .map(|prog| {
-                (0..slots)
-                    .map(|s| {
-                        run(prog, &|i| {
-                            let r = &jobs.list[i];
-                            accs[i].figure(r.agg.func, r.agg.field.as_ref().map_or(0, |f| scale_of(f.kind)), s)
-                        })
-                    })
-                    .collect()
-            })
-            .collect()
+        let figures = self.figures(&jobs, targets, cache);
+        let slots = match targets {
+            Targets::Every => self.tree.len(),
+            Targets::Subtrees(r) | Targets::Own(r) => r.len(),
+        };
+        let value = |i: usize, slot: usize| {
+            let r = &jobs.list[i];
+            let scale = r.agg.field.as_ref().map_or(0, |f| scale_of(f.kind));
+            match &figures[i] {
+                Figures::Slots(acc) => acc.figure(r.agg.func, scale, slot),
+                Figures::Every(acc) => {
+                    let d = match targets {
+                        Targets::Subtrees(roots) => roots[slot] as usize,
+                        _ => slot,
+                    };
+                    acc.figure(r.agg.func, scale, d)
+                }
+            }
+        };
+        programs.iter().map(|prog| (0..slots).map(|s| run(prog, &|i| value(i, s))).collect()).collect()
     }
 
-    /// Every plan for every org (over its whole scope): `[plan][dense org]`.
+    /// Every plan for every org (over its whole scope): `[plan][dense org]`. Aggregates already
+    /// computed for this snapshot are reused.
     pub fn evaluate_all(&self, plans: &[&Plan], period: &Period) -> Vec<Vec<Option<Number>>> {
-        self.run_all(plans, period, None)
+        self.run(plans, period, &Targets::Every, true)
     }
 
-    /// Every plan for the given orgs (each over its scope): `[plan][org]`. Reads only the orgs'
-    /// rows; an org not in the tree gets no figures.
+    /// As [`Snapshot::evaluate_all`], computing everything afresh (for benchmarks of the bulk
+    /// pass, and tests).
+    pub fn compute_all(&self, plans: &[&Plan], period: &Period) -> Vec<Vec<Option<Number>>> {
+        self.run(plans, period, &Targets::Every, false)
+    }
+
+    /// Every plan for the given orgs (each over its scope): `[plan][org]`; an org not in the
+    /// tree gets no figures. Large scopes are answered from (and fill) the whole-tree results.
     pub fn evaluate_at(&self, plans: &[&Plan], period: &Period, orgs: &[OrgId]) -> Vec<Vec<Option<Number>>> {
-        self.run_ranges(plans, period, orgs, |d| (d, self.tree.end(d)))
+        self.run_for(plans, period, orgs, false, true)
+    }
+
+    /// As [`Snapshot::evaluate_at`], scanning the orgs' rows without any stored results.
+    pub fn compute_at(&self, plans: &[&Plan], period: &Period, orgs: &[OrgId]) -> Vec<Vec<Option<Number>>> {
+        self.run_for(plans, period, orgs, false, false)
     }
 
     /// Every plan for the given orgs' own records only (本级, without their subordinates).
     pub fn evaluate_own(&self, plans: &[&Plan], period: &Period, orgs: &[OrgId]) -> Vec<Vec<Option<Number>>> {
-        self.run_ranges(plans, period, orgs, |d| (d, d + 1))
+        self.run_for(plans, period, orgs, true, false)
     }
 
-    fn run_ranges(
+    fn run_for(
         &self,
         plans: &[&Plan],
         period: &Period,
         orgs: &[OrgId],
-        range: impl Fn(u32) -> (u32, u32),
+        own: bool,
+        cache: bool,
     ) -> Vec<Vec<Option<Number>>> {
         let known: Vec<(usize, u32)> =
             orgs.iter().enumerate().filter_map(|(i, o)| self.tree.dense(*o).map(|d| (i, d))).collect();
-        let ranges: Vec<(u32, u32)> = known.iter().map(|(_, d)| range(*d)).collect();
-        let found = self.run_all(plans, period, Some(&ranges));
+        let roots: Vec<u32> = known.iter().map(|(_, d)| *d).collect();
+        let targets = if own { Targets::Own(&roots) } else { Targets::Subtrees(&roots) };
+        let found = self.run(plans, period, &targets, cache);
         found
             .into_iter()
             .map(|per| {
@@ -298,7 +393,7 @@ impl Snapshot {
 
     fn drill_agg(&self, a: &Agg, period: Period, d: u32, roles: Vec<DrillRole>) -> DrillPart {
         let mut record_ids = Vec::new();
-        if let Some(table) = self.tables.get(&a.registry) {
+        if let Some(table) = self.table(&a.registry) {
             let rows = table.range(d, self.tree.end(d));
             let filter = a.filter.as_ref().map(|f| resolve(f, &period));
             let mut masker = Masker::new(table, &*self.calendar);
@@ -307,11 +402,11 @@ impl Snapshot {
                 None => vec![1; rows.len()],
             };
             let values = a.field.as_ref().and_then(|f| match table.column(&f.key) {
-                Some(crate::column::Column::Int(v)) => Some(v),
+                Some(Column::Int(v)) => Some(v),
                 _ => None,
             });
             for (k, r) in rows.enumerate() {
-                let counted = mask[k] == 1 && values.is_none_or(|v| v[r] != crate::column::NULL_INT);
+                let counted = mask[k] == 1 && values.is_none_or(|v| v[r] != NULL_INT);
                 if counted && (a.field.is_none() || values.is_some()) {
                     record_ids.push(table.ids()[r]);
                 }

@@ -211,6 +211,9 @@ proptest! {
         let refs: Vec<&Plan> = plans.iter().collect();
         let all = snap.evaluate_all(&refs, &period);
         let orgs: Vec<OrgId> = (0..n).map(org).rev().collect();
+        // Scans first (nothing stored yet), then the whole-tree pass, then answers from it.
+        let scanned = snap.compute_at(&refs, &period, &orgs);
+        prop_assert_eq!(snap.compute_all(&refs, &period), snap.evaluate_all(&refs, &period));
         let at = snap.evaluate_at(&refs, &period, &orgs);
         let own = snap.evaluate_own(&refs, &period, &orgs);
         for (p, plan) in plans.iter().enumerate() {
@@ -223,6 +226,7 @@ proptest! {
                 let d = snap.tree().dense(*o).unwrap() as usize;
                 prop_assert_eq!(all[p][d], want, "all orgs, {} at {:?}", formulas[p], o);
                 prop_assert_eq!(at[p][k], want, "one org, {} at {:?}", formulas[p], o);
+                prop_assert_eq!(scanned[p][k], want, "one org scanned, {} at {:?}", formulas[p], o);
                 let only_own = |r: &Record| r.org_id == *o;
                 let data = Data { records: &recs, in_scope: &only_own, calendar: &Weekends, manual: None };
                 prop_assert_eq!(own[p][k], naive::evaluate(plan, &period, &data), "own rows, {} at {:?}", formulas[p], o);

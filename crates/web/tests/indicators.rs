@@ -144,33 +144,16 @@ async fn figures_through_the_api_and_the_pages() {
         )))
         .await;
         assert!(table.contains("新增会员") && table.contains("合计"));
-        let preview = c
-            .post(app.url("/indicators/preview"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("formula", "count(members where joined_on in periode)"),
-                ("period", "2009"),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        assert!(preview.contains("1:34") && preview.contains("应为period 或 ["), "{preview}");
-        let ok = c
-            .post(app.url("/indicators/preview"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("formula", "count(members where joined_on in period)"),
-                ("period", "2009"),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let preview = |formula: &'static str| {
+            let (c, csrf, url) = (c.clone(), csrf.clone(), app.url("/indicators/preview"));
+            async move {
+                let form = [("_csrf", csrf.as_str()), ("formula", formula), ("period", "2009")];
+                c.post(url).form(&form).send().await.unwrap().text().await.unwrap()
+            }
+        };
+        let wrong = preview("count(members where joined_on in periode)").await;
+        assert!(wrong.contains("1:34") && wrong.contains("应为period 或 ["), "{wrong}");
+        let ok = preview("count(members where joined_on in period)").await;
         assert!(ok.contains("公式正确") && ok.contains(&format!(">{all_2009}<")), "{ok}");
         for path in [
             "/indicators/export.xlsx?period=2009",

@@ -1,7 +1,7 @@
 //! The catalogue (every indicator's figure for an org and period, grouped by section, with a
 //! trend) and one indicator's page (its figure, trend and children table).
 
-use super::{FigQuery, Scope, sparkline, with_unit};
+use super::{FigQuery, Scope, kind_code, sparkline, with_unit};
 use crate::auth::{CurrentUser, PageUser};
 use crate::figures;
 use crate::pages::{Opt, Shell, XLSX, download, render};
@@ -62,16 +62,6 @@ fn trend_title(u: &CurrentUser, ind: &Indicator, scope: &Scope, values: &[Option
         .join(" · ")
 }
 
-fn sections_of(s: &Scoped<'_>) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for i in s.indicators().all() {
-        if !names.contains(&i.def.section) {
-            names.push(i.def.section.clone());
-        }
-    }
-    names
-}
-
 pub async fn page(
     State(state): State<AppState>,
     PageUser(u): PageUser,
@@ -97,7 +87,7 @@ pub async fn page(
             None => sections.push(Section { name: ind.def.section.clone(), lines: vec![line] }),
         }
     }
-    let section_options = sections_of(&s).into_iter().map(|n| Opt::new(&n, &n, false)).collect();
+    let section_options = super::sections(&s).into_iter().map(|n| Opt::new(&n, &n, false)).collect();
     render(&CataloguePage { shell: Shell::new(&u, &state, "indicators"), scope, sections, section_options })
 }
 
@@ -176,14 +166,6 @@ struct DetailPage {
     spark: String,
     trend: Vec<(String, String)>,
     rows: Vec<ChildRow>,
-}
-
-fn kind_code(k: RowKind) -> &'static str {
-    match k {
-        RowKind::Child => "child",
-        RowKind::Own => "own",
-        RowKind::Total => "total",
-    }
 }
 
 pub async fn detail(

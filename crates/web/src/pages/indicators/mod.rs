@@ -15,7 +15,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use kaohe_domain::indicator::{Indicator, Number, Period};
 use kaohe_domain::{Org, OrgKind};
-use kaohe_store::Scoped;
+use kaohe_store::{RowKind, Scoped};
 use serde::Deserialize;
 
 /// Which org and period a page shows.
@@ -72,6 +72,26 @@ impl Scope {
         }
         out.reverse();
         out
+    }
+}
+
+/// The pack's sections, in pack order.
+pub fn sections(s: &Scoped<'_>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for i in s.indicators().all() {
+        if !names.contains(&i.def.section) {
+            names.push(i.def.section.clone());
+        }
+    }
+    names
+}
+
+/// A children-table row kind as the templates name it.
+pub fn kind_code(k: RowKind) -> &'static str {
+    match k {
+        RowKind::Child => "child",
+        RowKind::Own => "own",
+        RowKind::Total => "total",
     }
 }
 

@@ -2,7 +2,7 @@
 //! records (本级) and the whole scope (合计, evaluated over the scope so ratios are recomputed).
 
 use super::catalogue::cell;
-use super::{FigQuery, Scope, with_unit};
+use super::{FigQuery, Scope, kind_code, sections, with_unit};
 use crate::auth::PageUser;
 use crate::figures;
 use crate::pages::{Opt, Shell, XLSX, download, render};
@@ -59,23 +59,10 @@ async fn build(
 }
 
 fn section_of(s: &Scoped<'_>, q: &FigQuery) -> (String, Vec<Opt>) {
-    let mut names: Vec<String> = Vec::new();
-    for i in s.indicators().all() {
-        if !names.contains(&i.def.section) {
-            names.push(i.def.section.clone());
-        }
-    }
+    let names = sections(s);
     let chosen = q.section.clone().filter(|x| names.contains(x)).or_else(|| names.first().cloned()).unwrap_or_default();
     let opts = names.iter().map(|n| Opt::new(n, n, *n == chosen)).collect();
     (chosen, opts)
-}
-
-fn kind_code(k: RowKind) -> &'static str {
-    match k {
-        RowKind::Child => "child",
-        RowKind::Own => "own",
-        RowKind::Total => "total",
-    }
 }
 
 pub async fn page(
