@@ -329,11 +329,13 @@ async fn the_demo_city_reproduces_the_seed_report() {
             }
         }
         let v = |id: &str| got.iter().find(|g| g.0 == id).map(|g| g.1).unwrap_or_else(|| panic!("{id} not recounted"));
-        for id in kaohe_demo::manifest::FIGURE_IDS {
-            if !matches!(*id, "decisions_conveyed_on_time" | "appraisal_coverage") {
+        for id in kaohe_demo::manifest::figure_ids() {
+            if !matches!(id, "decisions_conveyed_on_time" | "appraisal_coverage") {
                 v(id);
             }
         }
+        let recounted: Vec<(&str, i64)> = got.iter().map(|g| (g.0, g.1)).collect();
+        support::indicators::check(&store, &pack.indicators, &m, &recounted, &format!("{:?}", db.backend)).await;
 
         // Tasks: all of 2009's conveyed within their working days, and reported on time.
         let tasks =

@@ -8,6 +8,10 @@ document.addEventListener("DOMContentLoaded", function () {
       btn.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // A select marked data-autosubmit sends its form when changed (the org chooser of figures).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
+    sel.addEventListener("change", function () { sel.form.submit(); });
+  });
   // Tree twisties: once loaded, a second click folds the children instead of reloading.
   document.body.addEventListener("htmx:afterSwap", function (e) {
     var t = e.detail.requestConfig && e.detail.requestConfig.elt;

@@ -1,6 +1,8 @@
 //! Plain-SQL recounting over the registry tables (`r_<registry>`, columns `f_<field>`, live rows
 //! have `deleted_at IS NULL`), limited to one org's subtree by its materialised path.
 
+pub mod indicators;
+
 use chrono::{Datelike, NaiveDate};
 use kaohe_domain::OrgPath;
 use kaohe_store::Store;
