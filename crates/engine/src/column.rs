@@ -55,6 +55,17 @@ enum Building {
     Text(Vec<u32>, HashMap<String, u32>, Vec<String>),
 }
 
+impl Building {
+    fn push_null(&mut self) {
+        match self {
+            Building::Int(c) => c.push(NULL_INT),
+            Building::Date(c) => c.push(NULL_DATE),
+            Building::Bool(c) => c.push(NULL_BOOL),
+            Building::Text(c, _, _) => c.push(NULL_CODE),
+        }
+    }
+}
+
 /// Collects rows in any order; [`TableBuilder::finish`] sorts them for a tree.
 pub struct TableBuilder {
     keys: Vec<String>,
@@ -91,32 +102,56 @@ impl TableBuilder {
 
     /// Pushes a value to column `c`. A value of the wrong kind is stored as empty.
     pub fn push(&mut self, c: usize, v: &Value) {
+        match v {
+            Value::Int(i) | Value::Fixed(i) => self.push_int(c, Some(*i)),
+            Value::Org(o) => self.push_int(c, Some(o.0)),
+            Value::Date(d) => self.push_date(c, Some(*d)),
+            Value::Bool(b) => self.push_bool(c, Some(*b)),
+            Value::Text(s) => self.push_text(c, Some(s)),
+            Value::Null => self.push_text(c, None),
+        }
+    }
+
+    /// Pushes an integer (or empty) to column `c`; on a column of another kind, an empty value.
+    pub fn push_int(&mut self, c: usize, v: Option<i64>) {
         match &mut self.columns[c] {
-            Building::Int(col) => col.push(match v {
-                Value::Int(i) | Value::Fixed(i) => *i,
-                Value::Org(o) => o.0,
-                _ => NULL_INT,
-            }),
-            Building::Date(col) => col.push(match v {
-                Value::Date(d) => date_key(*d),
-                _ => NULL_DATE,
-            }),
-            Building::Bool(col) => col.push(match v {
-                Value::Bool(b) => u8::from(*b),
-                _ => NULL_BOOL,
-            }),
+            Building::Int(col) => col.push(v.unwrap_or(NULL_INT)),
+            other => other.push_null(),
+        }
+    }
+
+    /// Pushes a date (or empty) to column `c`.
+    pub fn push_date(&mut self, c: usize, v: Option<NaiveDate>) {
+        match &mut self.columns[c] {
+            Building::Date(col) => col.push(v.map_or(NULL_DATE, date_key)),
+            other => other.push_null(),
+        }
+    }
+
+    /// Pushes a yes/no (or empty) to column `c`.
+    pub fn push_bool(&mut self, c: usize, v: Option<bool>) {
+        match &mut self.columns[c] {
+            Building::Bool(col) => col.push(v.map_or(NULL_BOOL, u8::from)),
+            other => other.push_null(),
+        }
+    }
+
+    /// Pushes a text (or empty) to column `c`.
+    pub fn push_text(&mut self, c: usize, v: Option<&str>) {
+        match &mut self.columns[c] {
             Building::Text(col, index, dict) => col.push(match v {
-                Value::Text(s) => match index.get(s) {
+                None => NULL_CODE,
+                Some(s) => match index.get(s) {
                     Some(code) => *code,
                     None => {
                         let code = dict.len() as u32;
-                        index.insert(s.clone(), code);
-                        dict.push(s.clone());
+                        index.insert(s.to_owned(), code);
+                        dict.push(s.to_owned());
                         code
                     }
                 },
-                _ => NULL_CODE,
             }),
+            other => other.push_null(),
         }
     }
 

@@ -2,6 +2,10 @@
 //! (`kaohe pack validate DIR`).
 #![forbid(unsafe_code)]
 
+mod seed;
+
+pub use seed::{SEED_FIGURES, seed_figure_ids};
+
 use include_dir::{Dir, include_dir};
 use kaohe_domain::pack::{Pack, PackError, parse_pack};
 use std::path::Path;
@@ -63,134 +67,4 @@ mod tests {
             Err(errs) => panic!("{}", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")),
         }
     }
-}
-
-/// The registry-sourced figure ids of SEED-FIGURES.md, by section (the `manual` ones are left out;
-/// `appraisal_coverage` is counted from `units`, see packs/trade-union/FIGURES.md).
-pub const SEED_FIGURES: &[(&str, &[&str])] = &[
-    (
-        "综合工作",
-        &[
-            "decisions_conveyed_on_time",
-            "advice_party_members",
-            "advice_forms_out",
-            "advice_forms_back",
-            "advice_suggestions",
-            "integrity_violations",
-            "investment_amount",
-            "stability_incidents",
-        ],
-    ),
-    (
-        "组织建设",
-        &[
-            "new_unions",
-            "new_members",
-            "women_orgs",
-            "women_members",
-            "women_demo_units",
-            "elections_done",
-            "elections_preparing",
-            "cadre_classes",
-            "cadres_trained",
-            "cadres_sent_up",
-        ],
-    ),
-    (
-        "维权",
-        &[
-            "openness_key_units",
-            "pledge_organisers",
-            "pledge_enterprises",
-            "pledge_workers",
-            "pledges",
-            "tripartite_meetings",
-            "manuals_handed_out",
-            "women_contracts",
-            "women_contracts_independent",
-            "women_contracts_regional",
-            "women_contracts_regional_units",
-            "women_contracts_industry",
-            "women_contracts_industry_units",
-            "women_contracts_women",
-            "congress_public_units",
-            "above_scale_units",
-            "congress_private_units",
-            "appraisal_coverage",
-            "restructured",
-            "restructured_state",
-            "restructured_collective",
-            "legal_certs_issued",
-            "publicity_booklets",
-            "petitions_visits",
-            "petitions_letters",
-            "petitions_calls",
-        ],
-    ),
-    (
-        "帮扶",
-        &[
-            "aid_centres",
-            "hardship_files_standard",
-            "cooling_goods",
-            "cooling_workers",
-            "central_funds",
-            "festival_funds",
-            "festival_enterprises",
-            "festival_households",
-            "festival_models",
-            "festival_migrants",
-            "donation_amount",
-            "study_aid_students",
-            "study_aid_amount",
-            "study_aid_sent",
-            "study_aid_relief",
-            "laid_off_trained",
-            "base_trainees",
-            "base_fee_relief",
-            "aid_visits",
-            "legal_consults",
-            "health_lectures",
-            "health_attendees",
-            "insurance_participants",
-            "insurance_premium",
-            "insurance_claims",
-            "insurance_paid",
-            "migrant_training_bases",
-            "migrant_training_funds",
-            "migrants_trained",
-            "fair_enterprises",
-            "fair_vacancies",
-            "fair_job_kinds",
-            "fair_seekers",
-            "fair_intentions",
-            "pairing_city_leaders",
-            "pairing_county_leaders",
-            "pairing_county_enterprises",
-            "pairing_city_units",
-            "pairing_county_units",
-            "pairing_city_staff",
-            "pairing_city_teams",
-            "pairing_county_staff",
-            "pairing_county_teams",
-            "pairing_staff",
-            "pairing_senior",
-            "pairing_section",
-            "pairing_funds",
-            "pairing_projects",
-            "pairing_talents",
-            "pairing_deeds",
-            "pairing_files",
-            "pairing_dibao",
-            "pairing_visited",
-            "pairing_money",
-            "pairing_rank",
-        ],
-    ),
-    ("财务", &["dues_deferred_units"]),
-];
-
-/// Every registry-sourced figure id of the seed report, in report order.
-pub fn seed_figure_ids() -> impl Iterator<Item = &'static str> {
-    SEED_FIGURES.iter().flat_map(|(_, ids)| ids.iter().copied())
 }

@@ -9,7 +9,7 @@ use crate::{Store, StoreError, org_cache};
 use kaohe_domain::OrgId;
 use kaohe_domain::registry::{FieldType, RegistryDef};
 use kaohe_engine::{ColumnKind, OrgTree, Snapshot, Table, TableBuilder};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use tokio::sync::Mutex;
@@ -42,9 +42,10 @@ fn kind(reg: &RegistryDef, field: &str) -> Option<ColumnKind> {
     })
 }
 
-/// Reads a registry's live records' `fields` into a table for `tree`.
-pub(crate) async fn load_table<C: ConnectionTrait>(
-    conn: &C,
+/// Reads a registry's live records' `fields` into a table for `tree`: keyset pages of
+/// [`PAGE`] rows, the next page fetched (on another pool connection) while this one is decoded.
+pub(crate) async fn load_table(
+    conn: &DatabaseConnection,
     reg: &RegistryDef,
     fields: &BTreeSet<String>,
     tree: &OrgTree,
@@ -58,30 +59,31 @@ pub(crate) async fn load_table<C: ConnectionTrait>(
         "SELECT id, org_id{select} FROM {} WHERE deleted_at IS NULL AND id > {mark} ORDER BY id LIMIT {PAGE}",
         table(&reg.key)
     );
-    let mut after = 0i64;
-    loop {
-        let rows = conn.query_all_raw(Statement::from_sql_and_values(backend, &sql, [after.into()])).await?;
-        let n = rows.len();
-        for r in rows {
-            let id: i64 = r.try_get_by_index(0)?;
-            b.row(id, OrgId(r.try_get_by_index(1)?));
-            for (c, (_, k)) in cols.iter().enumerate() {
-                use kaohe_domain::record::Value;
-                let i = c + 2;
-                let v = match k {
-                    ColumnKind::Int => r.try_get_by_index::<Option<i64>>(i)?.map_or(Value::Null, Value::Int),
-                    ColumnKind::Date => {
-                        r.try_get_by_index::<Option<chrono::NaiveDate>>(i)?.map_or(Value::Null, Value::Date)
-                    }
-                    ColumnKind::Bool => r.try_get_by_index::<Option<bool>>(i)?.map_or(Value::Null, Value::Bool),
-                    ColumnKind::Text => r.try_get_by_index::<Option<String>>(i)?.map_or(Value::Null, Value::Text),
-                };
-                b.push(c, &v);
-            }
-            after = id;
+    let fetch = |after: i64| {
+        let (conn, sql) = (conn.clone(), sql.clone());
+        tokio::spawn(
+            async move { conn.query_all_raw(Statement::from_sql_and_values(backend, sql, [after.into()])).await },
+        )
+    };
+    let mut next = Some(fetch(0));
+    while let Some(page) = next.take() {
+        let rows = page.await.map_err(|e| StoreError::Corrupt(format!("snapshot load: {e}")))??;
+        if rows.len() as i64 == PAGE
+            && let Some(last) = rows.last()
+        {
+            next = Some(fetch(last.try_get_by_index(0)?));
         }
-        if (n as i64) < PAGE {
-            break;
+        for r in rows {
+            b.row(r.try_get_by_index(0)?, OrgId(r.try_get_by_index(1)?));
+            for (c, (_, k)) in cols.iter().enumerate() {
+                let i = c + 2;
+                match k {
+                    ColumnKind::Int => b.push_int(c, r.try_get_by_index::<Option<i64>>(i)?),
+                    ColumnKind::Date => b.push_date(c, r.try_get_by_index::<Option<chrono::NaiveDate>>(i)?),
+                    ColumnKind::Bool => b.push_bool(c, r.try_get_by_index::<Option<bool>>(i)?),
+                    ColumnKind::Text => b.push_text(c, r.try_get_by_index::<Option<String>>(i)?.as_deref()),
+                }
+            }
         }
     }
     Ok(b.finish(tree))

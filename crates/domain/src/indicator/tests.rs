@@ -196,7 +196,7 @@ fn rec(id: i64, org: i64, pairs: &[(&str, Value)]) -> Record {
 #[test]
 fn the_reference_evaluator_counts_flows_stocks_ratios_and_growth() {
     let d = |s: &str| Value::Date(s.parse().unwrap());
-    let records = vec![
+    let records = [
         rec(1, 1, &[("founded_on", d("2009-03-01")), ("staff", Value::Int(10)), ("has_congress", Value::Bool(true))]),
         rec(2, 2, &[("founded_on", d("2009-12-31")), ("staff", Value::Int(30)), ("closed_on", d("2010-01-05"))]),
         rec(3, 2, &[("founded_on", d("2008-05-01")), ("staff", Value::Null), ("closed_on", d("2009-06-01"))]),
@@ -230,7 +230,7 @@ fn the_reference_evaluator_counts_flows_stocks_ratios_and_growth() {
 #[test]
 fn working_days_in_a_condition_use_the_calendar() {
     let d = |s: &str| Value::Date(s.parse().unwrap());
-    let records = vec![rec(1, 1, &[("founded_on", d("2009-03-06")), ("closed_on", d("2009-03-11"))])];
+    let records = [rec(1, 1, &[("founded_on", d("2009-03-06")), ("closed_on", d("2009-03-11"))])];
     let all = |_: &str| records.iter().collect::<Vec<_>>();
     let everyone = |_: &Record| true;
     let data = Data { records: &all, in_scope: &everyone, calendar: &Weekends, manual: None };

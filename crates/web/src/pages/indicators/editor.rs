@@ -28,8 +28,11 @@ struct EditorPage {
     key: String,
     formula: String,
     preview: Preview,
-    registries: Vec<(String, String, Vec<(String, String, String)>)>,
+    registries: Vec<RegistryHelp>,
 }
+
+/// A registry and its fields (key, label, type) for the editor's reference list.
+type RegistryHelp = (String, String, Vec<(String, String, String)>);
 
 /// The preview under the editor.
 #[derive(Template)]
