@@ -49,9 +49,21 @@ pub async fn indicators(store: &Store, year: i32, reps: usize) -> anyhow::Result
     everything.push(&c);
     let period = Period::year(year);
 
+    // The snapshot from the database, then from its files in the data folder (written by the
+    // first file-backed load if they were missing or stale).
     let t = Instant::now();
-    let snap = op.snapshot_for(&everything).await?;
+    let from_db = store.with_fresh_snapshot(None);
+    from_db.scoped(Actor::Operator).snapshot_for(&everything).await?;
     let load = t.elapsed().as_secs_f64();
+    let mut file_load = None;
+    if let Some(dir) = store.snapshot_dir() {
+        store.with_fresh_snapshot(Some(dir.to_owned())).scoped(Actor::Operator).snapshot_for(&everything).await?;
+        let files = store.with_fresh_snapshot(Some(dir.to_owned()));
+        let t = Instant::now();
+        files.scoped(Actor::Operator).snapshot_for(&everything).await?;
+        file_load = Some((t.elapsed().as_secs_f64(), files.snapshot_loads()));
+    }
+    let snap = op.snapshot_for(&everything).await?;
     let rows: usize = ["members", "units"].iter().filter_map(|r| snap.table(r)).map(|t| t.rows()).sum();
     println!(
         "kaohe bench indicators — {:?}, {} orgs, {} members, {} units, {} pack indicators, year {year}",
@@ -68,6 +80,10 @@ pub async fn indicators(store: &Store, year: i32, reps: usize) -> anyhow::Result
         load,
         ""
     );
+    if let Some((secs, (db, files))) = file_load {
+        let what = format!("snapshot load from its files ({files} tables; {db} from the database)");
+        println!("{what:<58} {secs:>10.2} s {:>12}", "");
+    }
     let time = |plans: &[&Plan]| {
         let v: Vec<f64> = (0..reps)
             .map(|_| {

@@ -21,7 +21,11 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Store> {
         )
     })?;
     let protector = kaohe_store::crypto::AesProtector::load(&cfg.data_dir).context("cannot load the master key")?;
-    Ok(store.install(pack.registries, Arc::new(protector)).await?.with_indicators(pack.indicators))
+    Ok(store
+        .install(pack.registries, Arc::new(protector))
+        .await?
+        .with_indicators(pack.indicators)
+        .with_snapshot_dir(cfg.data_dir.clone()))
 }
 
 /// Turns store errors into readable messages (import errors listed row by row).

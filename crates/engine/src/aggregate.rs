@@ -92,10 +92,14 @@ pub(crate) fn accumulate(
         let end = (start + BLOCK).min(rows.end);
         masker.next_block();
         for (job, acc) in jobs.iter().zip(&mut accs) {
-            let mask: &[u8] = match job.filter {
-                Some(f) => masker.mask(f, start..end),
-                None => &ones[..end - start],
+            // A count ANDs the parts of its condition as it adds up; a sum or extreme reads the
+            // whole condition's mask.
+            let parts: Vec<&[u8]> = match job.filter {
+                Some(f) if job.field.is_none() => masker.parts(f, start..end),
+                Some(f) => vec![masker.mask(f, start..end)],
+                None => vec![&ones[..end - start]],
             };
+            let mask = parts[0];
             let values = job.field.and_then(|(k, _)| match table.column(k) {
                 Some(Column::Int(v)) => Some(&v[start..end]),
                 _ => None,
@@ -103,26 +107,49 @@ pub(crate) fn accumulate(
             if job.field.is_some() && values.is_none() {
                 continue;
             }
-            // Runs of rows of one org.
-            let mut a = start;
-            while a < end {
-                let (slot, b) = if per_org {
-                    let d = orgs[a];
-                    (d as usize, table.range(d, d + 1).end.min(end))
+            // Runs of rows of one org: the orgs the block spans, in order.
+            let spans = if per_org { orgs[start]..orgs[end - 1] + 1 } else { 0..1 };
+            for d in spans {
+                let (slot, a, b) = if per_org {
+                    let r = table.range(d, d + 1);
+                    (d as usize, r.start.max(start), r.end.min(end))
                 } else {
-                    (0, end)
+                    (0, start, end)
                 };
+                if a >= b {
+                    continue;
+                }
                 let m = &mask[a - start..b - start];
                 match values {
-                    None => acc.count[slot] += m.iter().map(|x| i64::from(*x)).sum::<i64>(),
+                    // Every row counts: no mask to add up.
+                    None if job.filter.is_none() => acc.count[slot] += (b - a) as i64,
+                    None if parts.len() == 1 => acc.count[slot] += i64::from(ones_in(m)),
+                    None => acc.count[slot] += i64::from(ones_in_all(&parts, a - start..b - start)),
                     Some(v) => fold(acc, slot, m, &v[a - start..b - start]),
                 }
-                a = b;
             }
         }
         start = end;
     }
     accs
+}
+
+/// How many rows a 0/1 mask keeps (added up as bytes into 32 bits, which vectorises well).
+fn ones_in(m: &[u8]) -> u32 {
+    m.iter().fold(0u32, |a, x| a + u32::from(*x))
+}
+
+/// How many rows every one of the masks keeps, over `r`.
+fn ones_in_all(parts: &[&[u8]], r: Range<usize>) -> u32 {
+    let (a, b) = (&parts[0][r.clone()], &parts[1][r.clone()]);
+    match parts {
+        [_, _] => a.iter().zip(b).fold(0u32, |n, (x, y)| n + u32::from(x & y)),
+        [_, _, c] => {
+            let c = &c[r];
+            a.iter().zip(b).zip(c).fold(0u32, |n, ((x, y), z)| n + u32::from(x & y & z))
+        }
+        _ => (r.start..r.end).map(|i| u32::from(parts.iter().all(|p| p[i] == 1))).sum(),
+    }
 }
 
 /// Adds one org's run of masked values (empty values are left out, as the reference does).

@@ -155,20 +155,32 @@ impl TableBuilder {
         }
     }
 
-    /// Sorts the rows by (pre-order org, id) and drops rows whose org is not in the tree.
+    /// Sorts the rows by (pre-order org, id) and drops rows whose org is not in the tree: a
+    /// counting sort by org over the rows in id order (the order loads read them in).
     pub fn finish(self, tree: &OrgTree) -> Table {
         let dense: Vec<u32> = self.orgs.iter().map(|o| tree.dense(*o).unwrap_or(u32::MAX)).collect();
-        let mut order: Vec<u32> = (0..self.ids.len() as u32).filter(|i| dense[*i as usize] != u32::MAX).collect();
-        order.sort_unstable_by_key(|i| (dense[*i as usize], self.ids[*i as usize]));
-        let pick = |i: &u32| *i as usize;
-        let orgs: Vec<u32> = order.iter().map(|i| dense[pick(i)]).collect();
+        let mut by_id: Vec<u32> = (0..self.ids.len() as u32).collect();
+        if !self.ids.is_sorted() {
+            by_id.sort_by_key(|i| self.ids[*i as usize]);
+        }
         let mut starts = vec![0u32; tree.len() + 1];
-        for d in &orgs {
+        for d in dense.iter().filter(|d| **d != u32::MAX) {
             starts[*d as usize + 1] += 1;
         }
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
+        let mut next = starts.clone();
+        let mut order = vec![0u32; starts[tree.len()] as usize];
+        for i in by_id {
+            let d = dense[i as usize];
+            if d != u32::MAX {
+                order[next[d as usize] as usize] = i;
+                next[d as usize] += 1;
+            }
+        }
+        let pick = |i: &u32| *i as usize;
+        let orgs: Vec<u32> = order.iter().map(|i| dense[pick(i)]).collect();
         let columns = self
             .keys
             .into_iter()
@@ -198,12 +210,12 @@ impl TableBuilder {
 /// A registry's rows, sorted so that every org's scope is one range.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
-    ids: Vec<i64>,
-    orgs: Vec<u32>,
+    pub(crate) ids: Vec<i64>,
+    pub(crate) orgs: Vec<u32>,
     /// Row where each dense org's own rows start (one more entry than orgs).
-    starts: Vec<u32>,
-    columns: BTreeMap<String, Column>,
-    dropped: usize,
+    pub(crate) starts: Vec<u32>,
+    pub(crate) columns: BTreeMap<String, Column>,
+    pub(crate) dropped: usize,
 }
 
 impl Table {

@@ -11,6 +11,7 @@ mod aggregate;
 mod column;
 mod evaluate;
 mod mask;
+mod persist;
 mod tree;
 
 pub use column::{Column, ColumnKind, Table, TableBuilder};

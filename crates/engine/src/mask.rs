@@ -66,8 +66,26 @@ impl<'a> Masker<'a> {
         &self.memo[f]
     }
 
+    /// The masks to AND for `f`: its parts when it is a short `and` (so a count can AND them as
+    /// it adds up, without writing the combined mask), else its own mask.
+    pub fn parts(&mut self, f: &'a Filter, rows: Range<usize>) -> Vec<&[u8]> {
+        let list: Vec<&'a Filter> = match f {
+            Filter::And(v) if (2..=4).contains(&v.len()) && !self.is_range(v) => v.iter().collect(),
+            other => vec![other],
+        };
+        for g in &list {
+            self.mask(g, rows.clone());
+        }
+        list.iter().map(|g| self.memo[*g].as_slice()).collect()
+    }
+
+    fn is_range(&self, v: &[Filter]) -> bool {
+        matches!(v, [Filter::Cmp(Operand::Field(a), CmpOp::Ge, Operand::Const(_)), Filter::Cmp(Operand::Field(b), CmpOp::Le, Operand::Const(_))] if a.key == b.key)
+    }
+
     fn fill(&mut self, f: &'a Filter, rows: Range<usize>, out: &mut [u8]) {
         match f {
+            Filter::And(v) if self.range(v, rows.clone(), out) => {}
             Filter::And(v) | Filter::Or(v) => {
                 let and = matches!(f, Filter::And(_));
                 out.fill(u8::from(and));
@@ -109,6 +127,34 @@ impl<'a> Masker<'a> {
                 _ => self.row_by_row(f, rows, out),
             },
             _ => self.row_by_row(f, rows, out),
+        }
+    }
+
+    /// `lo <= x <= hi` (how `in period` reads) over one integer or date column as a single pass;
+    /// false when the conditions have another shape.
+    fn range(&mut self, v: &[Filter], rows: Range<usize>, out: &mut [u8]) -> bool {
+        let [
+            Filter::Cmp(Operand::Field(a), CmpOp::Ge, Operand::Const(lo)),
+            Filter::Cmp(Operand::Field(b), CmpOp::Le, Operand::Const(hi)),
+        ] = v
+        else {
+            return false;
+        };
+        if a.key != b.key {
+            return false;
+        }
+        match (self.table.column(&a.key), lo, hi) {
+            (Some(Column::Date(col)), Datum::Date(lo), Datum::Date(hi)) => {
+                let (lo, hi) = (date_key(*lo), date_key(*hi));
+                // Empty dates (i32::MIN) fall outside any range of real dates.
+                fill_from(out, &col[rows], |x| x >= lo && x <= hi);
+                true
+            }
+            (Some(Column::Int(col)), Datum::Int(lo), Datum::Int(hi)) if *lo > NULL_INT => {
+                fill_from(out, &col[rows], |x| x >= *lo && x <= *hi);
+                true
+            }
+            _ => false,
         }
     }
 

@@ -17,6 +17,7 @@ mod scoped;
 mod session_store;
 mod settings;
 mod snapshot;
+mod snapshot_file;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod users;
@@ -61,6 +62,8 @@ pub struct Store {
     protector: Arc<dyn Protector>,
     org_cache: org_cache::OrgCache,
     snapshots: snapshot::SnapshotCache,
+    /// Where the engine's snapshot keeps its table files (none: always read the database).
+    snapshot_dir: Option<Arc<std::path::PathBuf>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -81,6 +84,7 @@ impl Store {
             protector: Arc::new(crypto::Unkeyed),
             org_cache: Default::default(),
             snapshots: Default::default(),
+            snapshot_dir: None,
         }
     }
 
@@ -101,6 +105,24 @@ impl Store {
     pub fn with_indicators(mut self, indicators: IndicatorSet) -> Self {
         self.indicators = Arc::new(indicators);
         self
+    }
+
+    /// The same store keeping the engine's snapshot tables as files in `dir` (the data folder),
+    /// so a restart need not read every registry from the database again.
+    pub fn with_snapshot_dir(mut self, dir: std::path::PathBuf) -> Self {
+        self.snapshot_dir = Some(Arc::new(dir));
+        self
+    }
+
+    /// A handle with an empty snapshot of its own, reading tables from files in `dir` or, with
+    /// `None`, from the database (benchmarks measure both).
+    pub fn with_fresh_snapshot(&self, dir: Option<std::path::PathBuf>) -> Self {
+        Store { snapshots: Default::default(), snapshot_dir: dir.map(Arc::new), ..self.clone() }
+    }
+
+    /// Where the snapshot keeps its files, if anywhere.
+    pub fn snapshot_dir(&self) -> Option<&std::path::Path> {
+        self.snapshot_dir.as_deref().map(|p| p.as_path())
     }
 
     /// The protector sealing personal data.

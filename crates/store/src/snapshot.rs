@@ -5,13 +5,14 @@
 
 use crate::registry::schema::{column, table};
 use crate::registry::versions;
-use crate::{Store, StoreError, org_cache};
+use crate::{Store, StoreError, org_cache, snapshot_file};
 use kaohe_domain::OrgId;
 use kaohe_domain::registry::{FieldType, RegistryDef};
 use kaohe_engine::{ColumnKind, OrgTree, Snapshot, Table, TableBuilder};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::Mutex;
 
 /// The fields each registry's formulas read.
@@ -25,9 +26,15 @@ struct Loaded {
     snapshot: Arc<Snapshot>,
 }
 
-/// The snapshot a store shares between its clones.
+/// The snapshot a store shares between its clones, and counts of where its tables came from.
 #[derive(Default, Clone)]
-pub struct SnapshotCache(Arc<Mutex<Option<Loaded>>>);
+pub struct SnapshotCache(Arc<Mutex<Option<Loaded>>>, Arc<LoadCounts>);
+
+#[derive(Default)]
+pub struct LoadCounts {
+    from_database: AtomicUsize,
+    from_file: AtomicUsize,
+}
 
 /// Rows read per query while loading (keyset pages, so memory stays bounded).
 const PAGE: i64 = 100_000;
@@ -117,13 +124,50 @@ impl Store {
                 continue;
             }
             let Some(reg) = self.registries.iter().find(|x| &x.key == r) else { continue };
-            let t = load_table(conn, reg, f, snapshot.tree()).await?;
+            let t = self.table_for(reg, f, snapshot.tree(), org_version, version_of(r)).await?;
             snapshot.set_table(r, t);
             loaded_versions.insert(r.clone(), version_of(r));
         }
         let snapshot = Arc::new(snapshot);
         *guard = Some(Loaded { org_version, versions: loaded_versions, fields, snapshot: snapshot.clone() });
         Ok(snapshot)
+    }
+
+    /// A registry's table: from its file in the snapshot folder when the file matches the
+    /// database, else from the database (then the file is rewritten; failing to write it is only
+    /// logged).
+    async fn table_for(
+        &self,
+        reg: &RegistryDef,
+        fields: &BTreeSet<String>,
+        tree: &OrgTree,
+        org_version: i64,
+        version: i64,
+    ) -> Result<Table, StoreError> {
+        let Some(dir) = self.snapshot_dir.as_deref() else {
+            self.snapshots.1.from_database.fetch_add(1, Ordering::Relaxed);
+            return load_table(&self.db, reg, fields, tree).await;
+        };
+        let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {}", table(&reg.key));
+        let row = self.db.query_one_raw(Statement::from_string(self.db.get_database_backend(), sql)).await?;
+        let max_id = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0);
+        let stamp = snapshot_file::Stamp { org_version, version, max_id };
+        if let Some(t) = snapshot_file::read(dir, &reg.key, &stamp, fields) {
+            self.snapshots.1.from_file.fetch_add(1, Ordering::Relaxed);
+            return Ok(t);
+        }
+        let t = load_table(&self.db, reg, fields, tree).await?;
+        self.snapshots.1.from_database.fetch_add(1, Ordering::Relaxed);
+        if let Err(e) = snapshot_file::write(dir, &reg.key, &stamp, &t) {
+            tracing::warn!("snapshot file for {} not written: {e}", reg.key);
+        }
+        Ok(t)
+    }
+
+    /// How many tables the snapshot has read from the database and from files so far.
+    pub fn snapshot_loads(&self) -> (usize, usize) {
+        let s = &self.snapshots.1;
+        (s.from_database.load(Ordering::Relaxed), s.from_file.load(Ordering::Relaxed))
     }
 
     async fn org_tree(&self) -> Result<OrgTree, StoreError> {

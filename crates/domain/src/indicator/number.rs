@@ -13,13 +13,24 @@ pub struct Number {
     den: i128,
 }
 
-fn gcd(mut a: i128, mut b: i128) -> i128 {
-    a = a.abs();
-    b = b.abs();
-    while b != 0 {
-        (a, b) = (b, a % b);
+/// Greatest common divisor (binary method: shifts and subtractions, no 128-bit division).
+fn gcd(a: i128, b: i128) -> i128 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
+    if a == 0 || b == 0 {
+        return (a | b) as i128;
     }
-    a
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return (a << shift) as i128;
+        }
+    }
 }
 
 impl Number {
@@ -154,6 +165,22 @@ impl Serialize for Number {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gcd_agrees_with_euclid() {
+        fn euclid(mut a: i128, mut b: i128) -> i128 {
+            (a, b) = (a.abs(), b.abs());
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            a
+        }
+        for (a, b) in
+            [(0, 0), (0, 5), (7, 0), (12, 18), (-12, 18), (520, 716), (1 << 40, 3 << 20), (i64::MAX as i128, 6)]
+        {
+            assert_eq!(gcd(a, b), euclid(a, b), "{a} {b}");
+        }
+    }
 
     #[test]
     fn fractions_reduce_and_round_half_away_from_zero() {
