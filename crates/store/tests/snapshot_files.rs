@@ -2,6 +2,7 @@
 //! of the database, with the same figures; a registry changed since (its counter moved) or a file
 //! damaged on disk is read from the database again — on both engines.
 
+#[allow(dead_code)] // the support module serves several test files; this one uses part of it
 mod support;
 
 use kaohe_domain::indicator::Period;
