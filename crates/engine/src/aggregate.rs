@@ -109,6 +109,23 @@ pub(crate) fn accumulate(
             }
             // Runs of rows of one org: the orgs the block spans, in order.
             let spans = if per_org { orgs[start]..orgs[end - 1] + 1 } else { 0..1 };
+            // Few rows per org (units, say): add each row to its org instead of walking runs.
+            if per_org && values.is_none() && (end - start) < 8 * spans.len() {
+                let own = &orgs[start..end];
+                match parts.as_slice() {
+                    [m] => own.iter().zip(*m).for_each(|(d, x)| acc.count[*d as usize] += i64::from(*x)),
+                    [a, b] => own
+                        .iter()
+                        .zip(a.iter().zip(*b))
+                        .for_each(|(d, (x, y))| acc.count[*d as usize] += i64::from(x & y)),
+                    _ => {
+                        for (k, d) in own.iter().enumerate() {
+                            acc.count[*d as usize] += i64::from(parts.iter().all(|p| p[k] == 1));
+                        }
+                    }
+                }
+                continue;
+            }
             for d in spans {
                 let (slot, a, b) = if per_org {
                     let r = table.range(d, d + 1);

@@ -35,7 +35,52 @@ pub enum Column {
     /// 0 or 1.
     Bool(Vec<u8>),
     /// Codes into `dict`.
-    Text { codes: Vec<u32>, dict: Vec<String> },
+    Text { codes: Codes, dict: Vec<String> },
+}
+
+/// Dictionary codes: a byte each while the dictionary is small (enums), else four bytes — the
+/// narrower the column, the faster a pass over it.
+#[derive(Debug, Clone)]
+pub enum Codes {
+    /// Empty is [`SMALL_NULL`].
+    Small(Vec<u8>),
+    /// Empty is [`NULL_CODE`].
+    Wide(Vec<u32>),
+}
+
+/// An empty text in a small-dictionary column.
+pub const SMALL_NULL: u8 = u8::MAX;
+
+impl Codes {
+    /// Rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Codes::Small(v) => v.len(),
+            Codes::Wide(v) => v.len(),
+        }
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The code at row `r` ([`NULL_CODE`] when empty).
+    pub fn get(&self, r: usize) -> u32 {
+        match self {
+            Codes::Small(v) if v[r] == SMALL_NULL => NULL_CODE,
+            Codes::Small(v) => u32::from(v[r]),
+            Codes::Wide(v) => v[r],
+        }
+    }
+
+    fn of(wide: Vec<u32>, dict_len: usize) -> Codes {
+        if dict_len < usize::from(SMALL_NULL) {
+            Codes::Small(wide.into_iter().map(|c| if c == NULL_CODE { SMALL_NULL } else { c as u8 }).collect())
+        } else {
+            Codes::Wide(wide)
+        }
+    }
 }
 
 /// A date as stored in a column.
@@ -191,7 +236,8 @@ impl TableBuilder {
                     Building::Date(v) => Column::Date(order.iter().map(|i| v[pick(i)]).collect()),
                     Building::Bool(v) => Column::Bool(order.iter().map(|i| v[pick(i)]).collect()),
                     Building::Text(v, _, dict) => {
-                        Column::Text { codes: order.iter().map(|i| v[pick(i)]).collect(), dict }
+                        let codes = Codes::of(order.iter().map(|i| v[pick(i)]).collect(), dict.len());
+                        Column::Text { codes, dict }
                     }
                 };
                 (k, col)
@@ -263,7 +309,10 @@ impl Table {
                 Column::Int(v) => v.len() * 8,
                 Column::Date(v) => v.len() * 4,
                 Column::Bool(v) => v.len(),
-                Column::Text { codes, dict } => codes.len() * 4 + dict.iter().map(|s| s.len() + 24).sum::<usize>(),
+                Column::Text { codes, dict } => {
+                    let width = if matches!(codes, Codes::Small(_)) { 1 } else { 4 };
+                    codes.len() * width + dict.iter().map(|s| s.len() + 24).sum::<usize>()
+                }
             })
             .sum();
         cols + self.ids.len() * 12 + self.starts.len() * 4

@@ -14,6 +14,6 @@ mod mask;
 mod persist;
 mod tree;
 
-pub use column::{Column, ColumnKind, Table, TableBuilder};
+pub use column::{Codes, Column, ColumnKind, Table, TableBuilder};
 pub use evaluate::{DrillPart, DrillRole, Drilled, Snapshot};
 pub use tree::OrgTree;

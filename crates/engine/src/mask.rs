@@ -3,7 +3,7 @@
 //! `working_days`) falls back to reading row by row. Equal sub-conditions of several aggregates are
 //! computed once per block.
 
-use crate::column::{Column, NULL_BOOL, NULL_CODE, NULL_DATE, NULL_INT, Table, date_key, date_of};
+use crate::column::{Codes, Column, NULL_BOOL, NULL_CODE, NULL_DATE, NULL_INT, SMALL_NULL, Table, date_key, date_of};
 use chrono::Datelike;
 use kaohe_domain::calendar::{WorkCalendar, working_days_between};
 use kaohe_domain::indicator::Period;
@@ -108,7 +108,8 @@ impl<'a> Masker<'a> {
                 Some(Column::Int(v)) => fill_from(out, &v[rows], |x| x == NULL_INT),
                 Some(Column::Date(v)) => fill_from(out, &v[rows], |x| x == NULL_DATE),
                 Some(Column::Bool(v)) => fill_from(out, &v[rows], |x| x == NULL_BOOL),
-                Some(Column::Text { codes, .. }) => fill_from(out, &codes[rows], |x| x == NULL_CODE),
+                Some(Column::Text { codes: Codes::Small(v), .. }) => fill_from(out, &v[rows], |x| x == SMALL_NULL),
+                Some(Column::Text { codes: Codes::Wide(v), .. }) => fill_from(out, &v[rows], |x| x == NULL_CODE),
                 None => out.fill(1),
             },
             Filter::IsTrue(Operand::Field(fr)) => match self.table.column(&fr.key) {
@@ -122,7 +123,10 @@ impl<'a> Masker<'a> {
                         wanted[i] = u8::from(list.contains(&Datum::Text(s.clone())));
                     }
                     let last = dict.len();
-                    fill_from(out, &codes[rows], |x| wanted[(x as usize).min(last)] == 1);
+                    match codes {
+                        Codes::Small(v) => fill_from(out, &v[rows], |x| wanted[usize::from(x).min(last)] == 1),
+                        Codes::Wide(v) => fill_from(out, &v[rows], |x| wanted[(x as usize).min(last)] == 1),
+                    }
                 }
                 _ => self.row_by_row(f, rows, out),
             },
@@ -165,11 +169,14 @@ impl<'a> Masker<'a> {
             (Some(Column::Date(v)), Datum::Date(c)) => cmp_loop(out, &v[rows], op, date_key(*c), NULL_DATE),
             (Some(Column::Bool(v)), Datum::Bool(c)) => cmp_loop(out, &v[rows], op, u8::from(*c), NULL_BOOL),
             (Some(Column::Text { codes, dict }), Datum::Text(s)) => {
-                match dict.iter().position(|d| d == s) {
-                    Some(code) => cmp_loop(out, &codes[rows], op, code as u32, NULL_CODE),
-                    // No row holds the value: `=` never holds, `!=` holds for every non-empty row.
-                    None if op == CmpOp::Ne => fill_from(out, &codes[rows], |x| x != NULL_CODE),
-                    None => out.fill(0),
+                // A value no row holds: `=` never holds, `!=` holds for every non-empty row.
+                let code = dict.iter().position(|d| d == s);
+                match (codes, code) {
+                    (Codes::Small(v), Some(c)) => cmp_loop(out, &v[rows], op, c as u8, SMALL_NULL),
+                    (Codes::Wide(v), Some(c)) => cmp_loop(out, &v[rows], op, c as u32, NULL_CODE),
+                    (Codes::Small(v), None) if op == CmpOp::Ne => fill_from(out, &v[rows], |x| x != SMALL_NULL),
+                    (Codes::Wide(v), None) if op == CmpOp::Ne => fill_from(out, &v[rows], |x| x != NULL_CODE),
+                    (_, None) => out.fill(0),
                 }
             }
             _ => out.fill(0),
@@ -205,7 +212,7 @@ impl<'a> Masker<'a> {
                 Column::Int(v) => (v[r] != NULL_INT).then(|| Datum::Int(v[r])),
                 Column::Date(v) => date_of(v[r]).map(Datum::Date),
                 Column::Bool(v) => (v[r] != NULL_BOOL).then(|| Datum::Bool(v[r] == 1)),
-                Column::Text { codes, dict } => dict.get(codes[r] as usize).map(|s| Datum::Text(s.clone())),
+                Column::Text { codes, dict } => dict.get(codes.get(r) as usize).map(|s| Datum::Text(s.clone())),
             },
             Operand::WorkingDays(a, b) => match (self.operand(a, r)?, self.operand(b, r)?) {
                 (Datum::Date(x), Datum::Date(y)) => Some(Datum::Int(working_days_between(self.calendar, x, y))),

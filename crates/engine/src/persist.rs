@@ -2,7 +2,7 @@
 //! instead of the database (the store checks the file against the database before using it).
 //! Format: a magic line, then little-endian lengths and arrays; any mismatch is an error.
 
-use crate::column::{Column, Table};
+use crate::column::{Codes, Column, Table};
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 
@@ -91,8 +91,16 @@ impl Table {
                     put_bytes(w, v)?;
                 }
                 Column::Text { codes, dict } => {
-                    w.write_all(b"t")?;
-                    put_u32s(w, codes)?;
+                    match codes {
+                        Codes::Small(v) => {
+                            w.write_all(b"s")?;
+                            put_bytes(w, v)?;
+                        }
+                        Codes::Wide(v) => {
+                            w.write_all(b"t")?;
+                            put_u32s(w, v)?;
+                        }
+                    }
                     put_u64(w, dict.len() as u64)?;
                     for s in dict {
                         put_bytes(w, s.as_bytes())?;
@@ -125,8 +133,8 @@ impl Table {
                 b"i" => Column::Int(get_i64s(r)?),
                 b"d" => Column::Date(get_i32s(r)?),
                 b"b" => Column::Bool(get_bytes(r)?),
-                b"t" => {
-                    let codes = get_u32s(r)?;
+                b"t" | b"s" => {
+                    let codes = if &kind == b"s" { Codes::Small(get_bytes(r)?) } else { Codes::Wide(get_u32s(r)?) };
                     let words = get_len(r, 1 << 32)?;
                     let dict = (0..words).map(|_| text(get_bytes(r)?)).collect::<io::Result<Vec<_>>>()?;
                     Column::Text { codes, dict }

@@ -257,3 +257,39 @@ fn subtree(parents: &[Option<usize>], i: usize) -> BTreeSet<OrgId> {
         .map(org)
         .collect()
 }
+
+/// Text columns with more values than a byte can number use wide codes; the same conditions give
+/// the same counts as with small ones.
+#[test]
+fn wide_text_columns_filter_like_small_ones() {
+    let regs = registries();
+    let set = IndicatorSet::default();
+    let tree = OrgTree::new(&[(OrgId(1), None), (OrgId(2), Some(OrgId(1)))]);
+    let mut b = TableBuilder::new(&FIELDS.iter().map(|(k, c)| ((*k).to_owned(), *c)).collect::<Vec<_>>());
+    let mut texts = Vec::new();
+    for i in 0..700i64 {
+        let t = if i % 7 == 0 { Value::Null } else { Value::Text(format!("w{}", i % 300)) };
+        b.row(i + 1, OrgId(1 + i % 2));
+        for (c, (k, _)) in FIELDS.iter().enumerate() {
+            b.push(c, if *k == "t" { &t } else { &Value::Null });
+        }
+        texts.push(t);
+    }
+    let mut snap = Snapshot::new(tree);
+    let table = b.finish(snap.tree());
+    assert!(matches!(table.column("t"), Some(kaohe_engine::Column::Text { codes: kaohe_engine::Codes::Wide(_), .. })));
+    snap.set_table("r", table);
+    let count = |pred: &dyn Fn(&Value) -> bool| texts.iter().filter(|t| pred(t)).count() as i64;
+    let is = |v: &Value, s: &str| matches!(v, Value::Text(x) if x == s);
+    for (formula, want) in [
+        (r#"count(r where t = "w7")"#, count(&|v| is(v, "w7"))),
+        (r#"count(r where t != "w7")"#, count(&|v| !v.is_null() && !is(v, "w7"))),
+        (r#"count(r where t in ["w1", "w299", "nothing"])"#, count(&|v| is(v, "w1") || is(v, "w299"))),
+        (r#"count(r where t is empty)"#, count(&|v| v.is_null())),
+        (r#"count(r where t = "nothing")"#, 0),
+    ] {
+        let plan = set.compile(formula, &regs, None).unwrap();
+        let got = snap.evaluate_at(&[&plan], &Period::year(2009), &[OrgId(1)]);
+        assert_eq!(got[0][0], Some(Number::int(want)), "{formula}");
+    }
+}

@@ -15,6 +15,9 @@ pub struct Number {
 
 /// Greatest common divisor (binary method: shifts and subtractions, no 128-bit division).
 fn gcd(a: i128, b: i128) -> i128 {
+    if let (Ok(x), Ok(y)) = (u64::try_from(a.unsigned_abs()), u64::try_from(b.unsigned_abs())) {
+        return i128::from(gcd64(x, y));
+    }
     let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
     if a == 0 || b == 0 {
         return (a | b) as i128;
@@ -33,6 +36,24 @@ fn gcd(a: i128, b: i128) -> i128 {
     }
 }
 
+fn gcd64(mut a: u64, mut b: u64) -> u64 {
+    if a == 0 || b == 0 {
+        return a | b;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
 impl Number {
     /// Zero.
     pub const ZERO: Number = Number { num: 0, den: 1 };
@@ -47,9 +68,17 @@ impl Number {
         if den == 0 {
             return None;
         }
+        if den == 1 {
+            return Some(Number { num, den });
+        }
         let g = gcd(num, den).max(1);
         let sign = if den < 0 { -1 } else { 1 };
-        Some(Number { num: sign * num / g, den: sign * den / g })
+        // Counts and sums fit in 64 bits: divide there (a 128-bit division is a slow library call).
+        let (num, den) = match (i64::try_from(num), i64::try_from(den), i64::try_from(g)) {
+            (Ok(n), Ok(d), Ok(g)) if n != i64::MIN && d != i64::MIN => (i128::from(n / g), i128::from(d / g)),
+            _ => (num / g, den / g),
+        };
+        Some(Number { num: sign * num, den: sign * den })
     }
 
     /// A stored fixed-point value: `v / 10^scale` (money is fen with scale 2).
@@ -175,9 +204,18 @@ mod tests {
             }
             a
         }
-        for (a, b) in
-            [(0, 0), (0, 5), (7, 0), (12, 18), (-12, 18), (520, 716), (1 << 40, 3 << 20), (i64::MAX as i128, 6)]
-        {
+        for (a, b) in [
+            (0, 0),
+            (0, 5),
+            (7, 0),
+            (12, 18),
+            (-12, 18),
+            (520, 716),
+            (1 << 40, 3 << 20),
+            (i64::MAX as i128, 6),
+            (1 << 100, 3 << 90),
+            (-(1 << 70), 12),
+        ] {
             assert_eq!(gcd(a, b), euclid(a, b), "{a} {b}");
         }
     }
