@@ -130,6 +130,13 @@ fn main() {
         r#"ratio(count(units where ownership = "国有" and has_congress), count(units where ownership = "国有"))"#,
     );
     let period = Period::year(2009);
+    // `KAOHE_BENCH_REPEAT_C=N`: only query c, N times (for profiling).
+    if let Some(n) = std::env::var("KAOHE_BENCH_REPEAT_C").ok().and_then(|v| v.parse::<usize>().ok()) {
+        for _ in 0..n {
+            std::hint::black_box(snap.compute_all(&[&c], &period));
+        }
+        return;
+    }
     let time = |plans: &[&Plan]| {
         median(
             || {

@@ -103,6 +103,9 @@ impl Number {
 
     /// Sum; `None` on overflow.
     pub fn checked_add(self, o: Number) -> Option<Number> {
+        if self.den == 1 && o.den == 1 {
+            return Some(Number { num: self.num.checked_add(o.num)?, den: 1 });
+        }
         let num = self.num.checked_mul(o.den)?.checked_add(o.num.checked_mul(self.den)?)?;
         Number::new(num, self.den.checked_mul(o.den)?)
     }
@@ -114,11 +117,17 @@ impl Number {
 
     /// Product; `None` on overflow.
     pub fn checked_mul(self, o: Number) -> Option<Number> {
+        if self.den == 1 && o.den == 1 {
+            return Some(Number { num: self.num.checked_mul(o.num)?, den: 1 });
+        }
         Number::new(self.num.checked_mul(o.num)?, self.den.checked_mul(o.den)?)
     }
 
     /// Quotient; `None` when dividing by zero or on overflow.
     pub fn checked_div(self, o: Number) -> Option<Number> {
+        if self.den == 1 && o.den == 1 {
+            return Number::new(self.num, o.num);
+        }
         Number::new(self.num.checked_mul(o.den)?, self.den.checked_mul(o.num)?)
     }
 
