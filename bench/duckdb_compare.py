@@ -102,7 +102,7 @@ def main():
         kaohe[q] = float(m.group(1))
     print(f"{'query':<8} {'DuckDB (' + str(threads) + ' threads)':>22} {'DuckDB (1 thread)':>18} {'kaohe (1 core)':>15} {'ratio':>8}")
     for q in ("b", "c"):
-        print(f"{q:<8} {duck[q]:>19.2} ms {duck1[q]:>15.2} ms {kaohe[q]:>12.2} ms {duck[q] / kaohe[q]:>7.1}×")
+        print(f"{q:<8} {duck[q]:>19.2f} ms {duck1[q]:>15.2f} ms {kaohe[q]:>12.2f} ms {duck[q] / kaohe[q]:>7.1f}×")
     print(f"root check: {women_duck} new women members in {YEAR} on both sides")
 
 
