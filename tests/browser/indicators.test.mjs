@@ -4,7 +4,7 @@
 // figure — desktop and phone. Screenshots go to target/browser-screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, haveBrowser, SHOTS, PASSWORD } from "./harness.mjs";
+import { startServer, launch, haveBrowser, signedIn, SHOTS } from "./harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -24,15 +24,7 @@ const viewports = [
 
 for (const vp of viewports) {
   test(`indicators: catalogue, drill-down, table, editor (${vp.name})`, { skip: !haveBrowser && "no browser" }, async () => {
-    const ctx = await browser.newContext({ viewport: vp.viewport, isMobile: vp.isMobile, hasTouch: vp.isMobile, locale: "zh-CN" });
-    const page = await ctx.newPage();
-    const errors = [];
-    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-    await page.goto(server.base + "/login");
-    await page.fill("input[name=username]", "leader");
-    await page.fill("input[name=password]", PASSWORD);
-    await page.click("button[type=submit]");
-    await page.waitForURL(server.base + "/");
+    const { ctx, page, errors } = await signedIn(browser, server.base, vp, "leader");
 
     await page.goto(server.base + "/indicators");
     const catalogue = await page.textContent("main");

@@ -3,7 +3,7 @@
 // target/browser-screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, haveBrowser, SHOTS, PASSWORD } from "./harness.mjs";
+import { startServer, launch, haveBrowser, signedIn, SHOTS } from "./harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -30,15 +30,7 @@ const viewports = [
 
 for (const vp of viewports) {
   test(`import members with an error report, fix, list (${vp.name})`, { skip: !haveBrowser && "no browser" }, async () => {
-    const ctx = await browser.newContext({ viewport: vp.viewport, isMobile: vp.isMobile, hasTouch: vp.isMobile, locale: "zh-CN" });
-    const page = await ctx.newPage();
-    const errors = [];
-    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-    await page.goto(server.base + "/login");
-    await page.fill("input[name=username]", "editor");
-    await page.fill("input[name=password]", PASSWORD);
-    await page.click("button[type=submit]");
-    await page.waitForURL(server.base + "/");
+    const { ctx, page, errors } = await signedIn(browser, server.base, vp, "editor");
     await page.goto(server.base + "/registries");
     await page.screenshot({ path: `${SHOTS}/registries-${vp.name}.png`, fullPage: true });
     await page.click("a[href='/registries/members']");

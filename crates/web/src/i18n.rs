@@ -109,6 +109,11 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("history", "修改历史", "History"),
     ("home", "首页", "Home"),
     ("import", "导入", "Import"),
+    (
+        "import_hint",
+        "支持 XLSX、XLS、CSV(UTF-8 或 GBK);任何一行有错都不会写入,并列出每个错误。",
+        "XLSX, XLS or CSV (UTF-8 or GBK); any error writes nothing and every error is listed.",
+    ),
     ("indicator", "指标", "Indicator"),
     ("indicators", "指标", "Indicators"),
     ("issue_token", "签发API令牌", "Issue API token"),
@@ -139,6 +144,11 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("own_level", "本级", "own records"),
     ("parent", "上级", "Parent"),
     ("password", "密码", "Password"),
+    (
+        "password_hint",
+        "至少10位,含大写、小写、数字、符号中的3类",
+        "At least 10 characters from 3 of: upper, lower, digits, symbols",
+    ),
     ("period", "期间", "Period"),
     (
         "period_help",

@@ -13,44 +13,38 @@ pub struct Number {
     den: i128,
 }
 
-/// Greatest common divisor (binary method: shifts and subtractions, no 128-bit division).
-fn gcd(a: i128, b: i128) -> i128 {
-    if let (Ok(x), Ok(y)) = (u64::try_from(a.unsigned_abs()), u64::try_from(b.unsigned_abs())) {
-        return i128::from(gcd64(x, y));
-    }
-    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
-    if a == 0 || b == 0 {
-        return (a | b) as i128;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
+/// Binary GCD (shifts and subtractions, no division) on an unsigned type.
+macro_rules! binary_gcd {
+    ($name:ident, $t:ty) => {
+        fn $name(mut a: $t, mut b: $t) -> $t {
+            if a == 0 || b == 0 {
+                return a | b;
+            }
+            let shift = (a | b).trailing_zeros();
+            a >>= a.trailing_zeros();
+            loop {
+                b >>= b.trailing_zeros();
+                if a > b {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                b -= a;
+                if b == 0 {
+                    return a << shift;
+                }
+            }
         }
-        b -= a;
-        if b == 0 {
-            return (a << shift) as i128;
-        }
-    }
+    };
 }
 
-fn gcd64(mut a: u64, mut b: u64) -> u64 {
-    if a == 0 || b == 0 {
-        return a | b;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
+binary_gcd!(gcd64, u64);
+binary_gcd!(gcd128, u128);
+
+/// Greatest common divisor of the magnitudes (in 64 bits when both fit: counts and sums do).
+fn gcd(a: i128, b: i128) -> i128 {
+    let (a, b) = (a.unsigned_abs(), b.unsigned_abs());
+    match (u64::try_from(a), u64::try_from(b)) {
+        (Ok(x), Ok(y)) => i128::from(gcd64(x, y)),
+        _ => gcd128(a, b) as i128,
     }
 }
 
