@@ -5,10 +5,11 @@
 use crate::aggregate::{Acc, Job, accumulate, roll_up, scale_of};
 use crate::column::{Column, NULL_INT, Table};
 use crate::mask::{Masker, resolve};
+use crate::program::{Leaves, Program, column};
 use crate::tree::OrgTree;
 use kaohe_domain::calendar::{Weekends, WorkCalendar};
 use kaohe_domain::ids::OrgId;
-use kaohe_domain::indicator::ast::{AggFunc, ArithOp};
+use kaohe_domain::indicator::ast::AggFunc;
 use kaohe_domain::indicator::plan::{Agg, Filter, Plan};
 use kaohe_domain::indicator::{Number, Period};
 use std::collections::{BTreeMap, HashMap};
@@ -80,17 +81,6 @@ impl Entry {
     }
 }
 
-/// A plan with its aggregates replaced by job numbers.
-enum Program {
-    Job(usize),
-    Const(Number),
-    Ratio(Box<Program>, Box<Program>),
-    Growth(Box<Program>, Box<Program>),
-    Arith(ArithOp, Box<Program>, Box<Program>),
-    Neg(Box<Program>),
-    Missing,
-}
-
 /// The jobs of a set of plans, each aggregate of each period once.
 #[derive(Default)]
 struct Jobs<'a> {
@@ -123,26 +113,40 @@ impl<'a> Jobs<'a> {
     }
 }
 
-fn run(p: &Program, figure: &dyn Fn(usize) -> Option<Number>) -> Option<Number> {
-    match p {
-        Program::Job(i) => figure(*i),
-        Program::Const(n) => Some(*n),
-        Program::Missing => None,
-        Program::Neg(a) => Number::ZERO.checked_sub(run(a, figure)?),
-        Program::Ratio(a, b) => run(a, figure)?.checked_div(run(b, figure)?),
-        Program::Growth(now, before) => {
-            let (now, before) = (run(now, figure)?, run(before, figure)?);
-            now.checked_sub(before)?.checked_div(before)
+/// The computed jobs, read by slot for the programs.
+struct JobFigures<'a> {
+    jobs: &'a Jobs<'a>,
+    figures: &'a [Figures],
+    targets: &'a Targets<'a>,
+}
+
+impl JobFigures<'_> {
+    /// Where slot `s` of job `i` is kept.
+    fn at(&self, i: usize, s: usize) -> (&Acc, usize) {
+        match &self.figures[i] {
+            Figures::Slots(acc) => (acc, s),
+            Figures::Every(acc) => match self.targets {
+                Targets::Subtrees(roots) => (acc, roots[s] as usize),
+                _ => (acc, s),
+            },
         }
-        Program::Arith(op, a, b) => {
-            let (a, b) = (run(a, figure)?, run(b, figure)?);
-            match op {
-                ArithOp::Add => a.checked_add(b),
-                ArithOp::Sub => a.checked_sub(b),
-                ArithOp::Mul => a.checked_mul(b),
-                ArithOp::Div => a.checked_div(b),
-            }
-        }
+    }
+}
+
+impl Leaves for JobFigures<'_> {
+    fn figure(&self, i: usize, s: usize) -> Option<Number> {
+        let r = &self.jobs.list[i];
+        let (acc, slot) = self.at(i, s);
+        acc.figure(r.agg.func, r.agg.field.as_ref().map_or(0, |f| scale_of(f.kind)), slot)
+    }
+
+    fn is_count(&self, i: usize) -> bool {
+        self.jobs.list[i].agg.func == AggFunc::Count
+    }
+
+    fn count(&self, i: usize, s: usize) -> i64 {
+        let (acc, slot) = self.at(i, s);
+        acc.count[slot]
     }
 }
 
@@ -286,21 +290,8 @@ impl Snapshot {
             Targets::Every => self.tree.len(),
             Targets::Subtrees(r) | Targets::Own(r) => r.len(),
         };
-        let value = |i: usize, slot: usize| {
-            let r = &jobs.list[i];
-            let scale = r.agg.field.as_ref().map_or(0, |f| scale_of(f.kind));
-            match &figures[i] {
-                Figures::Slots(acc) => acc.figure(r.agg.func, scale, slot),
-                Figures::Every(acc) => {
-                    let d = match targets {
-                        Targets::Subtrees(roots) => roots[slot] as usize,
-                        _ => slot,
-                    };
-                    acc.figure(r.agg.func, scale, d)
-                }
-            }
-        };
-        programs.iter().map(|prog| (0..slots).map(|s| run(prog, &|i| value(i, s))).collect()).collect()
+        let leaves = JobFigures { jobs: &jobs, figures: &figures, targets };
+        programs.iter().map(|prog| column(prog, &leaves, slots)).collect()
     }
 
     /// Every plan for every org (over its whole scope): `[plan][dense org]`. Aggregates already

@@ -12,6 +12,7 @@ mod column;
 mod evaluate;
 mod mask;
 mod persist;
+mod program;
 mod tree;
 
 pub use column::{Codes, Column, ColumnKind, Table, TableBuilder};
