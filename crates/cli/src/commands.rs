@@ -126,6 +126,10 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
             let store = open(&cfg).await?;
             crate::bench_engine::indicators(&store, year, reps).await
         }
+        Command::Bench(BenchCommand::List { registry, pages }) => {
+            let store = open(&cfg).await?;
+            crate::bench_list::list(&store, &registry, pages).await
+        }
         Command::Bench(b) => {
             // A fresh SQLite file unless a database URL was given.
             let url = if cfg.database_url.contains("kaohe-data/kaohe.db") {
@@ -136,7 +140,7 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
             };
             match b {
                 BenchCommand::Orgs { count, reps } => bench::orgs(&url, count, reps).await,
-                BenchCommand::Indicators { .. } => unreachable!("handled above"),
+                BenchCommand::Indicators { .. } | BenchCommand::List { .. } => unreachable!("handled above"),
                 BenchCommand::Import { rows, format } => {
                     bench::import(&url, rows, &format, &std::env::temp_dir().join("kaohe-bench-keys")).await
                 }

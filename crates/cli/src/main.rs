@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_engine;
+mod bench_list;
 mod commands;
 mod config;
 mod demo;
@@ -221,6 +222,15 @@ pub enum BenchCommand {
         /// Repetitions per measure.
         #[arg(long, default_value_t = 20)]
         reps: usize,
+    },
+    /// Page deep into a registry of the loaded database (keyset paging; the province's
+    /// 10,000,000 members) and print the time per page.
+    List {
+        #[arg(long, default_value = "members")]
+        registry: String,
+        /// Pages to walk in each way.
+        #[arg(long, default_value_t = 200)]
+        pages: usize,
     },
     /// Import N generated member rows into an empty database and print rows per second.
     Import {

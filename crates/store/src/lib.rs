@@ -193,6 +193,20 @@ impl Store {
         settings::set(&self.db, settings::ASSESSMENT_YEAR, i64::from(year)).await
     }
 
+    /// A registry's live record count and highest record id (for benchmarks and checks).
+    pub async fn registry_extent(&self, key: &str) -> Result<(i64, i64), StoreError> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let reg = self.registries.iter().find(|r| r.key == key).ok_or(kaohe_domain::DomainError::NotFound)?;
+        let table = registry::schema::table(&reg.key);
+        let sql = format!("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM {table} WHERE deleted_at IS NULL");
+        let row = self.db.query_one_raw(Statement::from_string(self.db.get_database_backend(), sql)).await?;
+        let (n, max) = match row {
+            Some(r) => (r.try_get_by_index::<i64>(0)?, r.try_get_by_index::<i64>(1)?),
+            None => (0, 0),
+        };
+        Ok((n, max))
+    }
+
     /// True when no org exists yet (a fresh installation).
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
         use sea_orm::{EntityTrait, PaginatorTrait};
