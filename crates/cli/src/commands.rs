@@ -25,6 +25,8 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Store> {
         .install(pack.registries, Arc::new(protector))
         .await?
         .with_indicators(pack.indicators)
+        .with_rulebooks(pack.rulebooks)
+        .with_calendar(Arc::new(crate::calendar_cmd::load(cfg)?))
         .with_snapshot_dir(cfg.data_dir.clone()))
 }
 
@@ -113,6 +115,11 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
         }
         Command::Pack(crate::PackCommand::Validate { dir }) => crate::registry_cmds::validate_pack(&dir),
         Command::Org(o) => org(&cfg, o).await,
+        Command::Calendar(c) => crate::calendar_cmd::run(&cfg, c),
+        Command::Assess { year, org, publish, format } => {
+            let store = open(&cfg).await?;
+            crate::assess_cmd::run(&store, year, org.as_deref(), publish, format).await
+        }
         Command::Eval { expr, org, period, children, format } => {
             let store = open(&cfg).await?;
             crate::eval_cmd::eval(&store, &expr, &org, &period, children, format).await.map_err(|e| {

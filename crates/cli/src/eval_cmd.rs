@@ -101,6 +101,6 @@ pub async fn eval(
 }
 
 /// Columns a text takes in a terminal (CJK characters take two).
-fn display_width(s: &str) -> usize {
+pub fn display_width(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }

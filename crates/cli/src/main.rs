@@ -1,9 +1,11 @@
 //! `kaohe`: the one binary — web server, administration and data commands.
 #![forbid(unsafe_code)]
 
+mod assess_cmd;
 mod bench;
 mod bench_engine;
 mod bench_list;
+mod calendar_cmd;
 mod commands;
 mod config;
 mod demo;
@@ -139,6 +141,36 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: eval_cmd::Format,
     },
+    /// Score the orgs an org assesses (its departments and lower federations) by the year's
+    /// rulebook; `--publish` freezes the result as the next version and shows what changed.
+    Assess {
+        #[arg(long)]
+        year: i32,
+        /// The assessing org's code (default: the top org).
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        publish: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: assess_cmd::Format,
+    },
+    /// Working days on the Chinese calendar (holidays and adjusted working weekends).
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CalendarCommand {
+    /// Print the date N working days after DATE (before it when N is negative).
+    Add {
+        date: String,
+        #[arg(allow_negative_numbers = true)]
+        days: i64,
+    },
+    /// Print the number of working days after FROM up to and including TO.
+    Count { from: String, to: String },
+    /// List the years whose holiday notices are known, with their holidays.
+    Years,
 }
 
 #[derive(Subcommand, Debug)]

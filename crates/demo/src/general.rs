@@ -6,7 +6,8 @@ use crate::orgs::{COUNTIES, code};
 use crate::rng::{Rng, jitter_split, split, ymd};
 use crate::units::Unit;
 use crate::writer::{Row, Sink};
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::Days;
+use kaohe_domain::calendar::add_working_days;
 
 /// Fills the general-work registries.
 pub fn generate(m: &Manifest, _units: &[Unit], sink: &mut Sink) {
@@ -15,19 +16,6 @@ pub fn generate(m: &Manifest, _units: &[Unit], sink: &mut Sink) {
     violations(sink);
     investments(m, sink);
     advice(m, &mut rng, sink);
-}
-
-/// `n` working days (Monday–Friday) after `d`.
-pub fn add_weekdays(d: NaiveDate, n: u32) -> NaiveDate {
-    let mut day = d;
-    let mut left = n;
-    while left > 0 {
-        day = day + Days::new(1);
-        if day.weekday().number_from_monday() <= 5 {
-            left -= 1;
-        }
-    }
-    day
 }
 
 const SOURCES: &[(&str, &str)] = &[
@@ -64,6 +52,8 @@ const TITLES: &[&str] = &[
 /// Tasks per year: received on a working day, conveyed within the due working days (late ones
 /// only outside 2009), written reports by their due date.
 fn tasks(m: &Manifest, rng: &mut Rng, sink: &mut Sink) {
+    let pack = kaohe_packs::trade_union().expect("built-in pack");
+    let cal = &pack.calendar;
     let depts = [("BGS", 20.0), ("ZZB", 6.0), ("QYB", 6.0), ("NZGB", 4.0), ("BFZX", 4.0), ("CWB", 3.0), ("XJB", 3.0)];
     let total09 = m.s("decisions_total");
     let late09 = total09 - m.n("decisions_conveyed_on_time");
@@ -79,8 +69,12 @@ fn tasks(m: &Manifest, rng: &mut Rng, sink: &mut Sink) {
                 let (source, prefix) = *rng.pick(SOURCES);
                 let no = serial.entry(prefix).or_insert(rng.range(1, 9));
                 *no += rng.range(1, 6);
-                let received = rng.weekday(ymd(year, 1, 5), ymd(year, 12, 10));
-                let conveyed = add_weekdays(received, if k < late { 6 } else { rng.range(1, 3) as u32 });
+                // Received on a working day of the holiday calendar, conveyed n working days later.
+                let received = add_working_days(cal, rng.weekday(ymd(year, 1, 5), ymd(year, 12, 10)), -1)
+                    .and_then(|d| add_working_days(cal, d, 1))
+                    .expect("in range");
+                let days = if k < late { 6 } else { rng.range(1, 3) };
+                let conveyed = add_working_days(cal, received, days).expect("in range");
                 let due = received + Days::new(20);
                 let reported =
                     if k < unreported { due + Days::new(5) } else { received + Days::new(rng.range(7, 18) as u64) };

@@ -21,6 +21,7 @@ pub mod province;
 mod rights;
 pub mod rng;
 mod roles;
+mod targets;
 mod training;
 mod units;
 mod writer;
@@ -136,6 +137,8 @@ pub async fn write_city(
     for (registry, rows) in std::mem::take(&mut sink.rows) {
         writer::write(store, registry, rows, &done, progress).await?;
     }
+    progress("targets", done.load(std::sync::atomic::Ordering::Relaxed));
+    targets::assign(store).await?;
     store.set_assessment_year(2009).await?;
     Ok(logins)
 }

@@ -27,6 +27,10 @@ pub enum Action {
     RecordWrite,
     /// See personal data in clear, or export it unmasked.
     Unmask,
+    /// See scores and assessments (the figures behind them are records' figures).
+    AssessmentRead,
+    /// Assign targets and publish assessments (考核办).
+    AssessmentWrite,
 }
 
 impl Action {
@@ -43,6 +47,8 @@ impl Action {
             RecordRead => matches!(role, Assessor | Reviewer | Editor | Viewer),
             RecordWrite => matches!(role, Assessor | Editor),
             Unmask => matches!(role, Assessor | Reviewer),
+            AssessmentRead => matches!(role, Assessor | Reviewer | Editor | Viewer),
+            AssessmentWrite => role == Assessor,
         }
     }
 }

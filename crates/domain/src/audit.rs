@@ -23,6 +23,8 @@ pub enum AuditAction {
     /// Records exported to a file.
     Export,
     Import,
+    /// An assessment published (frozen).
+    Publish,
 }
 
 impl AuditAction {
@@ -43,6 +45,7 @@ impl AuditAction {
             Self::Unmask => "unmask",
             Self::Export => "export",
             Self::Import => "import",
+            Self::Publish => "publish",
         }
     }
 }

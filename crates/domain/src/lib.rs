@@ -19,6 +19,7 @@ pub mod protect;
 pub mod record;
 pub mod registry;
 pub mod role;
+pub mod scoring;
 pub mod values;
 
 pub use access::{Action, Actor, authorize};

@@ -107,6 +107,8 @@ pub struct FieldDef {
     pub help_zh: Option<String>,
     /// Shown as a column of the record list by default.
     pub list: bool,
+    /// Backed by an index on (field, id): a list sorted by it pages quickly at any size.
+    pub indexed: bool,
 }
 
 impl FieldDef {

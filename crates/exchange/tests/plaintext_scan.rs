@@ -11,18 +11,7 @@ use kaohe_store::NewOrg;
 use kaohe_store::testing::fresh_sqlite;
 use std::sync::Arc;
 
-use kaohe_store::testing::resident_id as id_number;
-
-/// Whether `text` holds a valid ID number: 17 digits and a check character that pass GB 11643
-/// (region, birth date, checksum), so org paths and digests are not mistaken for one.
-fn has_id_shape(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.windows(18).any(|w| {
-        w[..17].iter().all(u8::is_ascii_digit)
-            && (w[17].is_ascii_digit() || w[17] == b'X' || w[17] == b'x')
-            && std::str::from_utf8(w).is_ok_and(|s| kaohe_domain::values::ResidentId::parse(s).is_ok())
-    })
-}
+use kaohe_store::testing::{has_id_shape, resident_id as id_number};
 
 #[tokio::test]
 async fn no_id_number_in_clear_in_files_exports_or_errors() {

@@ -7,7 +7,8 @@ mod seed;
 pub use seed::{SEED_FIGURES, seed_figure_ids};
 
 use include_dir::{Dir, include_dir};
-use kaohe_domain::pack::{Pack, PackError, parse_pack};
+use kaohe_domain::calendar::{CalendarYear, HolidayCalendar};
+use kaohe_domain::pack::{Pack, PackError, parse_calendar_year, parse_pack};
 use std::path::Path;
 
 static TRADE_UNION: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../packs/trade-union");
@@ -54,6 +55,34 @@ pub fn read_dir(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
     walk(dir, dir, &mut out)?;
     out.sort();
     Ok(out)
+}
+
+/// The working-day calendar: the built-in pack's holiday notices, with each `<year>.toml` in
+/// `dir` (the data folder's `calendars/`, when it exists) added or replacing the pack's year.
+pub fn calendar_with(pack: &Pack, dir: &Path) -> Result<HolidayCalendar, Vec<PackError>> {
+    let mut years: Vec<CalendarYear> = pack.calendar.years().cloned().collect();
+    let files = match read_dir(dir) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            return Err(vec![PackError {
+                file: dir.display().to_string(),
+                line: 0,
+                column: 0,
+                message_zh: format!("无法读取:{e}"),
+                message_en: format!("cannot read: {e}"),
+                source_line: String::new(),
+            }]);
+        }
+    };
+    let mut errors = Vec::new();
+    for (name, text) in files {
+        match parse_calendar_year(&dir.join(&name).display().to_string(), &text) {
+            Ok(y) => years.push(y),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() { Ok(HolidayCalendar::new(years)) } else { Err(errors) }
 }
 
 #[cfg(test)]

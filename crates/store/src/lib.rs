@@ -3,6 +3,7 @@
 //! [`Scoped`], which checks the actor's role and scope before every read and write.
 #![forbid(unsafe_code)]
 
+pub mod assessments;
 mod audit;
 mod auth;
 pub mod crypto;
@@ -33,10 +34,12 @@ pub use session_store::DbSessionStore;
 pub use snapshot::Needs;
 pub use users::{NewUser, User, generate_password, hash_password};
 
+use kaohe_domain::calendar::{Weekends, WorkCalendar};
 use kaohe_domain::indicator::IndicatorSet;
 use kaohe_domain::password::{LockoutPolicy, PasswordPolicy};
 use kaohe_domain::protect::Protector;
 use kaohe_domain::registry::RegistryDef;
+use kaohe_domain::scoring::Rulebook;
 use kaohe_domain::{Actor, Clock};
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
@@ -64,6 +67,10 @@ pub struct Store {
     snapshots: snapshot::SnapshotCache,
     /// Where the engine's snapshot keeps its table files (none: always read the database).
     snapshot_dir: Option<Arc<std::path::PathBuf>>,
+    /// Working days for `working_days(…)` in formulas and for 督办 deadlines.
+    calendar: Arc<dyn WorkCalendar>,
+    /// The installed pack's rulebooks, by year.
+    rulebooks: Arc<Vec<Rulebook>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -85,6 +92,8 @@ impl Store {
             org_cache: Default::default(),
             snapshots: Default::default(),
             snapshot_dir: None,
+            calendar: Arc::new(Weekends),
+            rulebooks: Arc::new(Vec::new()),
         }
     }
 
@@ -105,6 +114,24 @@ impl Store {
     pub fn with_indicators(mut self, indicators: IndicatorSet) -> Self {
         self.indicators = Arc::new(indicators);
         self
+    }
+
+    /// The same store with the installed pack's rulebooks (target catalogues and scoring rules).
+    pub fn with_rulebooks(mut self, rulebooks: Vec<Rulebook>) -> Self {
+        self.rulebooks = Arc::new(rulebooks);
+        self
+    }
+
+    /// The same store counting working days on `calendar` (plain weekends until one is given).
+    pub fn with_calendar(mut self, calendar: Arc<dyn WorkCalendar>) -> Self {
+        self.calendar = calendar;
+        self.snapshots = Default::default();
+        self
+    }
+
+    /// The working-day calendar.
+    pub fn calendar(&self) -> &dyn WorkCalendar {
+        self.calendar.as_ref()
     }
 
     /// The same store keeping the engine's snapshot tables as files in `dir` (the data folder),

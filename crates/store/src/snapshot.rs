@@ -109,9 +109,13 @@ impl Store {
             Some(l) => {
                 // The tree changed: every table is renumbered, so everything loaded is reloaded.
                 let tree = self.org_tree().await?;
-                (Snapshot::new(tree), l.fields, BTreeMap::new())
+                (Snapshot::new(tree).with_calendar(self.calendar.clone()), l.fields, BTreeMap::new())
             }
-            None => (Snapshot::new(self.org_tree().await?), Needs::new(), BTreeMap::new()),
+            None => (
+                Snapshot::new(self.org_tree().await?).with_calendar(self.calendar.clone()),
+                Needs::new(),
+                BTreeMap::new(),
+            ),
         };
         for (r, f) in needs {
             fields.entry(r.clone()).or_default().extend(f.iter().cloned());

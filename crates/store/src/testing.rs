@@ -87,3 +87,14 @@ pub fn resident_id(seq: u32) -> String {
     let s: u32 = body.chars().zip(w).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
     format!("{body}{}", ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(s % 11) as usize])
 }
+
+/// Whether `text` holds a valid ID number: 17 digits and a check character that pass GB 11643
+/// (region, birth date, checksum), so org paths, digests and timestamps are not mistaken for one.
+pub fn has_id_shape(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(18).any(|w| {
+        w[..17].iter().all(u8::is_ascii_digit)
+            && (w[17].is_ascii_digit() || w[17] == b'X' || w[17] == b'x')
+            && std::str::from_utf8(w).is_ok_and(|s| kaohe_domain::values::ResidentId::parse(s).is_ok())
+    })
+}

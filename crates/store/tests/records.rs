@@ -3,7 +3,7 @@
 //! natural-key conflicts, soft delete with history, keyset paging, and scope.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use kaohe_domain::record::{RecordId, Value, Values};
+use kaohe_domain::record::{Record, RecordId, Value, Values};
 use kaohe_domain::{Actor, DomainError, FixedClock, OrgId, OrgKind, Role};
 use kaohe_store::registry::{Cursor, Filter, FilterOp, Sort};
 use kaohe_store::testing::fresh_databases;
@@ -157,12 +157,21 @@ async fn keyset_pages_cover_every_record_once() {
                 v.remove("joined_on");
                 v.insert("joined_on".into(), Value::Date(NaiveDate::from_ymd_opt(2009, 6, 6).unwrap()));
             }
+            // An optional field: some records leave it empty, some share a value.
+            if i % 3 != 0 {
+                v.insert("left_on".into(), Value::Date(NaiveDate::from_ymd_opt(2010, 1 + i % 4, 1).unwrap()));
+            }
             made.push(ed.create_record("members", a, v).await.unwrap());
         }
+        let all = ed.records("members", &RecordQuery { limit: 100, ..Default::default() }).await.unwrap();
+        assert_eq!(all.len(), 23);
         for sort in [
             Sort::default(),
             Sort { field: Some("joined_on".into()), descending: true },
+            Sort { field: Some("joined_on".into()), descending: false },
             Sort { field: Some("name".into()), descending: false },
+            Sort { field: Some("left_on".into()), descending: false },
+            Sort { field: Some("left_on".into()), descending: true },
         ] {
             let mut seen: Vec<RecordId> = Vec::new();
             let mut after: Option<Cursor> = None;
@@ -182,6 +191,21 @@ async fn keyset_pages_cover_every_record_once() {
             sorted.dedup();
             assert_eq!(sorted.len(), 23, "{sort:?}: every record once");
             assert_eq!(seen.len(), 23, "{sort:?}: no repeats");
+            // The order, recounted: records with a value by (value, id) in the asked direction,
+            // then the empty ones by id in the same direction.
+            let key = |r: &Record| {
+                let v = sort.field.as_ref().map(|f| r.values.get(f).cloned().unwrap_or(Value::Null));
+                let text = v.as_ref().filter(|v| !v.is_null()).map(|v| format!("{v:?}"));
+                (v.is_some_and(|v| v.is_null()), text, r.id)
+            };
+            let mut expected: Vec<&Record> = all.iter().collect();
+            expected.sort_by(|x, y| {
+                let (kx, ky) = (key(x), key(y));
+                let within = (&kx.1, kx.2).cmp(&(&ky.1, ky.2));
+                kx.0.cmp(&ky.0).then(if sort.descending { within.reverse() } else { within })
+            });
+            let expected: Vec<RecordId> = expected.iter().map(|r| r.id).collect();
+            assert_eq!(seen, expected, "{sort:?}: order");
         }
         let q = RecordQuery {
             filters: vec![Filter {

@@ -1,9 +1,10 @@
 //! Plain-SQL recounting over the registry tables (`r_<registry>`, columns `f_<field>`, live rows
 //! have `deleted_at IS NULL`), limited to one org's subtree by its materialised path.
 
+pub mod assessment;
 pub mod indicators;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use kaohe_domain::OrgPath;
 use kaohe_store::Store;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
@@ -101,10 +102,13 @@ impl<'a> Recount<'a> {
     }
 }
 
-/// Working days (Monday–Friday) after `from` up to and including `to`. Holidays only lower the
-/// real count, so a task within this many is on time under any holiday calendar.
-pub fn weekdays_between(from: NaiveDate, to: NaiveDate) -> i64 {
-    from.iter_days().skip(1).take_while(|d| *d <= to).filter(|d| d.weekday().number_from_monday() <= 5).count() as i64
+/// Working days after `from` up to and including `to` on the pack's holiday calendar (the State
+/// Council's notices, adjusted weekends worked), counted day by day.
+pub fn working_days(from: NaiveDate, to: NaiveDate) -> i64 {
+    use kaohe_domain::calendar::WorkCalendar;
+    static CAL: std::sync::OnceLock<kaohe_domain::calendar::HolidayCalendar> = std::sync::OnceLock::new();
+    let cal = CAL.get_or_init(|| kaohe_packs::trade_union().expect("pack").calendar);
+    from.iter_days().skip(1).take_while(|d| *d <= to).filter(|d| cal.is_working_day(*d)).count() as i64
 }
 
 /// A ratio as a percentage rounded to `places` decimals.

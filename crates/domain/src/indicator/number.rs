@@ -152,6 +152,19 @@ impl Number {
 }
 
 impl Number {
+    /// Parses a decimal written out (`12`, `-0.25`, `1.2`); `None` for anything else.
+    pub fn parse_decimal(t: &str) -> Option<Number> {
+        let t = t.trim();
+        let (neg, t) = t.strip_prefix('-').map_or((false, t), |r| (true, r));
+        let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+        if (int.is_empty() && frac.is_empty()) || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let digits: i128 = format!("{int}{frac}").parse().ok()?;
+        let v = Number::fixed(digits, u32::try_from(frac.len()).ok()?);
+        Some(if neg { Number { num: -v.num, den: v.den } } else { v })
+    }
+
     /// The exact value: `55313`, or a reduced fraction `130/179`.
     pub fn exact(self) -> String {
         if self.den == 1 { self.num.to_string() } else { format!("{}/{}", self.num, self.den) }
@@ -191,6 +204,29 @@ impl Serialize for Number {
         } else {
             s.serialize_f64(self.round_scaled(6) as f64 / 1e6)
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Number {
+    /// From a JSON number (a fraction comes back as the decimal it was written as).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Number;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Number, E> {
+                Ok(Number::int(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Number, E> {
+                Number::new(i128::from(v), 1).ok_or_else(|| E::custom("out of range"))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Number, E> {
+                Number::parse_decimal(&v.to_string()).ok_or_else(|| E::custom(format!("not a finite number: {v}")))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 

@@ -2,11 +2,17 @@
 //! indicators, targets, rules, templates, calendars). Parsing is pure — callers hand in the files'
 //! names and texts — and every problem is reported with file:line:column and a caret.
 
+mod calendars;
 mod indicators;
+mod rulebooks;
 
+pub use calendars::parse_calendar_year;
+
+use crate::calendar::HolidayCalendar;
 use crate::indicator::IndicatorSet;
 use crate::located::Location;
 use crate::registry::{DeriveRule, Derived, EnumValue, FieldDef, FieldType, RegistryDef};
+use crate::scoring::Rulebook;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -23,12 +29,21 @@ pub struct Pack {
     pub registries: Vec<RegistryDef>,
     /// Indicators in file order, checked against the registries and each other.
     pub indicators: IndicatorSet,
+    /// Working days: the holiday notices of `calendars/*.toml`.
+    pub calendar: HolidayCalendar,
+    /// The target catalogues and scoring rules of `rulebooks/<year>.toml`, by year.
+    pub rulebooks: Vec<Rulebook>,
 }
 
 impl Pack {
     /// The registry with this key.
     pub fn registry(&self, key: &str) -> Option<&RegistryDef> {
         self.registries.iter().find(|r| r.key == key)
+    }
+
+    /// The rulebook of a year (re-scoring a past year uses that year's rules).
+    pub fn rulebook(&self, year: i32) -> Option<&Rulebook> {
+        self.rulebooks.iter().find(|r| r.year == year)
     }
 }
 
@@ -121,6 +136,7 @@ struct RawField {
     help_zh: Option<String>,
     #[serde(default = "yes")]
     list: bool,
+    indexed: Option<Spanned<bool>>,
 }
 
 fn yes() -> bool {
@@ -159,6 +175,8 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
     let mut registries = Vec::new();
     let mut keys = BTreeSet::new();
     let mut indicator_defs = Vec::new();
+    let mut calendar_years = Vec::new();
+    let mut rulebook_files = Vec::new();
     let mut sorted: Vec<&(String, String)> = files.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, text) in sorted {
@@ -182,6 +200,10 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
             }
         } else if path.starts_with("indicators/") && path.ends_with(".toml") {
             indicators::read(&src, &mut indicator_defs, &mut errors);
+        } else if path.starts_with("calendars/") && path.ends_with(".toml") {
+            calendar_years.extend(calendars::read(&src, &mut errors));
+        } else if path.starts_with("rulebooks/") && path.ends_with(".toml") {
+            rulebook_files.push((path, text));
         }
     }
     let Some(head) = head else {
@@ -203,6 +225,24 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    let mut rulebooks: Vec<Rulebook> = Vec::new();
+    for (path, text) in rulebook_files {
+        let src = Source { file: path, text };
+        if let Some(book) = rulebooks::read(&src, &indicators, &mut errors) {
+            if rulebooks.iter().any(|b| b.year == book.year) {
+                errors.push(src.error(
+                    0,
+                    format!("{}年的考核办法重复", book.year),
+                    format!("a second rulebook for {}", book.year),
+                ));
+            }
+            rulebooks.push(book);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    rulebooks.sort_by_key(|b| b.year);
     Ok(Pack {
         key: head.key,
         version: head.version,
@@ -210,6 +250,8 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
         name_en: head.name_en,
         registries,
         indicators,
+        calendar: HolidayCalendar::new(calendar_years),
+        rulebooks,
     })
 }
 
@@ -303,6 +345,14 @@ fn check_registry(src: &Source, raw: RawRegistry, errors: &mut Vec<PackError>) -
             (None, t) => t == FieldType::ResidentId,
         };
         let derived = f.derived.as_ref().and_then(|d| check_derived(src, d, ty, &raw.fields, errors));
+        let indexed = f.indexed.as_ref().is_some_and(|i| *i.get_ref());
+        if let Some(i) = f.indexed.as_ref().filter(|i| *i.get_ref() && sensitive) {
+            errors.push(src.error(
+                i.span().start,
+                "个人信息字段加密存储,不能建排序索引",
+                "personal data is stored sealed and cannot be indexed for sorting",
+            ));
+        }
         fields.push(FieldDef {
             key: key.to_owned(),
             label_zh: f.label_zh.clone(),
@@ -320,6 +370,7 @@ fn check_registry(src: &Source, raw: RawRegistry, errors: &mut Vec<PackError>) -
             derived,
             help_zh: f.help_zh.clone(),
             list: f.list,
+            indexed,
         });
     }
     if raw.natural_key.get_ref().is_empty() {

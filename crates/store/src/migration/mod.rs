@@ -8,6 +8,7 @@ mod m0001_foundation;
 mod m0002_registries;
 mod m0003_meta;
 mod m0004_registry_versions;
+mod m0005_assessments;
 
 /// All of kaohe's migrations, in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_registries::Migration),
             Box::new(m0003_meta::Migration),
             Box::new(m0004_registry_versions::Migration),
+            Box::new(m0005_assessments::Migration),
         ]
     }
 }

@@ -170,45 +170,41 @@ pub async fn list<C: ConnectionTrait>(
     for f in filters {
         q.cond_where(filter_condition(reg, f, p)?);
     }
-    let (ord, id_ord) = if sort.descending { (Order::Desc, Order::Desc) } else { (Order::Asc, Order::Asc) };
-    match sort.field.as_deref().and_then(|k| reg.field(k)).filter(|f| !f.sensitive) {
-        None => {
-            if let Some(c) = after {
-                q.and_where(if sort.descending { col("id").lt(c.id.0) } else { col("id").gt(c.id.0) });
-            }
-            q.order_by(Alias::new("id"), id_ord);
+    let id_past = |id: RecordId| if sort.descending { col("id").lt(id.0) } else { col("id").gt(id.0) };
+    let ord = || if sort.descending { Order::Desc } else { Order::Asc };
+    let Some(f) = sort.field.as_deref().and_then(|k| reg.field(k)).filter(|f| !f.sensitive) else {
+        if let Some(c) = after {
+            q.and_where(id_past(c.id));
         }
-        Some(f) => {
-            let sc = column(&f.key);
-            if let Some(c) = after {
-                let cond = if c.value.is_null() {
-                    Condition::all().add(col(&sc).is_null()).add(if sort.descending {
-                        col("id").lt(c.id.0)
-                    } else {
-                        col("id").gt(c.id.0)
-                    })
-                } else {
-                    let v = codec::to_columns(f, &c.value, p).remove(0).1;
-                    let (beyond, id_beyond) = if sort.descending {
-                        (col(&sc).lt(v.clone()), col("id").lt(c.id.0))
-                    } else {
-                        (col(&sc).gt(v.clone()), col("id").gt(c.id.0))
-                    };
-                    Condition::any()
-                        .add(beyond)
-                        .add(Condition::all().add(col(&sc).eq(v)).add(id_beyond))
-                        .add(col(&sc).is_null())
-                };
-                q.cond_where(cond);
-            }
-            // Empty values last, in both directions.
-            q.order_by_expr(Expr::col(Alias::new(sc.clone())).is_null(), Order::Asc);
-            q.order_by(Alias::new(sc), ord);
-            q.order_by(Alias::new("id"), id_ord);
+        q.order_by(Alias::new("id"), ord()).limit(limit);
+        return fetch(conn, reg, &q, p).await;
+    };
+    // Sorted by a field: the records with a value first, by (value, id) — a row-value comparison
+    // an index on (field, id) answers by seeking — then the empty ones by id, in both directions.
+    let sc = column(&f.key);
+    let mut out = Vec::new();
+    if after.is_none_or(|c| !c.value.is_null()) {
+        let mut filled = q.clone();
+        filled.and_where(col(&sc).is_not_null());
+        if let Some(c) = after {
+            let v = codec::to_columns(f, &c.value, p).remove(0).1;
+            let here = Expr::tuple([col(&sc), col("id")]);
+            let cursor = Expr::tuple([Expr::val(v), Expr::val(c.id.0)]);
+            filled.and_where(if sort.descending { here.lt(cursor) } else { here.gt(cursor) });
         }
+        filled.order_by(Alias::new(sc.clone()), ord()).order_by(Alias::new("id"), ord()).limit(limit);
+        out = fetch(conn, reg, &filled, p).await?;
     }
-    q.limit(limit);
-    fetch(conn, reg, &q, p).await
+    let left = limit.saturating_sub(out.len() as u64);
+    if left > 0 {
+        q.and_where(col(&sc).is_null());
+        if let Some(c) = after.filter(|c| c.value.is_null()) {
+            q.and_where(id_past(c.id));
+        }
+        q.order_by(Alias::new("id"), ord()).limit(left);
+        out.extend(fetch(conn, reg, &q, p).await?);
+    }
+    Ok(out)
 }
 
 /// Live records' ids and versions by natural key.

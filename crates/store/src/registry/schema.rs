@@ -5,7 +5,7 @@
 
 use crate::StoreError;
 use kaohe_domain::registry::{FieldDef, FieldType, RegistryDef};
-use sea_orm::sea_query::{Alias, ColumnDef, ForeignKey, Index, Table};
+use sea_orm::sea_query::{Alias, ColumnDef, ForeignKey, Index, IndexCreateStatement, Table};
 use sea_orm::{ConnectionTrait, Statement};
 use std::collections::BTreeMap;
 
@@ -102,22 +102,12 @@ pub async fn sync<C: ConnectionTrait>(conn: &C, registries: &[RegistryDef]) -> R
                 }
             }
             conn.execute_raw(backend.build(&create)).await?;
-            let idx = |name: String, cols: &[&str], unique: bool| {
-                let mut i = Index::create();
-                i.name(name).table(t.clone());
-                for c in cols {
-                    i.col(Alias::new(*c));
-                }
-                if unique {
-                    i.unique();
-                }
-                i.to_owned()
-            };
-            conn.execute_raw(backend.build(&idx(format!("{}_nk", table(&reg.key)), &["nk"], true))).await?;
-            conn.execute_raw(backend.build(&idx(format!("{}_org", table(&reg.key)), &["org_id", "id"], false))).await?;
+            let name = table(&reg.key);
+            conn.execute_raw(backend.build(&index(&reg.key, format!("{name}_nk"), &["nk"], true))).await?;
+            conn.execute_raw(backend.build(&index(&reg.key, format!("{name}_org"), &["org_id", "id"], false))).await?;
             for f in reg.fields.iter().filter(|f| f.sensitive) {
                 let h = hash_column(&f.key);
-                conn.execute_raw(backend.build(&idx(format!("{}_{h}", table(&reg.key)), &[h.as_str()], false))).await?;
+                conn.execute_raw(backend.build(&index(&reg.key, format!("{name}_{h}"), &[h.as_str()], false))).await?;
             }
             for f in &reg.fields {
                 remember(conn, &reg.key, f).await?;
@@ -154,5 +144,28 @@ pub async fn sync<C: ConnectionTrait>(conn: &C, registries: &[RegistryDef]) -> R
             }
         }
     }
+    // Sort indexes: made when the table is made and when a pack marks a field later (a large
+    // table takes a while, once).
+    for reg in registries {
+        for f in reg.fields.iter().filter(|f| f.indexed && !f.sensitive) {
+            let c = column(&f.key);
+            let i = index(&reg.key, format!("{}_{c}", table(&reg.key)), &[c.as_str(), "id"], false)
+                .if_not_exists()
+                .to_owned();
+            conn.execute_raw(backend.build(&i)).await?;
+        }
+    }
     Ok(())
+}
+
+fn index(reg: &str, name: String, cols: &[&str], unique: bool) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(Alias::new(table(reg)));
+    for c in cols {
+        i.col(Alias::new(*c));
+    }
+    if unique {
+        i.unique();
+    }
+    i
 }

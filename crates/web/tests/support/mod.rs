@@ -29,7 +29,12 @@ pub async fn spawn_apps() -> Vec<TestApp> {
 pub async fn spawn(db: TestDb) -> TestApp {
     let clock = Arc::new(FixedClock::new(Utc::now()));
     let pack = kaohe_packs::trade_union().expect("built-in pack");
-    let store = db.store_with(clock.clone(), pack.registries).await.with_indicators(pack.indicators);
+    let store = db
+        .store_with(clock.clone(), pack.registries)
+        .await
+        .with_indicators(pack.indicators)
+        .with_rulebooks(pack.rulebooks)
+        .with_calendar(Arc::new(pack.calendar));
     let app = kaohe_web::app(store.clone(), kaohe_web::WebConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
