@@ -275,3 +275,16 @@ impl Scoped<'_> {
 fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
     (NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(), NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default())
 }
+
+impl Scoped<'_> {
+    /// One org's result in the assessment of its parent, for someone who may read the org (a
+    /// county sees its own scores and rank without reading the city's other figures).
+    pub async fn assessment_of(&self, year: i32, org: OrgId) -> Result<kaohe_domain::scoring::OrgResult, StoreError> {
+        self.check(Action::AssessmentRead, None)?;
+        let o = self.org_in_scope(Action::AssessmentRead, org).await?;
+        let parent = o.parent_id.ok_or(DomainError::NotFound)?;
+        // Computed with the operator's reach; only this org's result leaves.
+        let whole = Scoped::new(self.store, kaohe_domain::Actor::Operator).assess(year, parent).await?;
+        whole.results.into_iter().find(|r| r.org.org == org).ok_or_else(|| DomainError::NotFound.into())
+    }
+}

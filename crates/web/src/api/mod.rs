@@ -2,6 +2,7 @@
 //! documented by the OpenAPI document at `/api/v1/openapi.json` (Swagger UI at `/api/docs`).
 //! Every route is registered through utoipa-axum's `routes!`, which documents it as it mounts it.
 
+mod assessments;
 mod audit;
 mod dto;
 mod indicators;
@@ -62,7 +63,12 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(registries::record_history))
         .routes(routes!(indicators::list))
         .routes(routes!(indicators::values))
-        .routes(routes!(indicators::eval));
+        .routes(routes!(indicators::eval))
+        .routes(routes!(assessments::current))
+        .routes(routes!(assessments::one_org))
+        .routes(routes!(assessments::publish))
+        .routes(routes!(assessments::versions))
+        .routes(routes!(assessments::version));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

@@ -2,6 +2,7 @@
 //! fragments for htmx swaps. Every handler reaches data through the user's scoped store.
 
 mod account;
+mod assessment;
 mod audit;
 mod home;
 mod indicators;
@@ -119,4 +120,5 @@ pub fn router() -> Router<AppState> {
         .merge(record_form::router())
         .merge(registry_files::router())
         .merge(indicators::router())
+        .merge(assessment::router())
 }
