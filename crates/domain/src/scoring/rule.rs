@@ -90,6 +90,14 @@ impl Rule {
         let mul = |x: Number, y: Number| x.checked_mul(y).unwrap_or(zero);
         let sub = |x: Number, y: Number| x.checked_sub(y).unwrap_or(zero);
         let (points, zh, en) = match self {
+            Rule::Proportional { cap } if target <= zero => {
+                let p = mul(weight, min(one, *cap));
+                (
+                    p,
+                    format!("目标为 {t},视为完成,{w} × {}", show(min(one, *cap))),
+                    format!("target {t}: reached, {w} × {}", show(min(one, *cap))),
+                )
+            }
             Rule::Proportional { cap } => {
                 let p = mul(weight, max(zero, min(ratio, *cap)));
                 let zh = format!("{w} × min({a} ÷ {t}, {})", show(*cap));
@@ -134,7 +142,12 @@ impl Rule {
                     let expr = format!("{w} + min({}, {} × {})", show(*cap), show(*per), show(steps));
                     (
                         p,
-                        format!("超出 {} 共 {} 个 {},{expr}", show(sub(actual, target)), show(steps), show(*step)),
+                        format!(
+                            "超出目标 {},满 {} 的整步 {} 个,{expr}",
+                            show(sub(actual, target)),
+                            show(*step),
+                            show(steps)
+                        ),
                         format!("{} over: {} steps of {}: {expr}", show(sub(actual, target)), show(steps), show(*step)),
                     )
                 } else {

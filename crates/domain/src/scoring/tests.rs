@@ -302,3 +302,10 @@ fn missing_figures_and_targets_score_nothing_and_say_so() {
     assert_eq!(a.results[0].items[1].points, 4000);
     assert_eq!(a.warnings.len(), 1, "{:?}", a.warnings);
 }
+
+#[test]
+fn a_zero_target_counts_as_reached_and_says_so() {
+    let s = Rule::Proportional { cap: n(1) }.score(n(5), n(0), n(0));
+    assert_eq!(s.points, 500);
+    assert_eq!(s.arithmetic_zh, "目标为 0,视为完成,5 × 1 = 5.00");
+}

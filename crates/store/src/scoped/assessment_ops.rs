@@ -288,3 +288,15 @@ impl Scoped<'_> {
         whole.results.into_iter().find(|r| r.org.org == org).ok_or_else(|| DomainError::NotFound.into())
     }
 }
+
+impl Scoped<'_> {
+    /// The working-day calendar (holidays are not personal; anyone signed in may use it).
+    pub fn calendar(&self) -> &dyn kaohe_domain::calendar::WorkCalendar {
+        self.store.calendar()
+    }
+
+    /// Today by the store's clock.
+    pub fn today(&self) -> NaiveDate {
+        self.store.clock.now().date_naive()
+    }
+}

@@ -11,6 +11,7 @@ mod orgs;
 mod record_form;
 mod records;
 mod registry_files;
+mod tasks;
 mod users;
 
 use crate::AppState;
@@ -121,4 +122,5 @@ pub fn router() -> Router<AppState> {
         .merge(registry_files::router())
         .merge(indicators::router())
         .merge(assessment::router())
+        .merge(tasks::router())
 }
