@@ -27,6 +27,7 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Store> {
         .with_indicators(pack.indicators)
         .with_rulebooks(pack.rulebooks)
         .with_calendar(Arc::new(crate::calendar_cmd::load(cfg)?))
+        .with_files_dir(cfg.data_dir.join("files"))
         .with_snapshot_dir(cfg.data_dir.clone()))
 }
 

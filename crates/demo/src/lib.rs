@@ -21,6 +21,7 @@ pub mod province;
 mod rights;
 pub mod rng;
 mod roles;
+mod submissions;
 mod targets;
 mod training;
 mod units;
@@ -139,6 +140,7 @@ pub async fn write_city(
     }
     progress("targets", done.load(std::sync::atomic::Ordering::Relaxed));
     targets::assign(store).await?;
+    submissions::write(store).await?;
     store.set_assessment_year(2009).await?;
     Ok(logins)
 }

@@ -31,6 +31,10 @@ pub enum Action {
     AssessmentRead,
     /// Assign targets and publish assessments (考核办).
     AssessmentWrite,
+    /// Fill in and submit a submission (填报).
+    SubmissionWrite,
+    /// Approve or return submissions from below (审核).
+    SubmissionReview,
 }
 
 impl Action {
@@ -49,6 +53,8 @@ impl Action {
             Unmask => matches!(role, Assessor | Reviewer),
             AssessmentRead => matches!(role, Assessor | Reviewer | Editor | Viewer),
             AssessmentWrite => role == Assessor,
+            SubmissionWrite => matches!(role, Assessor | Editor),
+            SubmissionReview => matches!(role, Assessor | Reviewer),
         }
     }
 }

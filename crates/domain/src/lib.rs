@@ -20,6 +20,7 @@ pub mod record;
 pub mod registry;
 pub mod role;
 pub mod scoring;
+pub mod submission;
 pub mod supervision;
 pub mod values;
 

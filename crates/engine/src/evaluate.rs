@@ -107,8 +107,9 @@ impl<'a> Jobs<'a> {
             Plan::Arith(op, a, b) => Program::Arith(*op, go(a, period), go(b, period)),
             Plan::Neg(a) => Program::Neg(go(a, period)),
             Plan::Ref(_, p) => self.compile(p, period),
-            // Approved submissions arrive with the targets (a later issue); until then, no figure.
-            Plan::Manual => Program::Missing,
+            // A manual figure comes from approved submissions, filled in by the store for an
+            // indicator that is `manual` itself; inside a larger formula it has no figure.
+            Plan::Manual(_) => Program::Missing,
         }
     }
 }
@@ -378,7 +379,7 @@ impl Snapshot {
                 with(None, b, period, out);
             }
             Plan::Neg(a) | Plan::Ref(_, a) => with(None, a, period, out),
-            Plan::Const(_) | Plan::Manual => {}
+            Plan::Const(_) | Plan::Manual(_) => {}
         }
     }
 

@@ -51,7 +51,7 @@ fn every_formula_parses_and_type_checks() {
         );
         // Entered figures (`manual`) may be percentages of their own; computed ones are shown as
         // percentages exactly when they are ratios or growths, and read at least one registry.
-        if i.plan != Plan::Manual {
+        if !matches!(i.plan, Plan::Manual(_)) {
             assert_eq!(
                 i.is_percent(),
                 i.plan.is_ratio(),

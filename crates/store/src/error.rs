@@ -14,6 +14,9 @@ pub enum StoreError {
     /// A stored value could not be read back (a corrupt row, an unknown enum code).
     #[error("corrupt data: {0}")]
     Corrupt(String),
+    /// A file in the data folder could not be written or read.
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
     /// An import was refused; every row error is listed.
     #[error("import refused: {} error(s)", .0.len())]
     Import(Vec<crate::orgs::RowError>),

@@ -19,6 +19,7 @@ mod session_store;
 mod settings;
 mod snapshot;
 mod snapshot_file;
+pub mod submissions;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod users;
@@ -29,7 +30,9 @@ pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
 pub use kaohe_engine::{DrillPart, DrillRole, Drilled};
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
-pub use scoped::{FigureRow, ImportRow, RecordQuery, RowKind, Scoped, needs};
+pub use scoped::{
+    FigureRow, ImportRow, InboxRow, MAX_EVIDENCE_BYTES, RecordQuery, RowKind, Scoped, evidence_kind, needs,
+};
 pub use session_store::DbSessionStore;
 pub use snapshot::Needs;
 pub use users::{NewUser, User, generate_password, hash_password};
@@ -71,6 +74,8 @@ pub struct Store {
     calendar: Arc<dyn WorkCalendar>,
     /// The installed pack's rulebooks, by year.
     rulebooks: Arc<Vec<Rulebook>>,
+    /// Where uploaded files (evidence) are kept: the data folder's `files/`.
+    files_dir: Option<Arc<std::path::PathBuf>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -94,6 +99,7 @@ impl Store {
             snapshot_dir: None,
             calendar: Arc::new(Weekends),
             rulebooks: Arc::new(Vec::new()),
+            files_dir: None,
         }
     }
 
@@ -139,6 +145,17 @@ impl Store {
     pub fn with_snapshot_dir(mut self, dir: std::path::PathBuf) -> Self {
         self.snapshot_dir = Some(Arc::new(dir));
         self
+    }
+
+    /// The same store keeping uploaded files (evidence) in `dir`.
+    pub fn with_files_dir(mut self, dir: std::path::PathBuf) -> Self {
+        self.files_dir = Some(Arc::new(dir));
+        self
+    }
+
+    /// The same database seen with another clock (the demo writes its history as of its dates).
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Self {
+        Store { clock, ..self.clone() }
     }
 
     /// A handle with an empty snapshot of its own, reading tables from files in `dir` or, with

@@ -116,3 +116,25 @@ pub fn percent(num: i64, den: i64, places: i32) -> f64 {
     let p = 10f64.powi(places);
     (num as f64 / den as f64 * 100.0 * p).round() / p
 }
+
+/// The value of a manual indicator in the approved 2009 submission of a department of 衡阳市总工会
+/// (its figures are the city federation's), read with plain SQL.
+pub async fn approved_value(store: &Store, key: &str) -> kaohe_domain::indicator::Number {
+    let conn = store.connection();
+    let sql = "SELECT s.values_json FROM submissions s JOIN orgs o ON o.id = s.org_id \
+               WHERE s.year = 2009 AND s.state = 'approved' AND o.kind = 'department' \
+               AND o.parent_id = (SELECT id FROM orgs WHERE code = 'HY')";
+    let rows = Recount::raw(conn, sql).await;
+    let mut found = Vec::new();
+    for r in rows {
+        let json: String = r.try_get_by_index(0).unwrap();
+        let map: std::collections::BTreeMap<String, String> = serde_json::from_str(&json).unwrap();
+        if let Some(v) = map.get(key) {
+            let (n, d) =
+                v.split_once('/').map_or((v.parse().unwrap(), 1), |(a, b)| (a.parse().unwrap(), b.parse().unwrap()));
+            found.push(kaohe_domain::indicator::Number::new(n, d).unwrap());
+        }
+    }
+    assert_eq!(found.len(), 1, "{key}: one approved value");
+    found[0]
+}

@@ -98,7 +98,7 @@ impl<'a> Checker<'a> {
     fn expr(&self, e: &Expr) -> Result<Plan, FormulaError> {
         Ok(match e {
             Expr::Num(n, _) => Plan::Const(*n),
-            Expr::Manual(_) => Plan::Manual,
+            Expr::Manual(_) => Plan::Manual(String::new()),
             Expr::Neg(a) => Plan::Neg(Box::new(self.expr(a)?)),
             Expr::Arith(op, a, b) => Plan::Arith(*op, Box::new(self.expr(a)?), Box::new(self.expr(b)?)),
             Expr::Ratio(a, b, _) => Plan::Ratio(Box::new(self.expr(a)?), Box::new(self.expr(b)?)),

@@ -205,6 +205,7 @@ impl IndicatorSet {
             let names = check::Names { registries, indicator: &lookup, indicator_keys: &keys };
             match check::check(&defs[i].formula, e, &names) {
                 Ok(p) => {
+                    let p = p.with_manual_key(&k);
                     plans.insert(k, p);
                 }
                 // An indicator that refers to a broken one is not reported again.
@@ -222,7 +223,7 @@ impl IndicatorSet {
         let list = defs
             .into_iter()
             .map(|def| {
-                let plan = plans.remove(&def.key).unwrap_or(Plan::Manual);
+                let plan = plans.remove(&def.key).unwrap_or(Plan::Manual(String::new())).with_manual_key(&def.key);
                 Indicator { additive: plan.additive(), plan, def }
             })
             .collect();

@@ -25,7 +25,7 @@ pub struct Data<'a> {
 pub fn evaluate(plan: &Plan, period: &Period, data: &Data) -> Option<Number> {
     match plan {
         Plan::Const(n) => Some(*n),
-        Plan::Manual => data.manual,
+        Plan::Manual(_) => data.manual,
         Plan::Ref(_, p) => evaluate(p, period, data),
         Plan::Neg(p) => Number::ZERO.checked_sub(evaluate(p, period, data)?),
         Plan::Arith(op, a, b) => {

@@ -80,12 +80,37 @@ pub enum Plan {
     Growth(Box<Plan>),
     Arith(ArithOp, Box<Plan>, Box<Plan>),
     Neg(Box<Plan>),
-    Manual,
+    /// A figure entered in approved submissions, for the indicator with this key.
+    Manual(String),
     /// Another indicator, inlined.
     Ref(String, Box<Plan>),
 }
 
 impl Plan {
+    /// The same plan with its `manual` figures belonging to indicator `key` (the checker does
+    /// not know which indicator it checks).
+    pub fn with_manual_key(self, key: &str) -> Plan {
+        let go = |p: Box<Plan>| Box::new(p.with_manual_key(key));
+        match self {
+            Plan::Manual(_) => Plan::Manual(key.to_owned()),
+            Plan::Ratio(a, b) => Plan::Ratio(go(a), go(b)),
+            Plan::Growth(a) => Plan::Growth(go(a)),
+            Plan::Arith(op, a, b) => Plan::Arith(op, go(a), go(b)),
+            Plan::Neg(a) => Plan::Neg(go(a)),
+            other => other,
+        }
+    }
+
+    /// The indicator whose approved submissions give this plan's figure, when the plan is a
+    /// manual figure (itself or through a reference).
+    pub fn manual_key(&self) -> Option<&str> {
+        match self {
+            Plan::Manual(k) if !k.is_empty() => Some(k),
+            Plan::Ref(_, p) => p.manual_key(),
+            _ => None,
+        }
+    }
+
     /// Whether figures of children add up to the parent's (counts, sums, their sums and
     /// differences and constant multiples do; ratios, averages, growth and extremes do not).
     pub fn additive(&self) -> bool {
@@ -135,7 +160,7 @@ impl Plan {
                     walk(b, back, f);
                 }
                 Plan::Neg(a) | Plan::Ref(_, a) => walk(a, back, f),
-                Plan::Const(_) | Plan::Manual => {}
+                Plan::Const(_) | Plan::Manual(_) => {}
             }
         }
         walk(self, 0, f)

@@ -7,8 +7,10 @@ use super::{PackError, Source};
 use crate::OrgKind;
 use crate::indicator::{IndicatorSet, Number};
 use crate::scoring::{
-    Adjustment, Direction, GradeBand, Item, Per, Rule, Rulebook, Section, TieBreak, VetoEffect, VetoItem,
+    Adjustment, Direction, GradeBand, Item, LATE_SUBMISSIONS, Per, Rule, Rulebook, Section, TieBreak, VetoEffect,
+    VetoItem,
 };
+use crate::submission::{Check, Cmp, Operand, Request};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use toml::Spanned;
@@ -58,6 +60,39 @@ struct RawBook {
     vetoes: Vec<RawVeto>,
     #[serde(default)]
     adjustments: Vec<RawAdjustment>,
+    #[serde(default)]
+    requests: Vec<RawRequest>,
+    #[serde(default)]
+    checks: Vec<RawCheck>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequest {
+    key: String,
+    name_zh: String,
+    name_en: String,
+    #[serde(default)]
+    indicators: Vec<Spanned<String>>,
+    #[serde(default)]
+    narrative: bool,
+    deadline: Spanned<String>,
+    applies_to: Vec<Spanned<String>>,
+    #[serde(default)]
+    departments: Vec<String>,
+    #[serde(default)]
+    checks: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    key: String,
+    name_zh: String,
+    left: Spanned<String>,
+    op: Spanned<String>,
+    right: Spanned<String>,
+    message_zh: String,
 }
 
 #[derive(Deserialize)]
@@ -156,7 +191,7 @@ impl Ctx<'_, '_> {
     }
 
     fn indicator(&mut self, key: &Spanned<String>) -> String {
-        if self.indicators.get(key.get_ref()).is_none() {
+        if self.indicators.get(key.get_ref()).is_none() && key.get_ref() != LATE_SUBMISSIONS {
             self.err(
                 key.span().start,
                 format!("没有指标“{}”", key.get_ref()),
@@ -405,6 +440,62 @@ pub(super) fn read(src: &Source, indicators: &IndicatorSet, errors: &mut Vec<Pac
         }
     };
     let composite_k = raw.composite_k.as_ref().map(|k| cx.num(k));
+    let checks: Vec<Check> = raw
+        .checks
+        .iter()
+        .map(|c| {
+            let mut side = |s: &Spanned<String>| match number(&RawNum::Text(s.get_ref().clone())) {
+                Some(n) => Operand::Number(n),
+                None => Operand::Indicator(cx.indicator(s)),
+            };
+            let (left, right) = (side(&c.left), side(&c.right));
+            let cmp = Cmp::parse(c.op.get_ref()).unwrap_or_else(|| {
+                cx.err(c.op.span().start, "op 应为 <=、<、>=、> 或 ==", "op should be <=, <, >=, > or ==");
+                Cmp::Le
+            });
+            Check { key: c.key.clone(), name_zh: c.name_zh.clone(), left, cmp, right, message_zh: c.message_zh.clone() }
+        })
+        .collect();
+    let requests = raw
+        .requests
+        .iter()
+        .map(|r| {
+            for i in &r.indicators {
+                let key = cx.indicator(i);
+                if cx.indicators.get(&key).is_some_and(|ind| !matches!(ind.plan, crate::indicator::Plan::Manual(_))) {
+                    cx.err(
+                        i.span().start,
+                        format!("指标“{key}”不是填报指标(manual)"),
+                        format!("indicator {key} is not manual"),
+                    );
+                }
+            }
+            for k in &r.checks {
+                if !checks.iter().any(|c| &c.key == k.get_ref()) {
+                    cx.err(
+                        k.span().start,
+                        format!("没有逻辑检查“{}”", k.get_ref()),
+                        format!("no check {}", k.get_ref()),
+                    );
+                }
+            }
+            let deadline = r.deadline.get_ref().parse().unwrap_or_else(|_| {
+                cx.err(r.deadline.span().start, "日期应为 YYYY-MM-DD", "the date should be YYYY-MM-DD");
+                chrono::NaiveDate::default()
+            });
+            Request {
+                key: r.key.clone(),
+                name_zh: r.name_zh.clone(),
+                name_en: r.name_en.clone(),
+                indicators: r.indicators.iter().map(|i| i.get_ref().clone()).collect(),
+                narrative: r.narrative,
+                deadline,
+                applies_to: r.applies_to.iter().filter_map(|k| cx.kind(k)).collect(),
+                departments: r.departments.clone(),
+                checks: r.checks.iter().map(|k| k.get_ref().clone()).collect(),
+            }
+        })
+        .collect();
     Some(Rulebook {
         year,
         version: raw.version,
@@ -418,5 +509,7 @@ pub(super) fn read(src: &Source, indicators: &IndicatorSet, errors: &mut Vec<Pac
         grades,
         composite_k,
         tie_break,
+        requests,
+        checks,
     })
 }

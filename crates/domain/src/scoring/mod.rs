@@ -42,7 +42,15 @@ pub struct Rulebook {
     pub composite_k: Option<Number>,
     /// How equal totals are ranked.
     pub tie_break: TieBreak,
+    /// What assignees submit (manual figures, narrative), with deadlines.
+    pub requests: Vec<crate::submission::Request>,
+    /// Consistency checks a submission must pass.
+    pub checks: Vec<crate::submission::Check>,
 }
+
+/// The built-in figure an adjustment may read besides the pack's indicators: how many of the
+/// org's submissions for the year were made after their deadline.
+pub const LATE_SUBMISSIONS: &str = "late_submissions";
 
 /// How equal totals among peers are ranked. Either way an org with a violated veto item ranks
 /// after every org without one.

@@ -172,6 +172,8 @@ fn book() -> Rulebook {
         ],
         composite_k: None,
         tie_break: TieBreak::Shared,
+        requests: vec![],
+        checks: vec![],
     }
 }
 

@@ -9,6 +9,7 @@ mod m0002_registries;
 mod m0003_meta;
 mod m0004_registry_versions;
 mod m0005_assessments;
+mod m0006_submissions;
 
 /// All of kaohe's migrations, in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_meta::Migration),
             Box::new(m0004_registry_versions::Migration),
             Box::new(m0005_assessments::Migration),
+            Box::new(m0006_submissions::Migration),
         ]
     }
 }

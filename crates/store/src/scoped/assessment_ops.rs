@@ -9,7 +9,7 @@ use crate::{StoreError, orgs};
 use chrono::NaiveDate;
 use kaohe_domain::audit::AuditAction;
 use kaohe_domain::indicator::{Number, Period, Plan};
-use kaohe_domain::scoring::{Assessee, Assessment, Change, Inputs, Rulebook, assess, diff, split};
+use kaohe_domain::scoring::{Assessee, Assessment, Change, Inputs, LATE_SUBMISSIONS, Rulebook, assess, diff, split};
 use kaohe_domain::{Action, DomainError, Org, OrgId};
 use sea_orm::TransactionTrait;
 use sha2::{Digest, Sha256};
@@ -185,6 +185,7 @@ impl Scoped<'_> {
         let mut keys: Vec<&str> = book.items().map(|(_, i)| i.indicator.as_str()).collect();
         keys.extend(book.vetoes.iter().map(|v| v.indicator.as_str()));
         keys.extend(book.adjustments.iter().map(|a| a.indicator.as_str()));
+        keys.retain(|k| *k != LATE_SUBMISSIONS);
         keys.sort_unstable();
         keys.dedup();
         let plans: Vec<&Plan> = keys
@@ -199,6 +200,9 @@ impl Scoped<'_> {
             for (o, v) in at.iter().zip(row) {
                 inputs.figures.insert((*o, (*k).to_owned()), *v);
             }
+        }
+        for (o, n) in self.late_counts(year, &at[1..]).await? {
+            inputs.figures.insert((o, LATE_SUBMISSIONS.to_owned()), Some(Number::int(n)));
         }
         for t in assessments::targets(&self.store.db, year, &at[1..]).await? {
             inputs.targets.insert((t.org_id, t.item), t.value);

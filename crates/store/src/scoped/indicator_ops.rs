@@ -75,7 +75,9 @@ impl Scoped<'_> {
             self.org_in_scope(Action::RecordRead, *o).await?;
         }
         let snap = self.store.snapshot(&needs(plans)).await?;
-        Ok(snap.evaluate_at(plans, period, orgs))
+        let mut values = snap.evaluate_at(plans, period, orgs);
+        self.fill_manual(plans, period, orgs, &mut values).await?;
+        Ok(values)
     }
 
     /// The org's children (each over its scope), its own records (本级) and its whole scope (合计):
@@ -91,8 +93,10 @@ impl Scoped<'_> {
         let kids = self.child_orgs(org).await?;
         let snap = self.store.snapshot(&needs(plans)).await?;
         let ids: Vec<OrgId> = kids.iter().map(|o| o.id).chain([org]).collect();
-        let scoped = snap.evaluate_at(plans, period, &ids);
-        let own = snap.evaluate_own(plans, period, &[org]);
+        let mut scoped = snap.evaluate_at(plans, period, &ids);
+        self.fill_manual(plans, period, &ids, &mut scoped).await?;
+        let mut own = snap.evaluate_own(plans, period, &[org]);
+        self.fill_manual(plans, period, &[org], &mut own).await?;
         let column = |per: &Vec<Vec<Option<Number>>>, i: usize| per.iter().map(|v| v[i]).collect::<Vec<_>>();
         let mut rows: Vec<FigureRow> = kids
             .into_iter()
@@ -122,8 +126,10 @@ impl Scoped<'_> {
                 None => 0..0,
             },
         };
-        let orgs = range.clone().map(|d| tree.org(d)).collect();
-        let figures = all.into_iter().map(|v| v[range.start as usize..range.end as usize].to_vec()).collect();
+        let orgs: Vec<OrgId> = range.clone().map(|d| tree.org(d)).collect();
+        let mut figures: Vec<Vec<Option<Number>>> =
+            all.into_iter().map(|v| v[range.start as usize..range.end as usize].to_vec()).collect();
+        self.fill_manual(plans, period, &orgs, &mut figures).await?;
         Ok((orgs, figures))
     }
 

@@ -4,15 +4,19 @@
 
 mod assessment_ops;
 mod audit_ops;
+mod evidence_ops;
 mod import_ops;
 mod indicator_ops;
 mod org_ops;
 mod record_ops;
+mod submission_ops;
 mod user_ops;
 
+pub use evidence_ops::{MAX_EVIDENCE_BYTES, evidence_kind};
 pub use import_ops::ImportRow;
 pub use indicator_ops::{FigureRow, RowKind, needs};
 pub use record_ops::RecordQuery;
+pub use submission_ops::InboxRow;
 
 use crate::{Store, StoreError};
 use kaohe_domain::{Action, Actor, OrgPath, authorize};

@@ -120,7 +120,7 @@ pub fn figure<'a>(
         Some(match plan {
             Plan::Agg(a) => recount(store, a, &period, orgs).await?,
             Plan::Const(n) => Some(*n),
-            Plan::Manual => None,
+            Plan::Manual(_) => None,
             Plan::Ref(_, p) => go(p, period).await?,
             Plan::Neg(p) => go(p, period).await?.and_then(|v| Number::ZERO.checked_sub(v)),
             Plan::Ratio(a, b) => {

@@ -11,6 +11,7 @@ mod orgs;
 mod record_form;
 mod records;
 mod registry_files;
+mod submissions;
 mod tasks;
 mod users;
 
@@ -33,6 +34,7 @@ pub struct Shell {
     pub can_users: bool,
     pub can_audit: bool,
     pub can_records: bool,
+    pub can_review: bool,
     pub active: &'static str,
 }
 
@@ -53,6 +55,7 @@ impl Shell {
             can_users: scoped.can(Action::UserRead),
             can_audit: scoped.can(Action::AuditRead),
             can_records: scoped.can(Action::RecordRead),
+            can_review: scoped.can(Action::SubmissionReview),
             active,
         }
     }
@@ -123,4 +126,5 @@ pub fn router() -> Router<AppState> {
         .merge(indicators::router())
         .merge(assessment::router())
         .merge(tasks::router())
+        .merge(submissions::router())
 }

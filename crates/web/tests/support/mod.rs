@@ -34,7 +34,8 @@ pub async fn spawn(db: TestDb) -> TestApp {
         .await
         .with_indicators(pack.indicators)
         .with_rulebooks(pack.rulebooks)
-        .with_calendar(Arc::new(pack.calendar));
+        .with_calendar(Arc::new(pack.calendar))
+        .with_files_dir(std::env::temp_dir().join("kaohe-tests").join(format!("files-{}", std::process::id())));
     let app = kaohe_web::app(store.clone(), kaohe_web::WebConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
