@@ -15,11 +15,12 @@ if (!haveBrowser && process.env.CI === "true") {
   throw new Error(`CI=true but no browser (${CHROMIUM}) or no KAOHE_BIN (${BIN}): browser tests may not be skipped in CI`);
 }
 
-/** Starts `kaohe serve --demo` on a free port over a fresh data folder. */
-export async function startServer() {
+/** Starts `kaohe serve --demo` on a free port over a fresh data folder (`extra`: more flags,
+ *  e.g. `--demo-orgs-only`). */
+export async function startServer(extra = []) {
   mkdirSync(SHOTS, { recursive: true });
   const dataDir = mkdtempSync(path.join(tmpdir(), "kaohe-browser-"));
-  const proc = spawn(BIN, ["--data-dir", dataDir, "serve", "--demo", "--bind", "127.0.0.1:0"], {
+  const proc = spawn(BIN, ["--data-dir", dataDir, "serve", "--demo", ...extra, "--bind", "127.0.0.1:0"], {
     env: { ...process.env, KAOHE_DEMO_PASSWORD: PASSWORD, KAOHE_DATABASE_URL: "", KAOHE_MASTER_KEY: "" },
     stdio: ["ignore", "pipe", "inherit"],
   });

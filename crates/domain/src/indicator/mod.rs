@@ -113,7 +113,8 @@ impl Indicator {
                 None => "—".to_owned(),
             },
             Some(n) if n.is_integer() => n.to_string(),
-            Some(n) => n.to_decimal_string(self.def.decimals.max(if n.is_integer() { 0 } else { 2 })),
+            // A fraction shows the indicator's decimals, or two when it sets none.
+            Some(n) => n.to_decimal_string(if self.def.decimals > 0 { self.def.decimals } else { 2 }),
         }
     }
 }

@@ -12,6 +12,7 @@ mod record_form;
 mod records;
 mod registry_files;
 mod submissions;
+mod targets;
 mod tasks;
 mod users;
 
@@ -127,4 +128,5 @@ pub fn router() -> Router<AppState> {
         .merge(assessment::router())
         .merge(tasks::router())
         .merge(submissions::router())
+        .merge(targets::router())
 }
