@@ -71,7 +71,8 @@ test("submit, check, return, resubmit, approve", { skip: !haveBrowser && "no bro
   await small.page.goto(form);
   await small.page.screenshot({ path: `${SHOTS}/submission-phone.png`, fullPage: true });
   for (const s of [clerk, reviewer, small]) {
-    assert.deepEqual(s.errors, [], "no console errors");
+    // The refused submission comes back as a 422 page, which Chromium logs; nothing else may.
+    assert.deepEqual(s.errors.filter((e) => !/status of 422/.test(e)), [], "no console errors");
     await s.ctx.close();
   }
 });

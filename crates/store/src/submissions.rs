@@ -262,50 +262,11 @@ pub async fn add_evidence<C: ConnectionTrait>(conn: &C, e: &EvidenceFile) -> Res
     Ok(())
 }
 
-/// A submission's evidence files.
-pub async fn evidence<C: ConnectionTrait>(conn: &C, submission: i64) -> Result<Vec<EvidenceFile>, StoreError> {
-    let q = Query::select()
-        .columns(
-            ["id", "submission_id", "file_name", "mime", "size", "sha256", "uploaded_by", "uploaded_at"]
-                .map(Alias::new),
-        )
-        .from(Alias::new("evidence"))
-        .and_where(col("submission_id").eq(submission))
-        .order_by(Alias::new("id"), Order::Asc)
-        .to_owned();
-    conn.query_all_raw(conn.get_database_backend().build(&q))
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(EvidenceFile {
-                id: r.try_get("", "id")?,
-                submission_id: r.try_get("", "submission_id")?,
-                file_name: r.try_get("", "file_name")?,
-                mime: r.try_get("", "mime")?,
-                size: r.try_get("", "size")?,
-                sha256: r.try_get("", "sha256")?,
-                uploaded_by: r.try_get("", "uploaded_by")?,
-                uploaded_at: r.try_get("", "uploaded_at")?,
-            })
-        })
-        .collect()
-}
+const EVIDENCE_COLUMNS: [&str; 8] =
+    ["id", "submission_id", "file_name", "mime", "size", "sha256", "uploaded_by", "uploaded_at"];
 
-/// One evidence row and the org of its submission.
-pub async fn evidence_by_id<C: ConnectionTrait>(
-    conn: &C,
-    id: i64,
-) -> Result<Option<(EvidenceFile, OrgId)>, StoreError> {
-    let q = Query::select()
-        .columns(
-            ["id", "submission_id", "file_name", "mime", "size", "sha256", "uploaded_by", "uploaded_at"]
-                .map(Alias::new),
-        )
-        .from(Alias::new("evidence"))
-        .and_where(col("id").eq(id))
-        .to_owned();
-    let Some(r) = conn.query_one_raw(conn.get_database_backend().build(&q)).await? else { return Ok(None) };
-    let e = EvidenceFile {
+fn read_evidence(r: &QueryResult) -> Result<EvidenceFile, StoreError> {
+    Ok(EvidenceFile {
         id: r.try_get("", "id")?,
         submission_id: r.try_get("", "submission_id")?,
         file_name: r.try_get("", "file_name")?,
@@ -314,7 +275,32 @@ pub async fn evidence_by_id<C: ConnectionTrait>(
         sha256: r.try_get("", "sha256")?,
         uploaded_by: r.try_get("", "uploaded_by")?,
         uploaded_at: r.try_get("", "uploaded_at")?,
-    };
+    })
+}
+
+/// A submission's evidence files.
+pub async fn evidence<C: ConnectionTrait>(conn: &C, submission: i64) -> Result<Vec<EvidenceFile>, StoreError> {
+    let q = Query::select()
+        .columns(EVIDENCE_COLUMNS.map(Alias::new))
+        .from(Alias::new("evidence"))
+        .and_where(col("submission_id").eq(submission))
+        .order_by(Alias::new("id"), Order::Asc)
+        .to_owned();
+    conn.query_all_raw(conn.get_database_backend().build(&q)).await?.iter().map(read_evidence).collect()
+}
+
+/// One evidence row and the org of its submission.
+pub async fn evidence_by_id<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> Result<Option<(EvidenceFile, OrgId)>, StoreError> {
+    let q = Query::select()
+        .columns(EVIDENCE_COLUMNS.map(Alias::new))
+        .from(Alias::new("evidence"))
+        .and_where(col("id").eq(id))
+        .to_owned();
+    let Some(r) = conn.query_one_raw(conn.get_database_backend().build(&q)).await? else { return Ok(None) };
+    let e = read_evidence(&r)?;
     let q = Query::select()
         .column(Alias::new("org_id"))
         .from(Alias::new("submissions"))

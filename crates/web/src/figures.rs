@@ -43,6 +43,14 @@ pub async fn org(id: Option<i64>, scoped: &Scoped<'_>) -> Result<Org, WebError> 
     Ok(scoped.org(id).await?)
 }
 
+/// The year asked for, or the installation's assessment year.
+pub async fn year(asked: Option<i32>, scoped: &Scoped<'_>) -> Result<i32, WebError> {
+    Ok(match asked {
+        Some(y) => y,
+        None => scoped.default_year().await?,
+    })
+}
+
 /// A formula typed by someone, checked against the pack, made into an indicator for display.
 pub fn adhoc(scoped: &Scoped<'_>, formula: &str) -> Result<Indicator, WebError> {
     let plan = scoped.indicators().compile(formula, scoped.registry_defs(), None).map_err(|e| formula_error(&e))?;

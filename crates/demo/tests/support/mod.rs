@@ -130,8 +130,9 @@ pub async fn approved_value(store: &Store, key: &str) -> kaohe_domain::indicator
         let json: String = r.try_get_by_index(0).unwrap();
         let map: std::collections::BTreeMap<String, String> = serde_json::from_str(&json).unwrap();
         if let Some(v) = map.get(key) {
-            let (n, d) =
-                v.split_once('/').map_or((v.parse().unwrap(), 1), |(a, b)| (a.parse().unwrap(), b.parse().unwrap()));
+            let (n, d) = v
+                .split_once('/')
+                .map_or_else(|| (v.parse().unwrap(), 1), |(a, b)| (a.parse().unwrap(), b.parse().unwrap()));
             found.push(kaohe_domain::indicator::Number::new(n, d).unwrap());
         }
     }

@@ -183,8 +183,8 @@ impl Scoped<'_> {
                 for f in self.check_submission(req, &s).await? {
                     missing.push(kaohe_domain::FieldError::new(
                         &f.check,
-                        format!("逻辑检查未通过:{}({})", f.message_zh, f.compared),
-                        format!("consistency check {} failed: {}", f.check, f.compared),
+                        format!("逻辑检查未通过:{}({} 不成立)", f.message_zh, f.compared),
+                        format!("consistency check {} failed: {} does not hold", f.check, f.compared),
                     ));
                 }
                 if !missing.is_empty() {

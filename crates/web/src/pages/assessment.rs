@@ -125,10 +125,7 @@ fn change_line(c: &Change) -> String {
 }
 
 async fn year_of(s: &Scoped<'_>, q: &YearQuery) -> Result<i32, PageError> {
-    Ok(match q.year {
-        Some(y) => y,
-        None => s.default_year().await?,
-    })
+    Ok(figures::year(q.year, s).await?)
 }
 
 /// The federations in the scope that assess others (the top and the federations one level down).

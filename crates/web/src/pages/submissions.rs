@@ -58,10 +58,7 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, PageError> {
     let s = u.scoped(&state);
-    let year = match q.year {
-        Some(y) => y,
-        None => s.default_year().await?,
-    };
+    let year = figures::year(q.year, &s).await?;
     let org = figures::org(q.org, &s).await?;
     let mut rows = Vec::new();
     for r in s.requests_for(year, org.id).await? {

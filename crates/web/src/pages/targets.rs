@@ -103,10 +103,7 @@ async fn page_with(
     errors: Vec<String>,
 ) -> Result<TargetsPage, PageError> {
     let s = u.scoped(state);
-    let year = match q.year {
-        Some(y) => y,
-        None => s.default_year().await?,
-    };
+    let year = figures::year(q.year, &s).await?;
     let org = figures::org(q.org, &s).await?;
     let all = lines(&s, year, org.id, u).await?;
     let mut cascade_items: Vec<Opt> = Vec::new();
@@ -251,10 +248,7 @@ async fn export(
     Query(q): Query<TargetQuery>,
 ) -> Result<Response, PageError> {
     let s = u.scoped(&state);
-    let year = match q.year {
-        Some(y) => y,
-        None => s.default_year().await?,
-    };
+    let year = figures::year(q.year, &s).await?;
     let org = figures::org(q.org, &s).await?;
     let all = lines(&s, year, org.id, &u).await?;
     let columns: Vec<Column> = HEADERS

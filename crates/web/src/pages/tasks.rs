@@ -78,10 +78,7 @@ async fn page(
     Query(q): Query<TaskQuery>,
 ) -> Result<Html<String>, PageError> {
     let s = u.scoped(&state);
-    let year = match q.year {
-        Some(y) => y,
-        None => s.default_year().await?,
-    };
+    let year = figures::year(q.year, &s).await?;
     let org = figures::org(q.org, &s).await?;
     let (first, last) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31));
     let (Some(first), Some(last)) = (first, last) else { return Err(kaohe_domain::DomainError::NotFound.into()) };
