@@ -119,6 +119,8 @@ pub async fn write_city(
     // On PostgreSQL two imports run at once, so the server works while the next chunk is checked
     // and sealed here; SQLite has one writer at a time.
     let parallel = store.backend() == kaohe_store::Backend::Postgres;
+    // Members are many: their sort index is built once after loading, not row by row.
+    store.suspend_sort_indexes("members").await?;
     let mut members_gen = members::MemberGen::new(&units);
     loop {
         let batch = members_gen.batch(writer::CHUNK - 12_000);
@@ -135,6 +137,7 @@ pub async fn write_city(
             writer::write(store, "members", batch, &done, progress).await?;
         }
     }
+    store.restore_sort_indexes("members").await?;
     for (registry, rows) in std::mem::take(&mut sink.rows) {
         writer::write(store, registry, rows, &done, progress).await?;
     }

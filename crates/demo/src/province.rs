@@ -189,6 +189,7 @@ pub async fn load(store: &Store, plan: &Plan, progress: &(dyn Fn(&str, usize) + 
     let n_units = plan.grassroots * plan.units_per_union;
     let per_unit = plan.members / n_units.max(1);
     let extra = plan.members % n_units.max(1);
+    store.suspend_sort_indexes("members").await?;
     let mut units: Vec<(String, Values)> = Vec::with_capacity(CHUNK);
     let mut members: Vec<(String, Values)> = Vec::with_capacity(CHUNK + 100);
     let mut in_county = vec![0usize; plan.counties()];
@@ -236,6 +237,7 @@ pub async fn load(store: &Store, plan: &Plan, progress: &(dyn Fn(&str, usize) + 
             write(store, "members", std::mem::take(&mut members), &done, progress).await?;
         }
     }
+    store.restore_sort_indexes("members").await?;
     Ok(())
 }
 

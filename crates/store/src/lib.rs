@@ -153,6 +153,23 @@ impl Store {
         self
     }
 
+    /// Drops a registry's sort indexes before a bulk load into it (the demo's generators); lists
+    /// sorted by those fields scan until [`Store::restore_sort_indexes`] builds them again.
+    pub async fn suspend_sort_indexes(&self, registry: &str) -> Result<(), StoreError> {
+        match self.registries.iter().find(|r| r.key == registry) {
+            Some(reg) => registry::schema::drop_sort_indexes(&self.db, reg).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Builds a registry's sort indexes again, in one pass.
+    pub async fn restore_sort_indexes(&self, registry: &str) -> Result<(), StoreError> {
+        match self.registries.iter().find(|r| r.key == registry) {
+            Some(reg) => registry::schema::create_sort_indexes(&self.db, reg).await,
+            None => Ok(()),
+        }
+    }
+
     /// The same database seen with another clock (the demo writes its history as of its dates).
     pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Self {
         Store { clock, ..self.clone() }

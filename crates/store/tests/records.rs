@@ -277,3 +277,27 @@ async fn unique_fields_beyond_the_natural_key() {
         assert_eq!(errs.iter().map(|e| e.row).collect::<Vec<_>>(), vec![3, 4]);
     }
 }
+
+/// A field marked `indexed` has its (field, id) index; a bulk load may drop it and build it again.
+#[tokio::test]
+async fn sort_indexes_follow_the_pack() {
+    for tdb in fresh_databases().await {
+        let (store, _, _) = setup(&tdb).await;
+        let db = store.connection();
+        let sql = match db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => {
+                "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'r_members_f_joined_on'"
+            }
+            _ => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'r_members_f_joined_on'",
+        };
+        let count = || async {
+            let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap();
+            row.unwrap().try_get_by_index::<i64>(0).unwrap()
+        };
+        assert_eq!(count().await, 1, "members' joining date is indexed");
+        store.suspend_sort_indexes("members").await.unwrap();
+        assert_eq!(count().await, 0);
+        store.restore_sort_indexes("members").await.unwrap();
+        assert_eq!(count().await, 1);
+    }
+}

@@ -147,13 +147,36 @@ pub async fn sync<C: ConnectionTrait>(conn: &C, registries: &[RegistryDef]) -> R
     // Sort indexes: made when the table is made and when a pack marks a field later (a large
     // table takes a while, once).
     for reg in registries {
-        for f in reg.fields.iter().filter(|f| f.indexed && !f.sensitive) {
-            let c = column(&f.key);
-            let i = index(&reg.key, format!("{}_{c}", table(&reg.key)), &[c.as_str(), "id"], false)
-                .if_not_exists()
-                .to_owned();
-            conn.execute_raw(backend.build(&i)).await?;
-        }
+        create_sort_indexes(conn, reg).await?;
+    }
+    Ok(())
+}
+
+fn sort_index_name(reg: &str, column: &str) -> String {
+    format!("{}_{column}", table(reg))
+}
+
+/// Creates the registry's sort indexes that do not exist (see [`drop_sort_indexes`]).
+pub async fn create_sort_indexes<C: ConnectionTrait>(conn: &C, reg: &RegistryDef) -> Result<(), StoreError> {
+    let backend = conn.get_database_backend();
+    for f in reg.fields.iter().filter(|f| f.indexed && !f.sensitive) {
+        let c = column(&f.key);
+        let i = index(&reg.key, sort_index_name(&reg.key, &c), &[c.as_str(), "id"], false).if_not_exists().to_owned();
+        conn.execute_raw(backend.build(&i)).await?;
+    }
+    Ok(())
+}
+
+/// Drops the registry's sort indexes, so a bulk load into an empty table does not maintain them
+/// row by row; [`create_sort_indexes`] builds them again in one pass afterwards.
+pub async fn drop_sort_indexes<C: ConnectionTrait>(conn: &C, reg: &RegistryDef) -> Result<(), StoreError> {
+    let backend = conn.get_database_backend();
+    for f in reg.fields.iter().filter(|f| f.indexed && !f.sensitive) {
+        let name = sort_index_name(&reg.key, &column(&f.key));
+        // SQLite and PostgreSQL both name indexes per schema: no table clause.
+        let mut d = Index::drop();
+        d.name(name).if_exists();
+        conn.execute_raw(backend.build(&d)).await?;
     }
     Ok(())
 }
