@@ -291,7 +291,8 @@ async fn sort_indexes_follow_the_pack() {
             _ => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'r_members_f_joined_on'",
         };
         let count = || async {
-            let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap();
+            let row =
+                db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap();
             row.unwrap().try_get_by_index::<i64>(0).unwrap()
         };
         assert_eq!(count().await, 1, "members' joining date is indexed");
