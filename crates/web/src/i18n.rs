@@ -254,6 +254,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("template", "下载模板", "Template"),
     ("tie_rule", "名次规则", "Ranking rule"),
+    ("to_submit", "待填报", "to submit"),
     ("today", "今天", "today"),
     ("token_name", "令牌名称", "Token name"),
     ("token_once", "请立即复制,此令牌只显示一次:", "Copy it now; this token is shown only once:"),

@@ -27,10 +27,13 @@ async fn fill_check_submit_return_resubmit_approve() {
             .await
             .unwrap()
             .id;
+        app.store.set_assessment_year(2009).await.unwrap();
         app.user("zed", zzb, Role::Editor).await;
         app.user("rev", city, Role::Reviewer).await;
         let (ed, _, ed_csrf) = app.login("zed", support::PASSWORD).await;
         let list = ed.get(app.url("/submissions?year=2009")).send().await.unwrap().text().await.unwrap();
+        let home = ed.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(home.contains("待填报</div><div class=\"value\">2</div>"), "two requests open: {home}");
         assert!(list.contains("机关干部队伍建设情况") && list.contains("年度目标工作总结"), "{list}");
 
         let url = app.url(&format!("/submissions/2009/{}/cadre_stats", zzb.0));
@@ -78,6 +81,11 @@ async fn fill_check_submit_return_resubmit_approve() {
 
         // The reviewer above: the inbox, a return needs a reason, then a return with one.
         let (rv, _, rv_csrf) = app.login("rev", support::PASSWORD).await;
+        let home = rv.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(
+            home.contains("href=\"/inbox\"><div class=\"label\">待审核</div><div class=\"value\">1</div>"),
+            "{home}"
+        );
         let inbox = rv.get(app.url("/inbox")).send().await.unwrap().text().await.unwrap();
         assert!(inbox.contains("组织部") && inbox.contains("机关干部队伍建设情况"), "{inbox}");
         let review = format!("{url}/review");
