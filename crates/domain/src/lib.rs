@@ -18,6 +18,7 @@ pub mod password;
 pub mod protect;
 pub mod record;
 pub mod registry;
+pub mod report;
 pub mod role;
 pub mod scoring;
 pub mod submission;
