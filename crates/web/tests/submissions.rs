@@ -129,6 +129,18 @@ async fn fill_check_submit_return_resubmit_approve() {
             .await
             .unwrap();
         assert_eq!(v["rows"][0]["exact"], "69/100", "{v}");
+        // Submitted after the deadline: the rulebook's late-submission deduction (0.5 a request).
+        let score: serde_json::Value = reqwest::Client::new()
+            .get(app.url(&format!("/api/v1/assessments/2009/orgs/{}", zzb.0)))
+            .bearer_auth(&tok)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let late = score["adjustments"].as_array().unwrap().iter().find(|a| a["key"] == "late_submissions").unwrap();
+        assert_eq!(late["points"], -50, "{late}");
         let steps = app.count("SELECT COUNT(*) FROM submission_events").await;
         // Submitting from the form saves what was typed first (kept as a draft even when a check
         // refuses): save (refused submit), save, evidence, save + submit, return, save + submit,
