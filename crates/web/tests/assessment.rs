@@ -45,15 +45,7 @@ async fn scores_explained_scoped_and_published() {
         app.op().set_target(2009, a, "new_members", Number::int(3)).await.unwrap();
         app.op().set_target(2009, b, "new_members", Number::int(2)).await.unwrap();
 
-        let all: Value = http
-            .get(app.url(&format!("/api/v1/assessments/2009?org={}", city.0)))
-            .bearer_auth(&kh)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let all = app.get_json(&format!("/api/v1/assessments/2009?org={}", city.0), &kh).await;
         let results = all["results"].as_array().unwrap();
         assert_eq!(results.len(), 2, "{all}");
         let of = |id: i64| results.iter().find(|r| r["org_id"] == id).unwrap();
@@ -99,15 +91,7 @@ async fn scores_explained_scoped_and_published() {
         let changes = v2["changes"].as_array().unwrap();
         assert_eq!(changes.len(), 1, "{v2}");
         assert_eq!(changes[0]["org_id"], b.0);
-        let frozen: Value = http
-            .get(app.url(&format!("/api/v1/assessments/2009/versions/1?org={}", city.0)))
-            .bearer_auth(&kh)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let frozen = app.get_json(&format!("/api/v1/assessments/2009/versions/1?org={}", city.0), &kh).await;
         let b_then = frozen["results"].as_array().unwrap().iter().find(|r| r["org_id"] == b.0).unwrap().clone();
         assert_eq!(item(&b_then, "new_members")["points"], 500, "version 1 stays as published");
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'publish'").await, 2);

@@ -92,23 +92,7 @@ async fn no_id_number_in_clear_in_the_logs() {
             id_number(24),
             id_number(25)
         );
-        let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("m.csv");
-        let res = c
-            .post(app.url("/registries/members/import"))
-            .header("x-csrf-token", &csrf)
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        let mut html = String::new();
-        for _ in 0..100 {
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            html = c.get(app.url("/jobs/1")).send().await.unwrap().text().await.unwrap();
-            if !html.contains("<progress") {
-                break;
-            }
-        }
+        let html = app.import_job(&c, &csrf, csv).await;
         assert!(html.contains("report.xlsx"), "the import was refused with an error report: {html}");
     }
 

@@ -90,23 +90,7 @@ async fn pages_list_create_and_import() {
             "所属组织,姓名,公民身份号码,工作单位,入会日期,会员类别\nHY,甲,{},钢管集团,2009-01-01,职工\nHY,乙,123,钢管集团,2009-01-01,职工\n",
             id_number(5)
         );
-        let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("m.csv");
-        let res = c
-            .post(app.url("/registries/members/import"))
-            .header("x-csrf-token", &csrf)
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        let mut html = String::new();
-        for _ in 0..100 {
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            html = c.get(app.url("/jobs/1")).send().await.unwrap().text().await.unwrap();
-            if !html.contains("<progress") {
-                break;
-            }
-        }
+        let html = app.import_job(&c, &csrf, csv).await;
         assert!(html.contains("C 公民身份号码") && html.contains("report.xlsx"), "{html}");
         assert_eq!(app.count("SELECT COUNT(*) FROM r_members").await, 1, "nothing from the broken file");
         let report = c.get(app.url("/jobs/1/report.xlsx")).send().await.unwrap();

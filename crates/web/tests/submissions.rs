@@ -119,26 +119,12 @@ async fn fill_check_submit_return_resubmit_approve() {
 
         // The approved figure is the city federation's (a department speaks for it).
         let tok = app.token(app.user("kh", city, Role::Assessor).await).await;
-        let v: serde_json::Value = reqwest::Client::new()
-            .get(app.url(&format!("/api/v1/indicators/cadre_degree_after/values?org={}&period=2009", city.0)))
-            .bearer_auth(&tok)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let v = app
+            .get_json(&format!("/api/v1/indicators/cadre_degree_after/values?org={}&period=2009", city.0), &tok)
+            .await;
         assert_eq!(v["rows"][0]["exact"], "69/100", "{v}");
         // Submitted after the deadline: the rulebook's late-submission deduction (0.5 a request).
-        let score: serde_json::Value = reqwest::Client::new()
-            .get(app.url(&format!("/api/v1/assessments/2009/orgs/{}", zzb.0)))
-            .bearer_auth(&tok)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let score = app.get_json(&format!("/api/v1/assessments/2009/orgs/{}", zzb.0), &tok).await;
         let late = score["adjustments"].as_array().unwrap().iter().find(|a| a["key"] == "late_submissions").unwrap();
         assert_eq!(late["points"], -50, "{late}");
         let steps = app.count("SELECT COUNT(*) FROM submission_events").await;

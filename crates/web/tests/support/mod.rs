@@ -119,3 +119,33 @@ impl TestApp {
 
 #[allow(unused_imports)] // used by some test files, not all
 pub use kaohe_store::testing::resident_id as id_number;
+
+impl TestApp {
+    /// `GET path` with a bearer token, as JSON.
+    pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
+        reqwest::Client::new().get(self.url(path)).bearer_auth(token).send().await.unwrap().json().await.unwrap()
+    }
+
+    /// Uploads a member CSV through the import page (a browser-like client with its CSRF token)
+    /// and waits for job 1 to finish; returns the job page.
+    pub async fn import_job(&self, c: &reqwest::Client, csrf: &str, csv: String) -> String {
+        let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("m.csv");
+        let res = c
+            .post(self.url("/registries/members/import"))
+            .header("x-csrf-token", csrf)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let mut html = String::new();
+        for _ in 0..100 {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            html = c.get(self.url("/jobs/1")).send().await.unwrap().text().await.unwrap();
+            if !html.contains("<progress") {
+                break;
+            }
+        }
+        html
+    }
+}
