@@ -21,11 +21,18 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Store> {
         )
     })?;
     let protector = kaohe_store::crypto::AesProtector::load(&cfg.data_dir).context("cannot load the master key")?;
+    let reports = kaohe_packs::reports_with(&pack, &cfg.data_dir.join("reports")).map_err(|errs| {
+        anyhow::anyhow!(
+            "a report template in the data folder is invalid:\n{}",
+            errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+        )
+    })?;
     Ok(store
         .install(pack.registries, Arc::new(protector))
         .await?
         .with_indicators(pack.indicators)
         .with_rulebooks(pack.rulebooks)
+        .with_reports(reports)
         .with_calendar(Arc::new(crate::calendar_cmd::load(cfg)?))
         .with_files_dir(cfg.data_dir.join("files"))
         .with_snapshot_dir(cfg.data_dir.clone()))
@@ -117,6 +124,10 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
         Command::Pack(crate::PackCommand::Validate { dir }) => crate::registry_cmds::validate_pack(&dir),
         Command::Org(o) => org(&cfg, o).await,
         Command::Calendar(c) => crate::calendar_cmd::run(&cfg, c),
+        Command::Report { year, org, format, output, template, link_base } => {
+            let store = open(&cfg).await?;
+            crate::report_cmd::run(&store, year, org.as_deref(), &template, &format, &output, &link_base).await
+        }
         Command::Assess { year, org, publish, format } => {
             let store = open(&cfg).await?;
             crate::assess_cmd::run(&store, year, org.as_deref(), publish, format).await

@@ -12,6 +12,7 @@ mod demo;
 mod eval_cmd;
 mod org_file;
 mod registry_cmds;
+mod report_cmd;
 
 use clap::{Parser, Subcommand};
 use config::{Config, Overrides};
@@ -157,6 +158,27 @@ pub enum Command {
     /// Working days on the Chinese calendar (holidays and adjusted working weekends).
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Write an org's year-end report from the pack's template (a federation's own in the data
+    /// folder's `reports/` replaces it): DOCX in official-document layout, HTML whose figures
+    /// link to their records, Markdown, or the XLSX of its statistical tables.
+    Report {
+        #[arg(long)]
+        year: i32,
+        /// The org's code (default: the top org).
+        #[arg(long)]
+        org: Option<String>,
+        /// docx, html, md or xlsx.
+        #[arg(long, default_value = "docx")]
+        format: String,
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+        /// The template's key (`reports/<key>.md.j2`).
+        #[arg(long, default_value = "annual")]
+        template: String,
+        /// Where the HTML's links lead (the server's address, e.g. http://127.0.0.1:8080).
+        #[arg(long, default_value = "")]
+        link_base: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -9,6 +9,7 @@ pub use seed::{SEED_FIGURES, seed_figure_ids};
 use include_dir::{Dir, include_dir};
 use kaohe_domain::calendar::{CalendarYear, HolidayCalendar};
 use kaohe_domain::pack::{Pack, PackError, parse_calendar_year, parse_pack};
+use kaohe_domain::report::ReportTemplate;
 use std::path::Path;
 
 static TRADE_UNION: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../packs/trade-union");
@@ -37,14 +38,14 @@ pub fn trade_union() -> Result<Pack, Vec<PackError>> {
     parse_pack(&trade_union_files())
 }
 
-/// Reads every `.toml` file under `dir` (paths relative to it, `/`-separated).
+/// Reads every `.toml` and `.j2` file under `dir` (paths relative to it, `/`-separated).
 pub fn read_dir(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> std::io::Result<()> {
         for entry in std::fs::read_dir(dir)? {
             let path = entry?.path();
             if path.is_dir() {
                 walk(base, &path, out)?;
-            } else if path.extension().is_some_and(|e| e == "toml") {
+            } else if path.extension().is_some_and(|e| e == "toml" || e == "j2") {
                 let rel = path.strip_prefix(base).unwrap_or(&path).to_string_lossy().replace('\\', "/");
                 out.push((rel, std::fs::read_to_string(&path)?));
             }
@@ -64,16 +65,7 @@ pub fn calendar_with(pack: &Pack, dir: &Path) -> Result<HolidayCalendar, Vec<Pac
     let files = match read_dir(dir) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => {
-            return Err(vec![PackError {
-                file: dir.display().to_string(),
-                line: 0,
-                column: 0,
-                message_zh: format!("无法读取:{e}"),
-                message_en: format!("cannot read: {e}"),
-                source_line: String::new(),
-            }]);
-        }
+        Err(e) => return Err(vec![unreadable(dir, &e)]),
     };
     let mut errors = Vec::new();
     for (name, text) in files {
@@ -83,6 +75,49 @@ pub fn calendar_with(pack: &Pack, dir: &Path) -> Result<HolidayCalendar, Vec<Pac
         }
     }
     if errors.is_empty() { Ok(HolidayCalendar::new(years)) } else { Err(errors) }
+}
+
+/// The report templates: the built-in pack's, with each `<key>.md.j2` in `dir` (the data
+/// folder's `reports/`, when it exists) added or replacing the pack's template of that key. Each
+/// file is checked (syntax, undefined names) and errors are located.
+pub fn reports_with(pack: &Pack, dir: &Path) -> Result<Vec<ReportTemplate>, Vec<PackError>> {
+    let mut out: Vec<ReportTemplate> = pack.reports.clone();
+    let files = match read_dir(dir) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(vec![unreadable(dir, &e)]),
+    };
+    let mut errors = Vec::new();
+    for (name, text) in files {
+        let Some(key) = name.strip_suffix(".md.j2") else { continue };
+        let tpl = ReportTemplate { key: key.to_owned(), file: dir.join(&name).display().to_string(), source: text };
+        match kaohe_domain::report::template::check(&tpl) {
+            Ok(()) => {
+                out.retain(|t| t.key != tpl.key);
+                out.push(tpl);
+            }
+            Err(e) => errors.push(PackError {
+                file: e.file,
+                line: e.line,
+                column: e.column,
+                message_zh: e.message.clone(),
+                message_en: e.message,
+                source_line: e.source_line,
+            }),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+fn unreadable(dir: &Path, e: &std::io::Error) -> PackError {
+    PackError {
+        file: dir.display().to_string(),
+        line: 0,
+        column: 0,
+        message_zh: format!("无法读取:{e}"),
+        message_en: format!("cannot read: {e}"),
+        source_line: String::new(),
+    }
 }
 
 #[cfg(test)]

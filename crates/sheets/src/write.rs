@@ -269,28 +269,58 @@ fn write_headers(ws: &mut Worksheet, columns: &[Column], styles: &Styles, templa
     Ok(())
 }
 
+/// One sheet of a workbook: its name, columns and rows.
+#[derive(Debug, Clone, Copy)]
+pub struct SheetOut<'a> {
+    pub name: &'a str,
+    pub columns: &'a [Column],
+    pub rows: &'a [Vec<OutCell>],
+}
+
 /// Writes a table as an XLSX workbook of one sheet: a bold grey frozen header row with an
 /// autofilter, the columns' widths, text as text (neutralised against formula injection), numbers,
 /// fixed-point values and dates with their number formats. A row may be shorter than `columns`,
 /// not longer.
 pub fn write_table(sheet_name: &str, columns: &[Column], rows: &[Vec<OutCell>]) -> Result<Vec<u8>, SheetError> {
-    check_size(rows.len() + 1, columns.len())?;
-    if let Some((i, row)) = rows.iter().enumerate().find(|(_, r)| r.len() > columns.len()) {
-        let detail = format!("data row {} has {} cells but there are {} columns", i + 1, row.len(), columns.len());
-        return Err(SheetError::Write { detail });
-    }
+    write_workbook(&[SheetOut { name: sheet_name, columns, rows }], None)
+}
+
+/// Writes several tables as the sheets of one workbook, each as [`write_table`] writes its one.
+/// With `created`, the workbook's creation date is that day (so the same tables give the same
+/// bytes); without, it is now.
+pub fn write_workbook(sheets: &[SheetOut<'_>], created: Option<NaiveDate>) -> Result<Vec<u8>, SheetError> {
     let styles = Styles::new();
     let mut workbook = Workbook::new();
-    let ws = workbook.add_worksheet();
-    ws.set_name(self::sheet_name(sheet_name, "Sheet1"))?;
-    write_headers(ws, columns, &styles, false)?;
-    for (i, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            write_cell(ws, i as u32 + 1, c as u16, cell, &styles)?;
-        }
+    if let Some(d) = created {
+        let (y, m, day) = (d.year(), d.month(), d.day());
+        let at = ExcelDateTime::from_ymd(y.clamp(1900, 9999) as u16, m as u8, day as u8)?;
+        workbook.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&at));
     }
-    if !columns.is_empty() {
-        ws.autofilter(0, 0, rows.len() as u32, columns.len() as u16 - 1)?;
+    let mut used = Vec::new();
+    for (n, sheet) in sheets.iter().enumerate() {
+        let SheetOut { name, columns, rows } = *sheet;
+        check_size(rows.len() + 1, columns.len())?;
+        if let Some((i, row)) = rows.iter().enumerate().find(|(_, r)| r.len() > columns.len()) {
+            let detail = format!("data row {} has {} cells but there are {} columns", i + 1, row.len(), columns.len());
+            return Err(SheetError::Write { detail });
+        }
+        // Sheet names must differ (Excel compares them case-insensitively).
+        let mut title = self::sheet_name(name, &format!("Sheet{}", n + 1));
+        if used.contains(&title.to_lowercase()) {
+            title = format!("{}{}", title.chars().take(28).collect::<String>(), n + 1);
+        }
+        used.push(title.to_lowercase());
+        let ws = workbook.add_worksheet();
+        ws.set_name(title)?;
+        write_headers(ws, columns, &styles, false)?;
+        for (i, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                write_cell(ws, i as u32 + 1, c as u16, cell, &styles)?;
+            }
+        }
+        if !columns.is_empty() {
+            ws.autofilter(0, 0, rows.len() as u32, columns.len() as u16 - 1)?;
+        }
     }
     Ok(workbook.save_to_buffer()?)
 }

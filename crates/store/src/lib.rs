@@ -31,7 +31,8 @@ pub use error::StoreError;
 pub use kaohe_engine::{DrillPart, DrillRole, Drilled};
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
 pub use scoped::{
-    FigureRow, ImportRow, InboxRow, MAX_EVIDENCE_BYTES, RecordQuery, RowKind, Scoped, evidence_kind, needs,
+    FigureRow, ImportRow, InboxRow, MAX_EVIDENCE_BYTES, MAX_NAMES, RecordQuery, Report, RowKind, Scoped, evidence_kind,
+    needs,
 };
 pub use session_store::DbSessionStore;
 pub use snapshot::Needs;
@@ -76,6 +77,8 @@ pub struct Store {
     rulebooks: Arc<Vec<Rulebook>>,
     /// Where uploaded files (evidence) are kept: the data folder's `files/`.
     files_dir: Option<Arc<std::path::PathBuf>>,
+    /// The installed pack's report templates (a federation's own replace the pack's).
+    reports: Arc<Vec<kaohe_domain::report::ReportTemplate>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -100,6 +103,7 @@ impl Store {
             calendar: Arc::new(Weekends),
             rulebooks: Arc::new(Vec::new()),
             files_dir: None,
+            reports: Arc::new(Vec::new()),
         }
     }
 
@@ -126,6 +130,17 @@ impl Store {
     pub fn with_rulebooks(mut self, rulebooks: Vec<Rulebook>) -> Self {
         self.rulebooks = Arc::new(rulebooks);
         self
+    }
+
+    /// The same store with these report templates.
+    pub fn with_reports(mut self, reports: Vec<kaohe_domain::report::ReportTemplate>) -> Self {
+        self.reports = Arc::new(reports);
+        self
+    }
+
+    /// The installed report templates.
+    pub fn report_templates(&self) -> &[kaohe_domain::report::ReportTemplate] {
+        &self.reports
     }
 
     /// The same store counting working days on `calendar` (plain weekends until one is given).

@@ -9,6 +9,9 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/htmx.min.js")),
     ("app.js", "text/javascript; charset=utf-8", include_bytes!("../assets/app.js")),
     ("app.css", "text/css; charset=utf-8", include_bytes!("../assets/app.css")),
+    // Apache ECharts 5.6.0 (Apache-2.0, licenses/echarts-LICENSE), for the dashboard only.
+    ("echarts.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/echarts.min.js")),
+    ("dashboard.js", "text/javascript; charset=utf-8", include_bytes!("../assets/dashboard.js")),
     ("favicon.svg", "image/svg+xml", include_bytes!("../assets/favicon.svg")),
 ];
 

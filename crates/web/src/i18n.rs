@@ -96,6 +96,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("conveyed_on", "传达日期", "Conveyed"),
     ("count_of", "计数", "count"),
     ("current_password", "当前密码", "Current password"),
+    ("dashboard", "数据看板", "Dashboard"),
     ("days_left", "剩余工作日", "Working days left"),
     ("days_used", "用时/时限(工作日)", "Used / allowed (working days)"),
     ("deadline", "截止日期", "Deadline"),
@@ -128,7 +129,9 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("formula_checks", "公式正确", "The formula checks"),
     ("formula_editor", "公式编辑器", "Formula editor"),
     ("formula_has_error", "公式有误", "The formula has a mistake"),
+    ("generate", "生成", "Generate"),
     ("grade", "等次", "Grade"),
+    ("green_from", "绿色自", "Green from"),
     ("history", "修改历史", "History"),
     ("home", "首页", "Home"),
     ("import", "导入", "Import"),
@@ -211,6 +214,14 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("record_no", "记录号", "Record"),
     ("registries", "台账", "Registries"),
     ("registries_and_fields", "台账与字段", "Registries and fields"),
+    ("report", "年度报告", "Year-end report"),
+    (
+        "report_hint",
+        "由模板包的汇报材料模板从台账数据生成:DOCX(公文格式)、HTML(数字可点击查看明细)、Markdown,以及统计表 XLSX。数字无法计算时报告不生成,并指出模板的行号。",
+        "Written from the registries by the pack's report template: DOCX (official-document layout), HTML (each figure links to its records), Markdown, and the statistical tables as XLSX. A figure that cannot be computed stops the report, naming the template's line.",
+    ),
+    ("report_preview", "在新窗口预览 HTML", "Preview the HTML in a new window"),
+    ("report_template", "报告模板", "Template"),
     ("request", "填报事项", "Request"),
     ("reset", "重置", "Reset"),
     ("reset_password", "重置密码", "Reset password"),
@@ -241,6 +252,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("submit_for_review", "提交审核", "Submit for review"),
     ("submitted_at", "提交时间", "Submitted"),
     ("summary", "内容", "What"),
+    ("table_view", "表格", "Table"),
     ("tagline", "工会目标管理考核系统", "Target management and assessment for trade-union federations"),
     ("target", "目标值", "Target"),
     ("target_items", "目标考核项", "Target items"),
@@ -272,6 +284,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("total_score", "总分", "Total"),
     ("total_target", "上级目标值", "Total"),
     ("trend", "近5期走势", "Last 5 periods"),
+    ("trend_keys", "走势指标", "Trend indicators"),
     (
         "type_a_formula",
         "输入公式后,这里即时显示校验结果和数值。",
@@ -292,6 +305,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("weight", "分值", "Weight"),
     ("welcome", "欢迎", "Welcome"),
     ("year", "年度", "Year"),
+    ("yellow_from", "黄色自", "Yellow from"),
 ];
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Long jobs (imports) run in the background: the request that starts one returns at once, the
+//! Long jobs (imports, reports) run in the background: the request that starts one returns at once, the
 //! page polls the job's progress, and the job finishes even if the browser is closed.
 
 use chrono::{DateTime, Utc};
@@ -23,6 +23,18 @@ pub struct Job {
     pub state: JobState,
     /// The error report of a failed import.
     pub report: Option<Vec<u8>>,
+    /// What a running job is doing, shown instead of a row count (a report's stages).
+    pub stage: Option<String>,
+    /// Files a finished job offers for download (a report's formats).
+    pub files: Vec<JobFile>,
+}
+
+/// A file a job produced.
+#[derive(Debug, Clone)]
+pub struct JobFile {
+    pub name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
 }
 
 /// The jobs of this process (jobs are per server process; their effects are in the database).
@@ -34,7 +46,18 @@ impl Jobs {
     pub fn start(&self, owner: Option<UserId>, title: String, now: DateTime<Utc>) -> u64 {
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let id = map.keys().next_back().map_or(1, |k| k + 1);
-        map.insert(id, Job { owner, title, started: now, state: JobState::Running { done: 0 }, report: None });
+        map.insert(
+            id,
+            Job {
+                owner,
+                title,
+                started: now,
+                state: JobState::Running { done: 0 },
+                report: None,
+                stage: None,
+                files: Vec::new(),
+            },
+        );
         // Keep the newest 200 jobs.
         while map.len() > 200 {
             let first = *map.keys().next().unwrap_or(&0);

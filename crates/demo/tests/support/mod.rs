@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod indicators;
+pub mod report;
 
 use chrono::NaiveDate;
 use kaohe_domain::OrgPath;

@@ -33,12 +33,19 @@ pub struct Pack {
     pub calendar: HolidayCalendar,
     /// The target catalogues and scoring rules of `rulebooks/<year>.toml`, by year.
     pub rulebooks: Vec<Rulebook>,
+    /// Report templates (`reports/<key>.md.j2`), by key.
+    pub reports: Vec<crate::report::ReportTemplate>,
 }
 
 impl Pack {
     /// The registry with this key.
     pub fn registry(&self, key: &str) -> Option<&RegistryDef> {
         self.registries.iter().find(|r| r.key == key)
+    }
+
+    /// The report template with this key (`annual`).
+    pub fn report(&self, key: &str) -> Option<&crate::report::ReportTemplate> {
+        self.reports.iter().find(|r| r.key == key)
     }
 
     /// The rulebook of a year (re-scoring a past year uses that year's rules).
@@ -177,6 +184,7 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
     let mut indicator_defs = Vec::new();
     let mut calendar_years = Vec::new();
     let mut rulebook_files = Vec::new();
+    let mut reports = Vec::new();
     let mut sorted: Vec<&(String, String)> = files.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, text) in sorted {
@@ -204,6 +212,19 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
             calendar_years.extend(calendars::read(&src, &mut errors));
         } else if path.starts_with("rulebooks/") && path.ends_with(".toml") {
             rulebook_files.push((path, text));
+        } else if let Some(key) = path.strip_prefix("reports/").and_then(|p| p.strip_suffix(".md.j2")) {
+            let tpl = crate::report::ReportTemplate { key: key.to_owned(), file: path.clone(), source: text.clone() };
+            match crate::report::template::check(&tpl) {
+                Ok(()) => reports.push(tpl),
+                Err(e) => errors.push(PackError {
+                    file: e.file,
+                    line: e.line,
+                    column: e.column,
+                    message_zh: e.message.clone(),
+                    message_en: e.message,
+                    source_line: e.source_line,
+                }),
+            }
         }
     }
     let Some(head) = head else {
@@ -252,6 +273,7 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
         indicators,
         calendar: HolidayCalendar::new(calendar_years),
         rulebooks,
+        reports,
     })
 }
 

@@ -1,4 +1,19 @@
-//! The year-end report's model (issue 7). So far: the helpers that write figures the way a
-//! Chinese work report does — see [`phrase`].
+//! The year-end report: facts gathered from the data ([`facts`]), a pack's template rendered over
+//! them ([`template`], with the Chinese figure [`phrase`]s) into a [`doc::Doc`], and that document
+//! written as Markdown or HTML (DOCX and XLSX are written by the `kaohe-documents` crate), with
+//! the statistical [`tables`].
 
+pub mod doc;
+pub mod facts;
+pub mod html;
+pub mod markdown;
 pub mod phrase;
+pub mod tables;
+pub mod template;
+
+#[cfg(test)]
+mod tests;
+
+pub use doc::{Block, Doc, Inline, Target};
+pub use facts::{Facts, FigureFact, ListItem, Narrative, RankRow, Wants};
+pub use template::{Outcome, ReportTemplate, TemplateError, render};

@@ -135,6 +135,11 @@ pub fn cn_number(n: u32) -> String {
     }
 }
 
+/// A count as words before a measure word: 两 for 2 (两次, 两个), otherwise as [`cn_number`].
+pub fn cn_count(n: u32) -> String {
+    if n == 2 { "两".into() } else { cn_number(n) }
+}
+
 /// Section numbering: `一、` (level 1), `一是` (points within a paragraph), `1、` (level 3).
 pub fn heading_number(level: u8, n: u32) -> String {
     match level {
@@ -213,6 +218,7 @@ mod tests {
         assert_eq!(cn_number(21), "二十一");
         assert_eq!(cn_number(15), "十五");
         assert_eq!(cn_number(30), "三十");
+        assert_eq!((cn_count(2), cn_count(3), cn_count(12)), ("两".to_owned(), "三".to_owned(), "十二".to_owned()));
         let d = NaiveDate::from_ymd_opt(2009, 12, 31).unwrap();
         assert_eq!(cn_year_month(d), "二〇〇九年十二月");
         assert_eq!(cn_date(d), "二〇〇九年十二月三十一日");

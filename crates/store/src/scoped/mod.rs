@@ -9,6 +9,7 @@ mod import_ops;
 mod indicator_ops;
 mod org_ops;
 mod record_ops;
+mod report_ops;
 mod submission_ops;
 mod user_ops;
 
@@ -16,6 +17,7 @@ pub use evidence_ops::{MAX_EVIDENCE_BYTES, evidence_kind};
 pub use import_ops::ImportRow;
 pub use indicator_ops::{FigureRow, RowKind, needs};
 pub use record_ops::RecordQuery;
+pub use report_ops::{MAX_NAMES, Report};
 pub use submission_ops::InboxRow;
 
 use crate::{Store, StoreError};

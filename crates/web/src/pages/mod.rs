@@ -4,6 +4,7 @@
 mod account;
 mod assessment;
 mod audit;
+mod dashboard;
 mod home;
 mod indicators;
 mod login;
@@ -11,6 +12,7 @@ mod orgs;
 mod record_form;
 mod records;
 mod registry_files;
+mod report;
 mod submissions;
 mod targets;
 mod tasks;
@@ -127,6 +129,8 @@ pub fn router() -> Router<AppState> {
         .merge(indicators::router())
         .merge(assessment::router())
         .merge(tasks::router())
+        .merge(report::router())
+        .merge(dashboard::router())
         .merge(submissions::router())
         .merge(targets::router())
 }

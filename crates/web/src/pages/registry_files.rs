@@ -70,13 +70,24 @@ async fn import_page(
     render(&ImportPage { shell: Shell::new(&u, &state, "registries"), key, label })
 }
 
+/// A job's progress, polled by the page until it ends (imports and reports).
 #[derive(Template)]
 #[template(path = "job.html")]
-struct JobFragment {
+pub(crate) struct JobFragment {
     t: crate::i18n::Lang,
     id: u64,
     title: String,
     state: JobState,
+    stage: Option<String>,
+    /// The names of the files to download, in order (`/jobs/{id}/files/{n}`).
+    files: Vec<String>,
+}
+
+impl JobFragment {
+    pub(crate) fn of(t: crate::i18n::Lang, id: u64, j: crate::jobs::Job) -> Self {
+        let files = j.files.iter().map(|f| f.name.clone()).collect();
+        JobFragment { t, id, title: j.title, state: j.state, stage: j.stage, files }
+    }
 }
 
 /// Starts an import job from an uploaded file; answers the job's progress fragment.
@@ -108,7 +119,7 @@ async fn start_import(
     let title = format!("{name}{}", if dry_run { "(仅检查)" } else { "" });
     let id = state.jobs.start(u.actor.user_id(), title.clone(), state.store.clock().now());
     spawn_import(state.clone(), u.clone(), key, bytes, name, dry_run, id);
-    render(&JobFragment { t: u.lang, id, title, state: JobState::Running { done: 0 } })
+    render(&JobFragment { t: u.lang, id, title, state: JobState::Running { done: 0 }, stage: None, files: Vec::new() })
 }
 
 fn spawn_import(state: AppState, u: CurrentUser, key: String, bytes: Vec<u8>, name: String, dry_run: bool, id: u64) {
@@ -141,7 +152,17 @@ async fn job(
     Path(id): Path<u64>,
 ) -> Result<Html<String>, PageError> {
     let j = state.jobs.get(id, u.actor.user_id()).ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
-    render(&JobFragment { t: u.lang, id, title: j.title, state: j.state })
+    render(&JobFragment::of(u.lang, id, j))
+}
+
+async fn job_file(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path((id, n)): Path<(u64, usize)>,
+) -> Result<Response, PageError> {
+    let j = state.jobs.get(id, u.actor.user_id()).ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
+    let f = j.files.into_iter().nth(n).ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
+    Ok(download(f.bytes, &f.name, f.content_type))
 }
 
 async fn job_report(
@@ -164,4 +185,5 @@ pub fn router() -> Router<AppState> {
         )
         .route("/jobs/{id}", get(job))
         .route("/jobs/{id}/report.xlsx", get(job_report))
+        .route("/jobs/{id}/files/{n}", get(job_file))
 }

@@ -12,10 +12,13 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use chrono::NaiveDate;
+use kaohe_domain::OrgId;
 use kaohe_domain::indicator::Period;
+use kaohe_domain::record::Record;
 use kaohe_domain::record::Value;
-use kaohe_domain::supervision::{Light, WARN_WORKING_DAYS, status};
+use kaohe_domain::supervision::{Light, TaskStatus, WARN_WORKING_DAYS, status};
 use kaohe_store::RecordQuery;
+use kaohe_store::Scoped;
 use kaohe_store::registry::{Cursor, Filter, FilterOp};
 use serde::Deserialize;
 
@@ -80,50 +83,20 @@ async fn page(
     let s = u.scoped(&state);
     let year = figures::year(q.year, &s).await?;
     let org = figures::org(q.org, &s).await?;
-    let (first, last) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31));
-    let (Some(first), Some(last)) = (first, last) else { return Err(kaohe_domain::DomainError::NotFound.into()) };
-    let filters = vec![
-        Filter { field: "received_on".into(), op: FilterOp::Gte, value: Value::Date(first) },
-        Filter { field: "received_on".into(), op: FilterOp::Lte, value: Value::Date(last) },
-    ];
-    let mut records = Vec::new();
-    let mut after: Option<Cursor> = None;
-    loop {
-        let q = RecordQuery {
-            under: Some(org.id),
-            filters: filters.clone(),
-            after: after.clone(),
-            limit: 1000,
-            ..Default::default()
-        };
-        let page = s.records("tasks", &q).await?;
-        let Some(last) = page.last() else { break };
-        after = Some(Cursor { value: Value::Null, id: last.id });
-        let full = page.len() < 1000;
-        records.extend(page);
-        if full {
-            break;
-        }
-    }
     let today = s.today();
     let en = u.lang == crate::i18n::Lang::En;
-    let mut rows: Vec<(Light, NaiveDate, TaskRow)> = records
-        .iter()
-        .filter_map(|r| {
-            let received = date(r.values.get("received_on"))?;
-            let days = match r.values.get("due_working_days") {
-                Some(Value::Int(n)) => *n,
-                _ => 0,
-            };
+    let mut rows: Vec<(Light, NaiveDate, TaskRow)> = statuses(&s, org.id, year)
+        .await?
+        .into_iter()
+        .map(|(r, received, days, st)| {
             let conveyed = date(r.values.get("conveyed_on"));
-            let st = status(s.calendar(), received, days, conveyed, today);
             let detail = match (st.used, st.left) {
                 (Some(used), _) => format!("{used}/{days}"),
                 (None, Some(left)) if left < 0 => format!("{}", left),
                 (None, Some(left)) => format!("+{left}"),
                 _ => String::new(),
             };
-            Some((
+            (
                 st.light,
                 st.due,
                 TaskRow {
@@ -137,17 +110,13 @@ async fn page(
                     label: if en { st.light.label_en() } else { st.light.label_zh() },
                     detail,
                 },
-            ))
+            )
         })
         .collect();
     rows.sort_by_key(|r| (r.0, r.1, r.2.id));
-    let counts = [Light::Red, Light::Yellow, Light::Green, Light::Late, Light::Done]
+    let counts = light_counts(&rows.iter().map(|r| r.0).collect::<Vec<_>>(), en)
         .into_iter()
-        .map(|l| Count {
-            light: l.code(),
-            label: if en { l.label_en() } else { l.label_zh() },
-            n: rows.iter().filter(|r| r.0 == l).count(),
-        })
+        .map(|(light, label, n)| Count { light, label, n })
         .collect();
     let rate = match s.indicators().get("decisions_on_time_rate") {
         Some(i) => i.display(s.figures(&[&i.plan], &Period::year(year), &[org.id]).await?[0][0]),
@@ -167,6 +136,61 @@ async fn page(
         on_time_rate: rate,
         warn_days: WARN_WORKING_DAYS,
     })
+}
+
+/// Each of the year's tasks under `org` (received in the year) with its received date, its time
+/// limit in working days and its status on the holiday calendar today.
+pub(crate) async fn statuses(
+    s: &Scoped<'_>,
+    org: OrgId,
+    year: i32,
+) -> Result<Vec<(Record, NaiveDate, i64, TaskStatus)>, PageError> {
+    let (first, last) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31));
+    let (Some(first), Some(last)) = (first, last) else { return Err(kaohe_domain::DomainError::NotFound.into()) };
+    let filters = vec![
+        Filter { field: "received_on".into(), op: FilterOp::Gte, value: Value::Date(first) },
+        Filter { field: "received_on".into(), op: FilterOp::Lte, value: Value::Date(last) },
+    ];
+    let mut records = Vec::new();
+    let mut after: Option<Cursor> = None;
+    loop {
+        let q = RecordQuery {
+            under: Some(org),
+            filters: filters.clone(),
+            after: after.clone(),
+            limit: 1000,
+            ..Default::default()
+        };
+        let page = s.records("tasks", &q).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(Cursor { value: Value::Null, id: last.id });
+        let full = page.len() < 1000;
+        records.extend(page);
+        if full {
+            break;
+        }
+    }
+    let today = s.today();
+    Ok(records
+        .into_iter()
+        .filter_map(|r| {
+            let received = date(r.values.get("received_on"))?;
+            let days = match r.values.get("due_working_days") {
+                Some(Value::Int(n)) => *n,
+                _ => 0,
+            };
+            let st = status(s.calendar(), received, days, date(r.values.get("conveyed_on")), today);
+            Some((r, received, days, st))
+        })
+        .collect())
+}
+
+/// How many tasks show each light, in the order the pages list them: (code, label, count).
+pub(crate) fn light_counts(lights: &[Light], en: bool) -> Vec<(&'static str, &'static str, usize)> {
+    [Light::Red, Light::Yellow, Light::Green, Light::Late, Light::Done]
+        .into_iter()
+        .map(|l| (l.code(), if en { l.label_en() } else { l.label_zh() }, lights.iter().filter(|x| **x == l).count()))
+        .collect()
 }
 
 pub fn router() -> Router<AppState> {

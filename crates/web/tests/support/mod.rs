@@ -34,6 +34,7 @@ pub async fn spawn(db: TestDb) -> TestApp {
         .await
         .with_indicators(pack.indicators)
         .with_rulebooks(pack.rulebooks)
+        .with_reports([pack.reports, vec![brief_template()]].concat())
         .with_calendar(Arc::new(pack.calendar))
         .with_files_dir(std::env::temp_dir().join("kaohe-tests").join(format!("files-{}", std::process::id())));
     let app = kaohe_web::app(store.clone(), kaohe_web::WebConfig::default());
@@ -41,6 +42,16 @@ pub async fn spawn(db: TestDb) -> TestApp {
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     TestApp { base, store, clock, db }
+}
+
+/// A short report template the tests' small data can fill (the pack's `annual` needs the whole
+/// demo city).
+pub fn brief_template() -> kaohe_domain::report::ReportTemplate {
+    kaohe_domain::report::ReportTemplate {
+        key: "brief".into(),
+        file: "reports/brief.md.j2".into(),
+        source: "# {{ year }}年简报\n\n新增会员{{ fig('new_members') }},{{ growth('new_members') }}。完成目标{{ completion('new_members') }}。\n\n>> {{ org }}\n>> {{ date_cn }}\n".into(),
+    }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects.

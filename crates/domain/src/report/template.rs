@@ -1,0 +1,391 @@
+//! Rendering a pack's report template (minijinja, Jinja syntax) over [`Facts`].
+//!
+//! Templates reach figures only through helpers that fail loudly: an unknown indicator, a figure
+//! that cannot be computed or an undefined name stops the render with the template's file, line
+//! and column — a report is never written with a blank where a figure should be. The helpers:
+//!
+//! | helper | writes |
+//! | --- | --- |
+//! | `fig(key, more=, over=, nearly=, above=, wan=, places=, cn=, unit=)` | this year's figure: `573家`, `26万多人`, `近150名`, `80%以上`, `17.93亿元` |
+//! | `last(key, …)`, `target(key, …)` | last year's figure, the target, same options |
+//! | `growth(key)` | `比去年同期增长43%` / `下降` / `与去年同期持平` |
+//! | `completion(key, places=1)` | value ÷ target as a percentage |
+//! | `score(key)` | the points the org earned on the item measured by the figure |
+//! | `value(key)` | the bare number, for `{% if %}` |
+//! | `names(key, field=, strip=, sep="、")` | a text field of the records behind a figure, joined |
+//! | `narratives(request)` | approved submissions' narratives: a list of `{org, text}` |
+//! | `cn(n)`, `numbered(level, n)` | 十二 / 一、 一是 1、 |
+//!
+//! Globals: `year`, `org`, `date_cn` (二〇一〇年一月) and `ranking` (the children's assessment).
+
+use super::doc::{self, Doc, Target};
+use super::facts::{Facts, FigureFact, Wants};
+use super::phrase;
+use crate::indicator::Number;
+use crate::located::Location;
+use minijinja::value::{Kwargs, Value};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+/// A report template: its file name (as in the pack) and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportTemplate {
+    /// The template's key (the file name without `.md.j2`): `annual`.
+    pub key: String,
+    pub file: String,
+    pub source: String,
+}
+
+/// A template that cannot be rendered, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub source_line: String,
+    pub message: String,
+}
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)?;
+        let at = Location { line: self.line, column: self.column, source_line: self.source_line.clone() };
+        write!(f, "{}", at.caret())
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
+/// A render's result: the document, or what the facts lack (render again once it is gathered).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Done(Doc),
+    Needs(Wants),
+}
+
+const GLOBALS: [&str; 4] = ["year", "org", "date_cn", "ranking"];
+
+fn fail(msg: String) -> Error {
+    Error::new(ErrorKind::InvalidOperation, msg)
+}
+
+fn figure<'a>(facts: &'a Facts, key: &str) -> Result<&'a FigureFact, Error> {
+    facts.figures.get(key).ok_or_else(|| fail(format!("没有指标“{key}” / no indicator `{key}` in the pack")))
+}
+
+/// How a figure is written, from the helper's keyword arguments.
+#[derive(Debug, Default)]
+struct Style {
+    more: Option<i64>,
+    over: Option<i64>,
+    nearly: Option<i64>,
+    above: Option<i64>,
+    wan: Option<u32>,
+    places: Option<u32>,
+    unit: Option<String>,
+    cn: bool,
+}
+
+impl Style {
+    fn from(kw: &Kwargs) -> Result<Self, Error> {
+        let s = Style {
+            more: kw.get("more")?,
+            over: kw.get("over")?,
+            nearly: kw.get("nearly")?,
+            above: kw.get("above")?,
+            wan: kw.get("wan")?,
+            places: kw.get("places")?,
+            unit: kw.get("unit")?,
+            cn: kw.get::<Option<bool>>("cn")?.unwrap_or(false),
+        };
+        kw.assert_all_used()?;
+        Ok(s)
+    }
+}
+
+fn whole(n: Number) -> Result<i64, Error> {
+    i64::try_from(n.round_scaled(0)).map_err(|_| fail(format!("数值过大 / figure too large: {n}")))
+}
+
+/// Writes `v` (a value of `f`) in the style asked for.
+fn write_figure(f: &FigureFact, v: Number, s: &Style) -> Result<String, Error> {
+    if f.percent {
+        if let Some(step) = s.above {
+            let (num, den) = (i64::try_from(v.numer()), i64::try_from(v.denom()));
+            let (Ok(num), Ok(den)) = (num, den) else {
+                return Err(fail(format!("比例过大 / ratio too large: {v}")));
+            };
+            return phrase::percent_above(num, den, step)
+                .ok_or_else(|| fail("比例的分母为零 / ratio over nothing".into()));
+        }
+        let p = v.checked_mul(Number::int(100)).ok_or_else(|| fail("比例过大 / ratio too large".into()))?;
+        return Ok(format!("{}%", p.to_decimal_string(s.places.unwrap_or(f.decimals))));
+    }
+    let unit = s.unit.clone().unwrap_or_else(|| f.unit.clone());
+    let number = if let Some(step) = s.more {
+        phrase::more_than(whole(v)?, step)
+    } else if let Some(step) = s.over {
+        phrase::over(whole(v)?, step)
+    } else if let Some(step) = s.nearly {
+        phrase::nearly(whole(v)?, step)
+    } else if s.cn {
+        phrase::cn_count(u32::try_from(whole(v)?).map_err(|_| fail(format!("无法写成汉字 / not a small count: {v}")))?)
+    } else if let Some(places) = s.wan {
+        phrase::wan_decimal(whole(v)?, places)
+    } else if f.unit == "元" {
+        // Money: 万元 when whole, 亿元 with two decimals; the unit word follows.
+        let y = phrase::yuan(whole(v)?);
+        return Ok(format!("{}{unit}", y.trim_end_matches('元')));
+    } else if v.is_integer() && s.places.is_none() {
+        whole(v)?.to_string()
+    } else {
+        v.to_decimal_string(s.places.unwrap_or(if f.decimals > 0 { f.decimals } else { 2 }))
+    };
+    Ok(format!("{number}{unit}"))
+}
+
+fn missing(f: &FigureFact, what: &str, year: i32) -> Error {
+    fail(format!(
+        "指标“{}”({}){}年的{what}无法计算或未填报 / `{}` has no {what} for {year}",
+        f.name_zh, f.key, year, f.key
+    ))
+}
+
+type Pick = fn(&FigureFact) -> Option<Number>;
+
+fn figure_helper(
+    env: &mut Environment<'static>,
+    name: &'static str,
+    facts: &Arc<Facts>,
+    pick: Pick,
+    what: &'static str,
+) {
+    let facts = facts.clone();
+    env.add_function(name, move |key: String, kw: Kwargs| -> Result<String, Error> {
+        let f = figure(&facts, &key)?;
+        let style = Style::from(&kw)?;
+        let year = if name == "last" { facts.year - 1 } else { facts.year };
+        let v = pick(f).ok_or_else(|| missing(f, what, year))?;
+        Ok(doc::link(&Target::Figure(key.clone()), &write_figure(f, v, &style)?))
+    });
+}
+
+fn number_value(n: Number) -> Value {
+    if n.is_integer() {
+        i64::try_from(n.numer()).map(Value::from).unwrap_or_else(|_| Value::from(n.to_f64()))
+    } else {
+        Value::from(n.to_f64())
+    }
+}
+
+fn register(env: &mut Environment<'static>, facts: &Arc<Facts>, wants: &Arc<Mutex<Wants>>) {
+    figure_helper(env, "fig", facts, |f| f.value, "数值");
+    figure_helper(env, "last", facts, |f| f.last, "上年数值");
+    figure_helper(env, "target", facts, |f| f.target, "目标值");
+    let fx = facts.clone();
+    env.add_function("growth", move |key: String| -> Result<String, Error> {
+        let f = figure(&fx, &key)?;
+        let now = f.value.ok_or_else(|| missing(f, "数值", fx.year))?;
+        let before = f.last.filter(|b| *b != Number::ZERO).ok_or_else(|| missing(f, "上年数值", fx.year - 1))?;
+        let (n, b) = (i64::try_from(now.round_scaled(2)), i64::try_from(before.round_scaled(2)));
+        let (Ok(n), Ok(b)) = (n, b) else { return Err(fail(format!("数值过大 / figure too large: {key}"))) };
+        let text = phrase::growth(n, b).ok_or_else(|| missing(f, "上年数值", fx.year - 1))?;
+        Ok(doc::link(&Target::Figure(key), &text))
+    });
+    let fx = facts.clone();
+    env.add_function("completion", move |key: String, kw: Kwargs| -> Result<String, Error> {
+        let f = figure(&fx, &key)?;
+        let places: Option<u32> = kw.get("places")?;
+        kw.assert_all_used()?;
+        let c = f.completion().ok_or_else(|| missing(f, "完成率", fx.year))?;
+        let pct = c.checked_mul(Number::int(100)).ok_or_else(|| fail("完成率过大 / completion too large".into()))?;
+        Ok(doc::link(&Target::Figure(key), &format!("{}%", pct.to_decimal_string(places.unwrap_or(1)))))
+    });
+    let fx = facts.clone();
+    env.add_function("score", move |key: String| -> Result<String, Error> {
+        let f = figure(&fx, &key)?;
+        let s = f.score.ok_or_else(|| missing(f, "得分", fx.year))?;
+        Ok(hundredths(s))
+    });
+    let fx = facts.clone();
+    env.add_function("value", move |key: String| -> Result<Value, Error> {
+        let f = figure(&fx, &key)?;
+        Ok(f.value.map_or(Value::from(()), number_value))
+    });
+    let (fx, wx) = (facts.clone(), wants.clone());
+    env.add_function("names", move |key: String, kw: Kwargs| -> Result<String, Error> {
+        figure(&fx, &key)?;
+        let field: String = kw.get("field")?;
+        let sep: Option<String> = kw.get("sep")?;
+        let strip: Option<String> = kw.get("strip")?;
+        kw.assert_all_used()?;
+        let list = list_key(&key, &field);
+        let Some(items) = fx.lists.get(&list) else {
+            wx.lock().map_err(|_| fail("lock".into()))?.lists.insert(list);
+            return Ok(String::new());
+        };
+        let shown: Vec<String> = items
+            .iter()
+            .map(|i| {
+                let text = strip.as_deref().and_then(|s| i.text.strip_suffix(s)).unwrap_or(&i.text);
+                doc::link(&Target::Record { registry: i.registry.clone(), id: i.record }, text)
+            })
+            .collect();
+        Ok(shown.join(sep.as_deref().unwrap_or("、")))
+    });
+    let (fx, wx) = (facts.clone(), wants.clone());
+    env.add_function("narratives", move |request: String| -> Result<Value, Error> {
+        match fx.narratives.get(&request) {
+            Some(list) => Ok(Value::from(
+                list.iter()
+                    .map(|n| minijinja::context! { org => n.org.clone(), text => n.text.clone() })
+                    .collect::<Vec<Value>>(),
+            )),
+            None => {
+                wx.lock().map_err(|_| fail("lock".into()))?.narratives.insert(request);
+                Ok(Value::from(Vec::<Value>::new()))
+            }
+        }
+    });
+    env.add_function("cn", |n: u32| phrase::cn_number(n));
+    env.add_function("numbered", |level: u8, n: u32| phrase::heading_number(level, n));
+}
+
+/// The key under which [`Facts::lists`] holds the `field` of the records behind figure `key`.
+pub fn list_key(key: &str, field: &str) -> String {
+    format!("{key}.{field}")
+}
+
+/// Points from hundredths: `9550` → `95.5`, `9000` → `90`.
+pub fn hundredths(h: i64) -> String {
+    let s = Number::fixed(i128::from(h), 2).to_decimal_string(2);
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+fn located(tpl: &ReportTemplate, e: &Error) -> TemplateError {
+    let (line, column) = match (e.range(), e.line()) {
+        (Some(r), _) => {
+            let at = Location::of(&tpl.source, r.start);
+            (at.line, at.column)
+        }
+        (None, Some(l)) => (l, 1),
+        (None, None) => (1, 1),
+    };
+    let source_line = tpl.source.lines().nth(line.saturating_sub(1)).unwrap_or("").to_owned();
+    let mut message = match e.kind() {
+        ErrorKind::UndefinedError => "未定义的名称 / undefined name".to_owned(),
+        ErrorKind::SyntaxError => "模板语法错误 / template syntax error".to_owned(),
+        _ => String::new(),
+    };
+    if let Some(d) = e.detail() {
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(d);
+    }
+    if message.is_empty() {
+        message = e.kind().to_string();
+    }
+    TemplateError { file: tpl.file.clone(), line, column, source_line, message }
+}
+
+/// The first name a template reads that is neither a global, a helper nor set in the template,
+/// with the position of its first use.
+fn undefined_name(tpl: &ReportTemplate, t: &minijinja::Template<'_, '_>) -> Option<(String, usize)> {
+    const HELPERS: [&str; 12] = [
+        "fig",
+        "last",
+        "target",
+        "growth",
+        "completion",
+        "score",
+        "value",
+        "names",
+        "narratives",
+        "cn",
+        "numbered",
+        "range",
+    ];
+    let mut names: Vec<String> = t
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|n| !GLOBALS.contains(&n.as_str()) && !HELPERS.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    let name = names.into_iter().next()?;
+    let re = regex::Regex::new(&format!(r"\b{}\b", regex::escape(&name))).ok()?;
+    let offset = re.find(&tpl.source).map_or(0, |m| m.start());
+    Some((name, offset))
+}
+
+fn environment(facts: &Arc<Facts>, wants: &Arc<Mutex<Wants>>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build() {
+        env.set_syntax(syntax);
+    }
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    register(&mut env, facts, wants);
+    env
+}
+
+/// Compiles `tpl` in `env` and checks that every name it reads is defined.
+fn compile<'e>(
+    env: &'e mut Environment<'static>,
+    tpl: &ReportTemplate,
+) -> Result<minijinja::Template<'e, 'e>, TemplateError> {
+    env.add_template_owned(tpl.file.clone(), tpl.source.clone()).map_err(|e| located(tpl, &e))?;
+    let t = env.get_template(&tpl.file).map_err(|e| located(tpl, &e))?;
+    if let Some((name, offset)) = undefined_name(tpl, &t) {
+        let at = Location::of(&tpl.source, offset);
+        return Err(TemplateError {
+            file: tpl.file.clone(),
+            line: at.line,
+            column: at.column,
+            source_line: at.source_line,
+            message: format!("未定义的名称“{name}” / undefined name `{name}`"),
+        });
+    }
+    Ok(t)
+}
+
+/// Checks a template without data (`kaohe pack validate`): syntax and undefined names.
+pub fn check(tpl: &ReportTemplate) -> Result<(), TemplateError> {
+    let mut env = environment(&Arc::new(Facts::default()), &Arc::new(Mutex::new(Wants::default())));
+    compile(&mut env, tpl).map(|_| ())
+}
+
+/// Renders `tpl` over `facts`: the document, or what must be gathered first.
+pub fn render(tpl: &ReportTemplate, facts: &Facts) -> Result<Outcome, TemplateError> {
+    let facts = Arc::new(facts.clone());
+    let wants = Arc::new(Mutex::new(Wants::default()));
+    let mut env = environment(&facts, &wants);
+    let t = compile(&mut env, tpl)?;
+    let ranking: Vec<Value> = facts
+        .ranking
+        .iter()
+        .map(|r| {
+            minijinja::context! {
+                org => doc::link(&Target::Record { registry: "orgs".into(), id: r.org_id }, &r.org),
+                group => r.group.clone(),
+                rank => r.rank,
+                total => hundredths(r.total),
+                grade => r.grade.clone(),
+                vetoed => r.vetoed,
+            }
+        })
+        .collect();
+    let ctx = minijinja::context! {
+        year => facts.year,
+        org => facts.org_name.clone(),
+        date_cn => phrase::cn_year_month(facts.date),
+        ranking => ranking,
+    };
+    let out = t.render(ctx).map_err(|e| located(tpl, &e))?;
+    let wanted = wants.lock().map(|w| w.clone()).unwrap_or_default();
+    if !wanted.is_empty() {
+        return Ok(Outcome::Needs(wanted));
+    }
+    Ok(Outcome::Done(doc::parse(&out)))
+}

@@ -1,0 +1,246 @@
+//! The year-end report of an org: its facts gathered through the actor's scope (figures of this
+//! year and last, targets, scores, the children's ranking, names behind figures, approved
+//! narratives) and the pack's template rendered over them.
+
+use super::Scoped;
+use crate::{StoreError, assessments, submissions};
+use kaohe_domain::indicator::{Indicator, Number, Period};
+use kaohe_domain::record::Value;
+use kaohe_domain::report::template::{self, list_key};
+use kaohe_domain::report::{Doc, Facts, FigureFact, ListItem, Narrative, Outcome, RankRow, ReportTemplate, Wants};
+use kaohe_domain::scoring::Assessment;
+use kaohe_domain::submission::State;
+use kaohe_domain::{Action, DomainError, OrgId};
+use std::collections::BTreeMap;
+
+/// Most records a template may list by name behind one figure.
+pub const MAX_NAMES: usize = 100;
+
+/// A rendered report and the facts it was written from (the statistical tables come from them).
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub doc: Doc,
+    pub facts: Facts,
+}
+
+/// Departments first, then lower federations, as the assessment lists them.
+fn kind_order(k: kaohe_domain::OrgKind) -> u8 {
+    use kaohe_domain::OrgKind::*;
+    match k {
+        Department => 0,
+        Federation => 1,
+        Grassroots => 2,
+        Other => 3,
+    }
+}
+
+fn invalid(zh: String, en: String) -> StoreError {
+    StoreError::Domain(DomainError::invalid("template", zh, en))
+}
+
+impl Scoped<'_> {
+    /// The installed report template with this key (`annual`).
+    pub fn report_template(&self, key: &str) -> Result<&ReportTemplate, StoreError> {
+        self.store
+            .reports
+            .iter()
+            .find(|t| t.key == key)
+            .ok_or_else(|| invalid(format!("没有名为“{key}”的报告模板"), format!("no report template `{key}`")))
+    }
+
+    /// Renders the report `key` of `org` for `year`. A template error (a figure that cannot be
+    /// computed, an undefined name) refuses the whole report, located at the template's line.
+    pub async fn report(&self, year: i32, org: OrgId, key: &str) -> Result<Report, StoreError> {
+        let tpl = self.report_template(key)?.clone();
+        let mut facts = self.report_facts(year, org).await?;
+        // Each pass gathers what the last one asked for; a template whose wants keep changing
+        // (names chosen by other names) gets a few passes, then is refused.
+        for _ in 0..4 {
+            match template::render(&tpl, &facts).map_err(|e| invalid(e.to_string(), e.to_string()))? {
+                Outcome::Done(doc) => return Ok(Report { doc, facts }),
+                Outcome::Needs(wants) => self.gather(&mut facts, &wants).await?,
+            }
+        }
+        Err(invalid(
+            format!("模板{}反复请求新的数据,无法完成", tpl.file),
+            format!("template {} keeps asking for more data", tpl.file),
+        ))
+    }
+
+    /// Every indicator's figure at `org` for `year` and the year before, with the targets, the
+    /// org's scores and its children's ranking.
+    pub async fn report_facts(&self, year: i32, org: OrgId) -> Result<Facts, StoreError> {
+        let o = self.org(org).await?;
+        self.check(Action::RecordRead, Some(&o.path))?;
+        let all: Vec<&Indicator> = self.store.indicators.all().iter().collect();
+        let plans: Vec<_> = all.iter().map(|i| &i.plan).collect();
+        let now = self.figures(&plans, &Period::year(year), &[org]).await?;
+        let last = self.figures(&plans, &Period::year(year - 1), &[org]).await?;
+        let targets = self.report_targets(year, org).await?;
+        let scores = self.report_scores(year, org).await?;
+        let figures = all
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| {
+                let d = &ind.def;
+                let fact = FigureFact {
+                    order: i,
+                    key: d.key.clone(),
+                    name_zh: d.name_zh.clone(),
+                    unit: d.unit.clone(),
+                    section: d.section.clone(),
+                    decimals: d.decimals,
+                    percent: ind.is_percent(),
+                    value: now[i][0],
+                    last: last[i][0],
+                    target: targets.get(&d.key).copied(),
+                    score: scores.get(&d.key).copied(),
+                };
+                (d.key.clone(), fact)
+            })
+            .collect();
+        let date = self.today();
+        Ok(Facts {
+            year,
+            org_id: org.0,
+            org_name: o.name.clone(),
+            date,
+            figures,
+            ranking: self.report_ranking(year, org).await?,
+            ..Facts::default()
+        })
+    }
+
+    /// Targets by indicator: the org's own where assigned, else the sum of its children's for
+    /// additive indicators.
+    async fn report_targets(&self, year: i32, org: OrgId) -> Result<BTreeMap<String, Number>, StoreError> {
+        let Ok(book) = self.rulebook(year) else { return Ok(BTreeMap::new()) };
+        let indicator_of: BTreeMap<&str, &str> =
+            book.items().map(|(_, i)| (i.key.as_str(), i.indicator.as_str())).collect();
+        let mut out = BTreeMap::new();
+        for t in assessments::targets(&self.store.db, year, &[org]).await? {
+            if let Some(ind) = indicator_of.get(t.item.as_str()) {
+                out.insert((*ind).to_owned(), t.value);
+            }
+        }
+        let kids: Vec<OrgId> = self.assessees(year, org).await.unwrap_or_default().iter().map(|o| o.id).collect();
+        let mut sums: BTreeMap<String, Number> = BTreeMap::new();
+        for t in assessments::targets(&self.store.db, year, &kids).await? {
+            let Some(ind) = indicator_of.get(t.item.as_str()) else { continue };
+            if self.store.indicators.get(ind).is_some_and(|i| i.additive) {
+                let s = sums.entry((*ind).to_owned()).or_insert(Number::ZERO);
+                *s = s.checked_add(t.value).unwrap_or(*s);
+            }
+        }
+        for (k, v) in sums {
+            out.entry(k).or_insert(v);
+        }
+        Ok(out)
+    }
+
+    /// The org's points per indicator in its parent's assessment (none for the top org or
+    /// without the right to read assessments).
+    async fn report_scores(&self, year: i32, org: OrgId) -> Result<BTreeMap<String, i64>, StoreError> {
+        if self.rulebook(year).is_err() || self.check(Action::AssessmentRead, None).is_err() {
+            return Ok(BTreeMap::new());
+        }
+        match self.assessment_of(year, org).await {
+            Ok(r) => Ok(r.items.into_iter().map(|l| (l.indicator, l.points)).collect()),
+            Err(StoreError::Domain(DomainError::NotFound)) => Ok(BTreeMap::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The year's assessment by `org` as it stands: the latest published version, else one
+    /// computed now; `None` without a rulebook for the year or the right to read assessments.
+    pub async fn current_assessment(&self, year: i32, org: OrgId) -> Result<Option<Assessment>, StoreError> {
+        if self.rulebook(year).is_err() || self.check(Action::AssessmentRead, None).is_err() {
+            return Ok(None);
+        }
+        let published = self.published_assessments(year, org).await?;
+        Ok(Some(match published.iter().map(|p| p.version).max() {
+            Some(v) => self.published_assessment(year, org, v).await?.1,
+            None => self.assess(year, org).await?,
+        }))
+    }
+
+    /// The children's ranking in [`Scoped::current_assessment`], best first.
+    async fn report_ranking(&self, year: i32, org: OrgId) -> Result<Vec<RankRow>, StoreError> {
+        let Some(a) = self.current_assessment(year, org).await? else { return Ok(Vec::new()) };
+        let mut rows: Vec<RankRow> = a
+            .results
+            .into_iter()
+            .filter(|r| r.org.parent == Some(org))
+            .map(|r| RankRow {
+                group: r.org.kind.label_zh().to_owned(),
+                group_order: kind_order(r.org.kind),
+                org_id: r.org.org.0,
+                org: r.org.name,
+                rank: r.rank,
+                total: r.total,
+                grade: r.grade_zh,
+                vetoed: r.vetoed,
+            })
+            .collect();
+        rows.sort_by_key(|r| (r.group_order, r.rank, r.org_id));
+        Ok(rows)
+    }
+
+    /// Fetches what a render asked for: names behind figures, approved narratives.
+    async fn gather(&self, facts: &mut Facts, wants: &Wants) -> Result<(), StoreError> {
+        let org = OrgId(facts.org_id);
+        for list in &wants.lists {
+            let (key, field) = list.split_once('.').unwrap_or((list, ""));
+            let ind = self
+                .store
+                .indicators
+                .get(key)
+                .ok_or_else(|| invalid(format!("没有指标“{key}”"), format!("no indicator `{key}`")))?;
+            let drilled = self.drill(&ind.plan, &Period::year(facts.year), org).await?;
+            let mut items = Vec::new();
+            if let Some(part) = drilled.parts.iter().find(|p| p.roles.is_empty()).or(drilled.parts.first()) {
+                if part.record_ids.len() > MAX_NAMES {
+                    return Err(invalid(
+                        format!("指标“{key}”背后有{}条记录,报告最多列出{MAX_NAMES}个名称", part.record_ids.len()),
+                        format!(
+                            "`{key}` stands on {} records; a report lists at most {MAX_NAMES} names",
+                            part.record_ids.len()
+                        ),
+                    ));
+                }
+                let ids: Vec<_> = part.record_ids.iter().map(|i| kaohe_domain::record::RecordId(*i)).collect();
+                for r in self.records_by_id(&part.registry, &ids).await? {
+                    let text = match r.values.get(field) {
+                        Some(Value::Text(t)) => t.clone(),
+                        _ => {
+                            return Err(invalid(
+                                format!("台账{}没有文本字段“{field}”(names 的 field 参数)", part.registry),
+                                format!("registry {} has no text field `{field}` (names(…, field=…))", part.registry),
+                            ));
+                        }
+                    };
+                    items.push(ListItem { text, registry: part.registry.clone(), record: r.id.0 });
+                }
+            }
+            facts.lists.insert(list_key(key, field), items);
+        }
+        if !wants.narratives.is_empty() {
+            let o = self.org(org).await?;
+            let scope: BTreeMap<OrgId, String> = crate::orgs::subtree(&self.store.db, Some(&o.path), true)
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o.name))
+                .collect();
+            let approved = submissions::approved_in(&self.store.db, facts.year).await?;
+            for request in &wants.narratives {
+                let list: Vec<Narrative> = approved
+                    .iter()
+                    .filter(|s| &s.request == request && s.state == State::Approved && !s.narrative.trim().is_empty())
+                    .filter_map(|s| Some(Narrative { org: scope.get(&s.org_id)?.clone(), text: s.narrative.clone() }))
+                    .collect();
+                facts.narratives.insert(request.clone(), list);
+            }
+        }
+        Ok(())
+    }
+}
