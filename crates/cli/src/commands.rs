@@ -124,9 +124,10 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
         Command::Pack(crate::PackCommand::Validate { dir }) => crate::registry_cmds::validate_pack(&dir),
         Command::Org(o) => org(&cfg, o).await,
         Command::Calendar(c) => crate::calendar_cmd::run(&cfg, c),
-        Command::Report { year, org, format, output, template, link_base } => {
+        Command::Report { year, org, format, output, template, link_base, date } => {
             let store = open(&cfg).await?;
-            crate::report_cmd::run(&store, year, org.as_deref(), &template, &format, &output, &link_base).await
+            let (o, d) = (org.as_deref(), date.as_deref());
+            crate::report_cmd::run(&store, year, o, &template, &format, &output, &link_base, d).await
         }
         Command::Assess { year, org, publish, format } => {
             let store = open(&cfg).await?;

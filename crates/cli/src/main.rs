@@ -178,6 +178,9 @@ pub enum Command {
         /// Where the HTML's links lead (the server's address, e.g. http://127.0.0.1:8080).
         #[arg(long, default_value = "")]
         link_base: String,
+        /// The date the report bears (YYYY-MM-DD; default today).
+        #[arg(long)]
+        date: Option<String>,
     },
 }
 

@@ -2,12 +2,15 @@
 //! Markdown or the XLSX of its statistical tables.
 
 use anyhow::{Context, anyhow};
+use chrono::NaiveDate;
 use kaohe_documents::{ReportFormat, write_report};
-use kaohe_domain::Actor;
+use kaohe_domain::{Actor, FixedClock};
 use kaohe_store::Store;
 use std::path::Path;
+use std::sync::Arc;
 
-/// `kaohe report --year Y [--org CODE] --format F -o FILE`.
+/// `kaohe report --year Y [--org CODE] --format F -o FILE [--date D]`.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     store: &Store,
     year: i32,
@@ -16,9 +19,20 @@ pub async fn run(
     format: &str,
     output: &Path,
     link_base: &str,
+    date: Option<&str>,
 ) -> anyhow::Result<()> {
     let format = ReportFormat::parse(format)
         .ok_or_else(|| anyhow!("未知格式 / unknown format {format:?}: docx, html, md or xlsx"))?;
+    // The date the report bears (落款): today unless given.
+    let store = match date {
+        Some(d) => {
+            let day = NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| anyhow!("日期格式应为 YYYY-MM-DD / the date must be YYYY-MM-DD: {d:?}"))?;
+            let at = day.and_hms_opt(9, 0, 0).map(|t| t.and_utc()).ok_or_else(|| anyhow!("bad date {d:?}"))?;
+            store.with_clock(Arc::new(FixedClock::new(at)))
+        }
+        None => store.clone(),
+    };
     let op = store.scoped(Actor::Operator);
     let org = match org {
         Some(code) => op.org_by_code(code).await.map_err(|_| anyhow!("没有组织 / no org {code:?}"))?,

@@ -10,7 +10,7 @@ use crate::DocumentError;
 use chrono::NaiveDate;
 use docx_rs::{
     AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Run, RunFonts,
-    SpecialIndentType, Table, TableCell, TableRow,
+    SpecialIndentType, Table, TableCell, TableRow, VAlignType, WidthType,
 };
 use kaohe_domain::report::{Block, Doc, Inline, doc::plain};
 
@@ -72,24 +72,49 @@ fn page_number(align: AlignmentType) -> Paragraph {
     }
 }
 
+/// The type area's width (156 mm) in twips.
+const TYPE_AREA: usize = 8844;
+
+/// Column widths in twips, in proportion to each column's widest text (CJK counting double),
+/// filling the type area.
+fn column_widths(rows: &[Vec<Vec<Inline>>]) -> Vec<usize> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width = |s: &str| s.chars().map(|c| if (c as u32) < 0x1100 { 1 } else { 2 }).sum::<usize>().max(4);
+    let wide: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|cell| width(&plain(cell))).max().unwrap_or(4))
+        .collect();
+    let total: usize = wide.iter().sum::<usize>().max(1);
+    wide.iter().map(|w| TYPE_AREA * w / total).collect()
+}
+
 fn table(rows: &[Vec<Vec<Inline>>]) -> Table {
+    let widths = column_widths(rows);
     let rows = rows
         .iter()
         .map(|row| {
             TableRow::new(
                 row.iter()
-                    .map(|cell| {
-                        TableCell::new().add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(
-                            &plain(cell),
-                            FANGSONG,
-                            SIZE_4HAO,
-                        )))
+                    .enumerate()
+                    .map(|(i, cell)| {
+                        TableCell::new()
+                            .width(widths.get(i).copied().unwrap_or(0), WidthType::Dxa)
+                            .vertical_align(VAlignType::Center)
+                            .add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(
+                                &plain(cell),
+                                FANGSONG,
+                                SIZE_4HAO,
+                            )))
                     })
                     .collect(),
             )
         })
         .collect();
-    Table::new(rows).align(docx_rs::TableAlignmentType::Center)
+    Table::new(rows).set_grid(widths).align(docx_rs::TableAlignmentType::Center)
+}
+
+/// A heading: kept with the next paragraph; an attachment (附件) starts a new page.
+fn heading(p: Paragraph, runs: &[Inline]) -> Paragraph {
+    indented(p).keep_next(true).page_break_before(plain(runs).starts_with("附件"))
 }
 
 /// Writes `doc` as a DOCX file. `date` is the document's creation date in its properties (the
@@ -121,9 +146,9 @@ pub fn write_docx(doc: &Doc, date: NaiveDate) -> Result<Vec<u8>, DocumentError> 
                         .align(AlignmentType::Center)
                         .line_spacing(exact(LINE_PITCH * 3 / 2).after(LINE_PITCH as u32)),
                 ),
-                Block::Heading(1, r) => d.add_paragraph(indented(paragraph(r, HEITI, SIZE_3HAO))),
-                Block::Heading(2, r) => d.add_paragraph(indented(paragraph(r, KAITI, SIZE_3HAO))),
-                Block::Heading(_, r) => d.add_paragraph(indented(paragraph(r, FANGSONG, SIZE_3HAO).bold())),
+                Block::Heading(1, r) => d.add_paragraph(heading(paragraph(r, HEITI, SIZE_3HAO), r)),
+                Block::Heading(2, r) => d.add_paragraph(heading(paragraph(r, KAITI, SIZE_3HAO), r)),
+                Block::Heading(_, r) => d.add_paragraph(heading(paragraph(r, FANGSONG, SIZE_3HAO).bold(), r)),
                 Block::Paragraph(r) => {
                     d.add_paragraph(indented(paragraph(r, FANGSONG, SIZE_3HAO)).align(AlignmentType::Both))
                 }

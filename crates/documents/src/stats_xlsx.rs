@@ -3,8 +3,9 @@
 
 use crate::DocumentError;
 use kaohe_domain::indicator::Number;
+use kaohe_domain::report::Facts;
 use kaohe_domain::report::tables::{StatRow, StatTable};
-use kaohe_domain::report::{Facts, template::hundredths};
+use kaohe_domain::scoring::show_points;
 use kaohe_sheets::{Column, ColumnKind, OutCell, SheetOut, write_workbook};
 
 fn fixed(n: Option<Number>, places: u32) -> OutCell {
@@ -83,7 +84,7 @@ pub fn write_stats_xlsx(tables: &[StatTable], facts: &Facts) -> Result<Vec<u8>, 
                 OutCell::Text(r.group.clone()),
                 OutCell::Integer(r.rank as i64),
                 OutCell::Text(r.org.clone()),
-                OutCell::Text(hundredths(r.total)),
+                OutCell::Text(show_points(r.total)),
                 OutCell::Text(r.grade.clone()),
                 OutCell::Text(if r.vetoed { "是".into() } else { String::new() }),
             ]

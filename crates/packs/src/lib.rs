@@ -96,14 +96,7 @@ pub fn reports_with(pack: &Pack, dir: &Path) -> Result<Vec<ReportTemplate>, Vec<
                 out.retain(|t| t.key != tpl.key);
                 out.push(tpl);
             }
-            Err(e) => errors.push(PackError {
-                file: e.file,
-                line: e.line,
-                column: e.column,
-                message_zh: e.message.clone(),
-                message_en: e.message,
-                source_line: e.source_line,
-            }),
+            Err(e) => errors.push(e.into()),
         }
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }

@@ -66,6 +66,22 @@ pub struct PackError {
     pub source_line: String,
 }
 
+impl From<crate::report::TemplateError> for PackError {
+    /// A template's error, its message split into the Chinese and English halves it carries.
+    fn from(e: crate::report::TemplateError) -> Self {
+        let (zh, en) =
+            e.message.split_once(" / ").map_or((e.message.clone(), e.message.clone()), |(z, n)| (z.into(), n.into()));
+        PackError {
+            file: e.file,
+            line: e.line,
+            column: e.column,
+            message_zh: zh,
+            message_en: en,
+            source_line: e.source_line,
+        }
+    }
+}
+
 impl fmt::Display for PackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}:{}:{}: {} / {}", self.file, self.line, self.column, self.message_zh, self.message_en)?;
@@ -216,14 +232,7 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
             let tpl = crate::report::ReportTemplate { key: key.to_owned(), file: path.clone(), source: text.clone() };
             match crate::report::template::check(&tpl) {
                 Ok(()) => reports.push(tpl),
-                Err(e) => errors.push(PackError {
-                    file: e.file,
-                    line: e.line,
-                    column: e.column,
-                    message_zh: e.message.clone(),
-                    message_en: e.message,
-                    source_line: e.source_line,
-                }),
+                Err(e) => errors.push(e.into()),
             }
         }
     }

@@ -23,6 +23,7 @@ use super::facts::{Facts, FigureFact, Wants};
 use super::phrase;
 use crate::indicator::Number;
 use crate::located::Location;
+use crate::scoring::show_points;
 use minijinja::value::{Kwargs, Value};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use std::fmt;
@@ -206,7 +207,7 @@ fn register(env: &mut Environment<'static>, facts: &Arc<Facts>, wants: &Arc<Mute
     env.add_function("score", move |key: String| -> Result<String, Error> {
         let f = figure(&fx, &key)?;
         let s = f.score.ok_or_else(|| missing(f, "得分", fx.year))?;
-        Ok(hundredths(s))
+        Ok(show_points(s))
     });
     let fx = facts.clone();
     env.add_function("value", move |key: String| -> Result<Value, Error> {
@@ -255,12 +256,6 @@ fn register(env: &mut Environment<'static>, facts: &Arc<Facts>, wants: &Arc<Mute
 /// The key under which [`Facts::lists`] holds the `field` of the records behind figure `key`.
 pub fn list_key(key: &str, field: &str) -> String {
     format!("{key}.{field}")
-}
-
-/// Points from hundredths: `9550` → `95.5`, `9000` → `90`.
-pub fn hundredths(h: i64) -> String {
-    let s = Number::fixed(i128::from(h), 2).to_decimal_string(2);
-    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 fn located(tpl: &ReportTemplate, e: &Error) -> TemplateError {
@@ -370,7 +365,7 @@ pub fn render(tpl: &ReportTemplate, facts: &Facts) -> Result<Outcome, TemplateEr
                 org => doc::link(&Target::Record { registry: "orgs".into(), id: r.org_id }, &r.org),
                 group => r.group.clone(),
                 rank => r.rank,
-                total => hundredths(r.total),
+                total => show_points(r.total),
                 grade => r.grade.clone(),
                 vetoed => r.vetoed,
             }
