@@ -62,11 +62,7 @@ pub fn read_dir(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
 /// `dir` (the data folder's `calendars/`, when it exists) added or replacing the pack's year.
 pub fn calendar_with(pack: &Pack, dir: &Path) -> Result<HolidayCalendar, Vec<PackError>> {
     let mut years: Vec<CalendarYear> = pack.calendar.years().cloned().collect();
-    let files = match read_dir(dir) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(vec![unreadable(dir, &e)]),
-    };
+    let files = read_optional_dir(dir)?;
     let mut errors = Vec::new();
     for (name, text) in files {
         match parse_calendar_year(&dir.join(&name).display().to_string(), &text) {
@@ -82,11 +78,7 @@ pub fn calendar_with(pack: &Pack, dir: &Path) -> Result<HolidayCalendar, Vec<Pac
 /// file is checked (syntax, undefined names) and errors are located.
 pub fn reports_with(pack: &Pack, dir: &Path) -> Result<Vec<ReportTemplate>, Vec<PackError>> {
     let mut out: Vec<ReportTemplate> = pack.reports.clone();
-    let files = match read_dir(dir) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(vec![unreadable(dir, &e)]),
-    };
+    let files = read_optional_dir(dir)?;
     let mut errors = Vec::new();
     for (name, text) in files {
         let Some(key) = name.strip_suffix(".md.j2") else { continue };
@@ -100,6 +92,15 @@ pub fn reports_with(pack: &Pack, dir: &Path) -> Result<Vec<ReportTemplate>, Vec<
         }
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// [`read_dir`] of a data-folder directory that may not exist (then: no files).
+fn read_optional_dir(dir: &Path) -> Result<Vec<(String, String)>, Vec<PackError>> {
+    match read_dir(dir) {
+        Ok(f) => Ok(f),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(vec![unreadable(dir, &e)]),
+    }
 }
 
 fn unreadable(dir: &Path, e: &std::io::Error) -> PackError {

@@ -6,8 +6,8 @@ mod support;
 
 use kaohe_domain::indicator::Number;
 use kaohe_domain::{OrgKind, Role};
-use serde_json::{Value, json};
-use support::{id_number, spawn_apps};
+use serde_json::Value;
+use support::spawn_apps;
 
 fn item<'a>(org: &'a Value, key: &str) -> &'a Value {
     org["items"].as_array().unwrap().iter().find(|i| i["item"] == key).unwrap_or_else(|| panic!("{key} in {org}"))
@@ -31,16 +31,7 @@ async fn scores_explained_scoped_and_published() {
             (4, b, "2009-03-01"),
             (5, b, "2008-12-31"),
         ] {
-            let body = json!({"org_id": org.0, "values": {"name": format!("会员{n}"), "id_number": id_number(n),
-                "unit_name": "钢管集团", "joined_on": joined, "category": "职工"}});
-            let res = http
-                .post(app.url("/api/v1/registries/members/records"))
-                .bearer_auth(&ed)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 201);
+            app.member(&ed, n, org, joined).await;
         }
         app.op().set_target(2009, a, "new_members", Number::int(3)).await.unwrap();
         app.op().set_target(2009, b, "new_members", Number::int(2)).await.unwrap();

@@ -7,8 +7,7 @@ mod support;
 
 use kaohe_domain::indicator::Number;
 use kaohe_domain::{OrgKind, Role};
-use serde_json::json;
-use support::{id_number, spawn_apps};
+use support::spawn_apps;
 
 async fn job_page(c: &reqwest::Client, url: String) -> String {
     let mut html = String::new();
@@ -31,7 +30,6 @@ async fn reports_from_records_and_the_dashboard() {
         let ed = app.token(app.user("ed", city, Role::Editor).await).await;
         app.user("kh", city, Role::Assessor).await;
         app.user("lyv", a, Role::Viewer).await;
-        let http = reqwest::Client::new();
         for (n, org, joined) in [
             (1, a, "2009-02-01"),
             (2, a, "2009-05-01"),
@@ -39,16 +37,7 @@ async fn reports_from_records_and_the_dashboard() {
             (4, b, "2009-03-01"),
             (5, a, "2008-06-30"),
         ] {
-            let body = json!({"org_id": org.0, "values": {"name": format!("会员{n}"), "id_number": id_number(n),
-                "unit_name": "钢管集团", "joined_on": joined, "category": "职工"}});
-            let res = http
-                .post(app.url("/api/v1/registries/members/records"))
-                .bearer_auth(&ed)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 201);
+            app.member(&ed, n, org, joined).await;
         }
         app.op().set_target(2009, a, "new_members", Number::int(3)).await.unwrap();
         app.op().set_target(2009, b, "new_members", Number::int(2)).await.unwrap();

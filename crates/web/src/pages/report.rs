@@ -15,6 +15,7 @@ use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use kaohe_documents::{ReportFormat, write_report};
 use kaohe_domain::{Org, OrgId};
+use kaohe_store::Report;
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -164,19 +165,25 @@ fn describe(e: kaohe_store::StoreError) -> String {
     s
 }
 
+/// The report the query asks for (default: the user's org, the installation's year, `annual`).
+async fn requested(state: &AppState, u: &CurrentUser, q: &ReportQuery) -> Result<(Org, i32, Report), PageError> {
+    let s = u.scoped(state);
+    let year = figures::year(q.year, &s).await?;
+    let org = figures::org(q.org, &s).await?;
+    let report = s.report(year, org.id, q.template.as_deref().unwrap_or("annual")).await?;
+    Ok((org, year, report))
+}
+
 /// One format at once (for links and scripts).
 async fn download_one(
     State(state): State<AppState>,
     PageUser(u): PageUser,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, PageError> {
-    let s = u.scoped(&state);
-    let year = figures::year(q.year, &s).await?;
-    let org = figures::org(q.org, &s).await?;
     let format = q.format.as_deref().and_then(ReportFormat::parse).ok_or_else(|| {
         WebError::BadRequest("format 须为 docx、html、md 或 xlsx / format must be docx, html, md or xlsx".into())
     })?;
-    let report = s.report(year, org.id, q.template.as_deref().unwrap_or("annual")).await?;
+    let (org, year, report) = requested(&state, &u, &q).await?;
     let bytes =
         write_report(format, &report.doc, &report.facts, "").map_err(|e| WebError::BadRequest(e.to_string()))?;
     Ok(download(bytes, &file_name(&org.name, year, format), format.content_type()))
@@ -188,10 +195,7 @@ async fn view(
     PageUser(u): PageUser,
     Query(q): Query<ReportQuery>,
 ) -> Result<Html<String>, PageError> {
-    let s = u.scoped(&state);
-    let year = figures::year(q.year, &s).await?;
-    let org = figures::org(q.org, &s).await?;
-    let report = s.report(year, org.id, q.template.as_deref().unwrap_or("annual")).await?;
+    let (org, year, report) = requested(&state, &u, &q).await?;
     let links = kaohe_domain::report::html::Links { base: String::new(), org: org.id.0, year };
     Ok(Html(kaohe_domain::report::html::write(&report.doc, &links)))
 }

@@ -133,6 +133,20 @@ pub use kaohe_store::testing::resident_id as id_number;
 
 impl TestApp {
     /// `GET path` with a bearer token, as JSON.
+    /// Adds member `n` (会员n) to `org`, joined on `joined`, through the API.
+    pub async fn member(&self, token: &str, n: u32, org: OrgId, joined: &str) {
+        let body = serde_json::json!({"org_id": org.0, "values": {"name": format!("会员{n}"), "id_number": id_number(n),
+            "unit_name": "钢管集团", "joined_on": joined, "category": "职工"}});
+        let res = reqwest::Client::new()
+            .post(self.url("/api/v1/registries/members/records"))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    }
+
     pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
         reqwest::Client::new().get(self.url(path)).bearer_auth(token).send().await.unwrap().json().await.unwrap()
     }
