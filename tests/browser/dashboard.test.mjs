@@ -57,7 +57,7 @@ test("generate the report, download it, follow a figure to its records", { skip:
   const s = await signedIn(browser, server.base, desktop, "kaoheban");
   const p = s.page;
   await p.goto(server.base + "/report?year=2009");
-  await p.click("button[type=submit]");
+  await p.click("form[hx-post='/report/jobs'] button[type=submit]");
   await p.waitForSelector(".downloads a", { timeout: 120000 });
   const files = await p.$$eval(".downloads a", (as) => as.map((a) => a.textContent));
   assert.deepEqual(files.map((f) => f.split(".").pop()), ["docx", "html", "md", "xlsx"]);

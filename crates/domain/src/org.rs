@@ -34,6 +34,16 @@ impl OrgKind {
         }
     }
 
+    /// Where the kind comes in assessment lists: departments, then federations, then the rest.
+    pub fn listing_order(self) -> u8 {
+        match self {
+            Self::Department => 0,
+            Self::Federation => 1,
+            Self::Grassroots => 2,
+            Self::Other => 3,
+        }
+    }
+
     /// The Chinese label.
     pub fn label_zh(self) -> &'static str {
         match self {

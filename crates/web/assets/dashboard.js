@@ -15,7 +15,7 @@
   var build = {
     sections: function (d) {
       return {
-        grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
+        grid: { left: 8, right: 56, top: 16, bottom: 8, containLabel: true },
         tooltip: { trigger: "axis" },
         xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
         yAxis: { type: "category", inverse: true, data: d.bars.map(function (b) { return b.name; }) },
@@ -23,7 +23,7 @@
           type: "bar",
           label: { show: true, position: "right", formatter: function (p) { return p.value == null ? "—" : p.value + "%"; } },
           data: d.bars.map(function (b) { return { value: b.pct, itemStyle: { color: COLOURS[b.level] } }; }),
-          markLine: { silent: true, symbol: "none", data: [{ xAxis: d.thresholds.low }, { xAxis: Math.min(d.thresholds.high, 100) }] }
+          markLine: { silent: true, symbol: "none", label: { show: false }, data: [{ xAxis: d.thresholds.low }, { xAxis: Math.min(d.thresholds.high, 100) }] }
         }]
       };
     },
@@ -41,13 +41,16 @@
       };
     },
     trend: function (d) {
+      // One small chart per indicator, each on its own scale (members and unions differ a hundredfold).
+      var n = Math.max(d.series.length, 1), h = 100 / n;
       return {
-        grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
         tooltip: { trigger: "axis" },
-        legend: { type: "scroll", top: 0 },
-        xAxis: { type: "category", data: d.years.map(String) },
-        yAxis: { type: "value" },
-        series: d.series.map(function (s) { return { type: "line", name: s.name + "(" + s.unit + ")", data: s.values, connectNulls: false }; })
+        axisPointer: { link: [{ xAxisIndex: "all" }] },
+        grid: d.series.map(function (_, i) { return { left: 8, right: 16, top: (i * h + 6) + "%", height: (h - 12) + "%", containLabel: true }; }),
+        title: d.series.map(function (s, i) { return { text: s.name + "(" + s.unit + ")", top: (i * h) + "%", left: 8, textStyle: { fontSize: 12, fontWeight: "normal" } }; }),
+        xAxis: d.series.map(function (_, i) { return { type: "category", gridIndex: i, data: d.years.map(String), axisLabel: { show: i === n - 1 } }; }),
+        yAxis: d.series.map(function (_, i) { return { type: "value", gridIndex: i, splitNumber: 2 }; }),
+        series: d.series.map(function (s, i) { return { type: "line", name: s.name, xAxisIndex: i, yAxisIndex: i, data: s.values, label: { show: true, fontSize: 10 } }; })
       };
     },
     heatmap: function (d) {
@@ -75,7 +78,7 @@
         series: [{
           type: "pie", radius: ["35%", "65%"],
           label: { formatter: "{b} {c}" },
-          data: d.lights.map(function (l) { return { name: l.label, value: l.n, itemStyle: { color: LIGHTS[l.code] } }; })
+          data: d.lights.filter(function (l) { return l.n > 0; }).map(function (l) { return { name: l.label, value: l.n, itemStyle: { color: LIGHTS[l.code] } }; })
         }]
       };
     }

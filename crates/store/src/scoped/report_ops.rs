@@ -23,17 +23,6 @@ pub struct Report {
     pub facts: Facts,
 }
 
-/// Departments first, then lower federations, as the assessment lists them.
-fn kind_order(k: kaohe_domain::OrgKind) -> u8 {
-    use kaohe_domain::OrgKind::*;
-    match k {
-        Department => 0,
-        Federation => 1,
-        Grassroots => 2,
-        Other => 3,
-    }
-}
-
 fn invalid(zh: String, en: String) -> StoreError {
     StoreError::Domain(DomainError::invalid("template", zh, en))
 }
@@ -173,7 +162,7 @@ impl Scoped<'_> {
             .filter(|r| r.org.parent == Some(org))
             .map(|r| RankRow {
                 group: r.org.kind.label_zh().to_owned(),
-                group_order: kind_order(r.org.kind),
+                group_order: r.org.kind.listing_order(),
                 org_id: r.org.org.0,
                 org: r.org.name,
                 rank: r.rank,

@@ -53,6 +53,8 @@ pub struct SectionBar {
 pub struct RankBar {
     pub org: String,
     pub group: String,
+    /// Departments first, then federations, as the assessment lists them.
+    pub group_order: u8,
     pub rank: usize,
     pub total: f64,
     pub grade: String,
@@ -145,6 +147,7 @@ fn ranking(book: &Rulebook, a: &Assessment, parent: OrgId) -> Vec<RankBar> {
         .map(|r| RankBar {
             org: r.org.name.clone(),
             group: r.org.kind.label_zh().to_owned(),
+            group_order: r.org.kind.listing_order(),
             rank: r.rank,
             total: r.total as f64 / 100.0,
             grade: r.grade_zh.clone(),
@@ -156,28 +159,30 @@ fn ranking(book: &Rulebook, a: &Assessment, parent: OrgId) -> Vec<RankBar> {
             vetoed: r.vetoed,
         })
         .collect();
-    out.sort_by(|x, y| (x.group.as_str(), x.rank).cmp(&(y.group.as_str(), y.rank)));
+    out.sort_by_key(|r| (r.group_order, r.rank));
     out
 }
 
 fn heat(book: &Rulebook, a: &Assessment, parent: OrgId) -> Heat {
     let kids: Vec<_> = a.results.iter().filter(|r| r.org.parent == Some(parent)).collect();
-    let items: Vec<(&str, String)> = book.items().map(|(_, i)| (i.key.as_str(), i.name_zh.clone())).collect();
+    let mut items: Vec<String> = Vec::new();
     let mut cells = Vec::new();
-    for (oi, r) in kids.iter().enumerate() {
-        for (ii, (key, _)) in items.iter().enumerate() {
-            if let Some(line) = r.items.iter().find(|l| l.item == *key)
-                && let Some(p) = ratio_pct(line.actual, line.target)
-            {
-                cells.push((ii, oi, p));
-            }
+    // Items none of the children is measured on are left out.
+    for (_, it) in book.items() {
+        let column: Vec<(usize, f64)> = kids
+            .iter()
+            .enumerate()
+            .filter_map(|(oi, r)| {
+                let line = r.items.iter().find(|l| l.item == it.key)?;
+                Some((oi, ratio_pct(line.actual, line.target)?))
+            })
+            .collect();
+        if !column.is_empty() {
+            cells.extend(column.into_iter().map(|(oi, p)| (items.len(), oi, p)));
+            items.push(it.name_zh.clone());
         }
     }
-    Heat {
-        orgs: kids.iter().map(|r| r.org.name.clone()).collect(),
-        items: items.into_iter().map(|i| i.1).collect(),
-        cells,
-    }
+    Heat { orgs: kids.iter().map(|r| r.org.name.clone()).collect(), items, cells }
 }
 
 /// The key indicators followed over the years: those asked for, else the rulebook's first
@@ -190,8 +195,9 @@ fn trend_keys(s: &Scoped<'_>, book: Option<&Rulebook>, asked: &[String]) -> Vec<
     }
     let mut keys: Vec<String> = Vec::new();
     for (_, it) in book.into_iter().flat_map(|b| b.items()) {
-        let additive = s.indicators().get(&it.indicator).is_some_and(|i| i.additive && !i.is_percent());
-        if additive && !keys.contains(&it.indicator) {
+        let counted =
+            s.indicators().get(&it.indicator).is_some_and(|i| i.additive && !i.is_percent() && i.def.unit != "元");
+        if counted && !keys.contains(&it.indicator) {
             keys.push(it.indicator.clone());
         }
         if keys.len() == 4 {
@@ -215,7 +221,14 @@ async fn trend(s: &Scoped<'_>, org: OrgId, year: i32, keys: &[String]) -> Result
             sr.values.push(v[k][0].map(Number::to_f64));
         }
     }
-    Ok(Trend { years, series })
+    // Years before the data begins (every series empty or zero) are left out.
+    let first = (0..years.len())
+        .find(|&y| series.iter().any(|s| s.values[y].is_some_and(|v| v != 0.0)))
+        .unwrap_or(years.len().saturating_sub(1));
+    for s in &mut series {
+        s.values.drain(..first);
+    }
+    Ok(Trend { years: years[first..].to_vec(), series })
 }
 
 /// Computes the dashboard of `org` for `year`.
