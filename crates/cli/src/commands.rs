@@ -124,6 +124,25 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
         Command::Pack(crate::PackCommand::Validate { dir }) => crate::registry_cmds::validate_pack(&dir),
         Command::Org(o) => org(&cfg, o).await,
         Command::Calendar(c) => crate::calendar_cmd::run(&cfg, c),
+        Command::Audit(crate::AuditCommand::Verify) => {
+            let check = open(&cfg).await?.verify_audit().await?;
+            if check.problems.is_empty() {
+                println!(
+                    "审计日志完整:{} 条记录,哈希链无断点 / the audit log is intact: {} rows, the hash chain unbroken",
+                    check.rows, check.rows
+                );
+                Ok(())
+            } else {
+                for p in &check.problems {
+                    eprintln!("{p}");
+                }
+                bail!(
+                    "审计日志被篡改:{}处断点 / the audit log was tampered with: {} break(s)",
+                    check.problems.len(),
+                    check.problems.len()
+                )
+            }
+        }
         Command::Report { year, org, format, output, template, link_base, date } => {
             let store = open(&cfg).await?;
             let (o, d) = (org.as_deref(), date.as_deref());

@@ -158,6 +158,9 @@ pub enum Command {
     /// Working days on the Chinese calendar (holidays and adjusted working weekends).
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Write an org's year-end report from the pack's template (a federation's own in the data
     /// folder's `reports/` replaces it): DOCX in official-document layout, HTML whose figures
     /// link to their records, Markdown, or the XLSX of its statistical tables.
@@ -182,6 +185,13 @@ pub enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Recompute the audit log's hash chain; exit 1, listing each break, when a row was edited
+    /// or deleted.
+    Verify,
 }
 
 #[derive(Subcommand, Debug)]

@@ -54,6 +54,9 @@ fn reports_from_the_command_line() {
     // The pack's annual template on an empty city: the first figure that cannot be computed.
     let (ok, _, err) = kaohe(&data, &["report", "--year", "2009", "--format", "md", "-o", "/dev/null"]);
     assert!(!ok && err.contains("reports/annual.md.j2:") && err.contains("无法计算或未填报"), "{err}");
+    // Every command above left its audit rows in one unbroken chain.
+    let (ok, out, err) = kaohe(&data, &["audit", "verify"]);
+    assert!(ok && out.contains("the audit log is intact"), "{out} {err}");
     std::fs::write(data.join("reports/brief.md.j2"), "{% for x in %}\n").unwrap();
     let (ok, _, err) = run(args("md", &md));
     assert!(!ok && err.contains("brief.md.j2:1:"), "{err}");

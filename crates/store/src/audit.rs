@@ -1,12 +1,18 @@
 //! Writing and reading the audit log. Every write goes through [`record`] on the same transaction
 //! as the change it describes, so a change without its audit row cannot be committed.
+//!
+//! The log is a hash chain: each row stores SHA-256(previous row's hash, its own content) and the
+//! head row (`audit_head`, locked by the writing transaction, so writers take turns) the last
+//! hash and the row count. [`verify`] recomputes the chain: an edited row, a deleted one or a
+//! truncated tail shows.
 
 use crate::StoreError;
-use crate::entity::audit_log;
+use crate::entity::{audit_head, audit_log};
 use chrono::{DateTime, Utc};
 use kaohe_domain::audit::AuditAction;
 use kaohe_domain::{Actor, OrgPath};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -27,7 +33,8 @@ pub(crate) fn digest<T: Serialize>(value: &T) -> String {
     hex::encode(Sha256::digest(json))
 }
 
-/// Writes one audit row on `conn` (pass the change's transaction).
+/// Writes one audit row on `conn`: the change's transaction (see [`record_alone`] for an event
+/// with no change of its own).
 pub(crate) async fn record<C: ConnectionTrait>(
     conn: &C,
     at: DateTime<Utc>,
@@ -49,22 +56,152 @@ pub(crate) async fn record_as<C: ConnectionTrait>(
     before: Option<String>,
     after: Option<String>,
 ) -> Result<(), StoreError> {
-    audit_log::ActiveModel {
-        at: Set(at),
-        actor: Set(actor.chars().take(64).collect()),
-        actor_user_id: Set(actor_user_id),
-        action: Set(event.action.code().to_owned()),
-        entity: Set(event.entity.to_owned()),
-        entity_id: Set(event.entity_id),
-        scope_path: Set(event.scope.map(|p| p.as_str().to_owned()).unwrap_or_default()),
-        summary: Set(event.summary),
-        before_digest: Set(before),
-        after_digest: Set(after),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?;
+    // Stored times keep microseconds on both engines; the hash covers what is stored.
+    let at = DateTime::from_timestamp_micros(at.timestamp_micros()).unwrap_or(at);
+    let mut row = audit_log::Model {
+        id: 0,
+        at,
+        actor: actor.chars().take(64).collect(),
+        actor_user_id,
+        action: event.action.code().to_owned(),
+        entity: event.entity.to_owned(),
+        entity_id: event.entity_id,
+        scope_path: event.scope.map(|p| p.as_str().to_owned()).unwrap_or_default(),
+        summary: event.summary,
+        before_digest: before,
+        after_digest: after,
+        row_hash: None,
+    };
+    // The head row, taken first, stays locked until the change's transaction ends: chain
+    // writers take turns.
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Rows, Expr::col(audit_head::Column::Rows).add(1))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(conn)
+        .await?;
+    let head = audit_head::Entity::find_by_id(1)
+        .one(conn)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("audit_head is missing".into()))?;
+    let hash = chain_hash(&head.last_hash, &row);
+    row.row_hash = Some(hash.clone());
+    let mut active: audit_log::ActiveModel = row.into();
+    active.id = sea_orm::NotSet;
+    let inserted = active.insert(conn).await?;
+    audit_head::ActiveModel { id: Set(1), last_id: Set(inserted.id), last_hash: Set(hash), rows: Set(head.rows) }
+        .update(conn)
+        .await?;
     Ok(())
+}
+
+/// Writes one audit row for an event that changes nothing else (an export, an unmasking, a
+/// logout), in a transaction of its own: the row and the chain's head move together.
+pub(crate) async fn record_alone(
+    db: &sea_orm::DatabaseConnection,
+    at: DateTime<Utc>,
+    actor: &Actor,
+    event: Event<'_>,
+) -> Result<(), StoreError> {
+    let txn = crate::db::begin_write(db).await?;
+    record(&txn, at, actor, event, None, None).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// SHA-256 (hex) of the previous row's hash and a row's content (every column but the id and the
+/// hash itself), as a JSON array so that no field can bleed into the next.
+pub(crate) fn chain_hash(previous: &str, r: &audit_log::Model) -> String {
+    let content = serde_json::json!([
+        previous,
+        r.at.timestamp_micros(),
+        r.actor,
+        r.actor_user_id,
+        r.action,
+        r.entity,
+        r.entity_id,
+        r.scope_path,
+        r.summary,
+        r.before_digest,
+        r.after_digest,
+    ]);
+    hex::encode(Sha256::digest(content.to_string().as_bytes()))
+}
+
+/// Chains rows written before the chain existed (run after migrating; a no-op afterwards).
+pub(crate) async fn chain_unhashed<C: ConnectionTrait>(conn: &C) -> Result<(), StoreError> {
+    let pending = audit_log::Entity::find()
+        .filter(audit_log::Column::RowHash.is_null())
+        .order_by_asc(audit_log::Column::Id)
+        .all(conn)
+        .await?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let head = audit_head::Entity::find_by_id(1)
+        .one(conn)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("audit_head is missing".into()))?;
+    let (mut last, mut rows, mut last_id) = (head.last_hash, head.rows, head.last_id);
+    for r in pending {
+        let hash = chain_hash(&last, &r);
+        audit_log::Entity::update_many()
+            .col_expr(audit_log::Column::RowHash, Expr::value(hash.clone()))
+            .filter(audit_log::Column::Id.eq(r.id))
+            .exec(conn)
+            .await?;
+        (last, rows, last_id) = (hash, rows + 1, r.id);
+    }
+    audit_head::ActiveModel { id: Set(1), last_id: Set(last_id), last_hash: Set(last), rows: Set(rows) }
+        .update(conn)
+        .await?;
+    Ok(())
+}
+
+/// What [`verify`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainCheck {
+    /// Rows read.
+    pub rows: u64,
+    /// Each break in the chain, in words (empty: the log is intact).
+    pub problems: Vec<String>,
+}
+
+/// Recomputes the audit chain row by row and compares its end with the head.
+pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<ChainCheck, StoreError> {
+    let head = audit_head::Entity::find_by_id(1)
+        .one(conn)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("audit_head is missing".into()))?;
+    let mut problems = Vec::new();
+    let (mut previous, mut rows, mut after) = (String::new(), 0u64, 0i64);
+    loop {
+        let page = audit_log::Entity::find()
+            .filter(audit_log::Column::Id.gt(after))
+            .order_by_asc(audit_log::Column::Id)
+            .limit(5000)
+            .all(conn)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for r in page {
+            rows += 1;
+            let expected = chain_hash(&previous, &r);
+            if r.row_hash.as_deref() != Some(expected.as_str()) {
+                problems.push(format!(
+                    "第{}条审计记录被改动,或其前面的记录被删除 / audit row {} was altered, or a row before it deleted",
+                    r.id, r.id
+                ));
+            }
+            previous = r.row_hash.unwrap_or_default();
+        }
+    }
+    if previous != head.last_hash || i64::try_from(rows).unwrap_or(i64::MAX) != head.rows {
+        problems.push(format!(
+            "审计日志末尾与链头不符(链头记有{}条,末条编号{};现有{}条):末尾的记录被删除 / the log's end does not match its head ({} rows up to id {} recorded, {} found): rows at the end were deleted",
+            head.rows, head.last_id, rows, head.rows, head.last_id, rows
+        ));
+    }
+    Ok(ChainCheck { rows, problems })
 }
 
 /// An audit row as shown to the audit administrator.

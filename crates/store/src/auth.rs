@@ -5,7 +5,7 @@ use crate::audit::{self, Event};
 use crate::{Store, StoreError, users};
 use kaohe_domain::audit::AuditAction;
 use kaohe_domain::{Actor, DomainError, UserId};
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, Set};
 
 /// Why a login was refused (the caller shows one message for all, to not reveal which).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +21,7 @@ impl Store {
     pub async fn login(&self, username: &str, password: &str) -> Result<Result<Actor, LoginRefusal>, StoreError> {
         let now = self.clock.now();
         let lock = self.policy.lockout;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let user = users::find_by_name(&txn, username).await?;
         let since = users::failure_horizon(user.as_ref(), now, lock.window_minutes, lock.lock_minutes);
         let failures = users::recent_failures(&txn, username.trim(), since).await?;
@@ -66,7 +66,7 @@ impl Store {
             scope: scope.as_ref(),
             summary: "退出 / signed out".into(),
         };
-        audit::record(&self.db, self.clock.now(), actor, event, None, None).await
+        audit::record_alone(&self.db, self.clock.now(), actor, event).await
     }
 
     /// The actor behind a session's user id, or `Unauthenticated` if the account is gone or disabled.

@@ -73,6 +73,18 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// Begins a transaction that writes: on SQLite `BEGIN IMMEDIATE`, so it takes the write lock at
+/// once and waits its turn (busy timeout) instead of failing with "database is locked" when it
+/// would have to upgrade a read lock another writer made stale; on PostgreSQL a plain `BEGIN`.
+/// Inside a transaction it opens a savepoint.
+pub(crate) async fn begin_write<C: sea_orm::TransactionTrait>(c: &C) -> Result<C::Transaction, sea_orm::DbErr> {
+    c.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

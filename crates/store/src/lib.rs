@@ -24,7 +24,7 @@ pub mod submissions;
 pub mod testing;
 mod users;
 
-pub use audit::AuditRow;
+pub use audit::{AuditRow, ChainCheck};
 pub use auth::LoginRefusal;
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
@@ -216,7 +216,14 @@ impl Store {
     /// Applies every pending migration.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         migration::Migrator::up(&self.db, None).await?;
+        audit::chain_unhashed(&self.db).await?;
         Ok(())
+    }
+
+    /// Recomputes the audit log's hash chain (`kaohe audit verify`): every edited or deleted row
+    /// and a truncated end are reported.
+    pub async fn verify_audit(&self) -> Result<ChainCheck, StoreError> {
+        audit::verify(&self.db).await
     }
 
     /// Which engine this store runs on.
@@ -247,9 +254,8 @@ impl Store {
     /// Loads generated orgs in bulk (demo and benchmark generators; the operator's job, so it
     /// takes no actor) and writes one audit row for the batch, in one transaction.
     pub async fn bulk_insert_orgs(&self, opened_on: chrono::NaiveDate, rows: &[BulkOrg]) -> Result<(), StoreError> {
-        use sea_orm::TransactionTrait;
         let now = self.clock.now();
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         orgs::bulk_insert(&txn, now, opened_on, rows).await?;
         let event = audit::Event {
             action: kaohe_domain::audit::AuditAction::Create,

@@ -18,6 +18,8 @@ pub struct Model {
     pub summary: String,
     pub before_digest: Option<String>,
     pub after_digest: Option<String>,
+    /// SHA-256 of the previous row's hash and this row's content (see `audit::chain_hash`).
+    pub row_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

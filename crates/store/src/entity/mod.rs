@@ -1,6 +1,7 @@
 //! sea-orm entities: the persisted shape of kaohe's tables, kept apart from logic.
 
 pub mod api_token;
+pub mod audit_head;
 pub mod audit_log;
 pub mod login_failure;
 pub mod org;

@@ -10,6 +10,7 @@ mod m0003_meta;
 mod m0004_registry_versions;
 mod m0005_assessments;
 mod m0006_submissions;
+mod m0007_audit_chain;
 
 /// All of kaohe's migrations, in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_registry_versions::Migration),
             Box::new(m0005_assessments::Migration),
             Box::new(m0006_submissions::Migration),
+            Box::new(m0007_audit_chain::Migration),
         ]
     }
 }

@@ -11,7 +11,6 @@ use kaohe_domain::audit::AuditAction;
 use kaohe_domain::indicator::{Number, Period, Plan};
 use kaohe_domain::scoring::{Assessee, Assessment, Change, Inputs, LATE_SUBMISSIONS, Rulebook, assess, diff, split};
 use kaohe_domain::{Action, DomainError, Org, OrgId};
-use sea_orm::TransactionTrait;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -94,7 +93,7 @@ impl Scoped<'_> {
             checked.push((o, key.clone(), *value, e4));
         }
         let now = self.store.clock.now();
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         for (o, key, value, e4) in &checked {
             assessments::upsert_target(&txn, year, o.id, key, *e4, self.actor.audit_name(), now).await?;
             let event = Event {
@@ -232,7 +231,7 @@ impl Scoped<'_> {
             published_by: self.actor.audit_name().to_owned(),
             digest: hex::encode(Sha256::digest(content.as_bytes())),
         };
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         assessments::insert(&txn, &p, &content).await?;
         let event = Event {
             action: AuditAction::Publish,

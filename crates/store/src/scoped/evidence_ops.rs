@@ -8,7 +8,6 @@ use crate::audit::{self, Event};
 use crate::submissions::{self, EvidenceFile};
 use kaohe_domain::audit::AuditAction;
 use kaohe_domain::{Action, DomainError, OrgId};
-use sea_orm::TransactionTrait;
 use sha2::{Digest, Sha256};
 
 /// The largest evidence file accepted.
@@ -88,7 +87,7 @@ impl Scoped<'_> {
             uploaded_by: self.actor.audit_name().to_owned(),
             uploaded_at: now,
         };
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         submissions::add_evidence(&txn, &e).await?;
         submissions::log(&txn, s.id, now, self.actor.audit_name(), "evidence", Some(&e.file_name)).await?;
         let event = Event {

@@ -12,7 +12,6 @@ use kaohe_domain::audit::AuditAction;
 use kaohe_domain::input::check_record;
 use kaohe_domain::record::Values;
 use kaohe_domain::{Action, OrgId};
-use sea_orm::TransactionTrait;
 use std::collections::HashMap;
 
 /// One parsed row of an import file.
@@ -111,7 +110,7 @@ impl Scoped<'_> {
                 ));
             }
         }
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         let existing = records::ids_by_natural_key(&txn, reg, &nks).await?;
         let mut org_paths: HashMap<OrgId, bool> = HashMap::new();
         for ((row, _, _), nk) in checked.iter().zip(&nks) {

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use kaohe_domain::audit::AuditAction;
 use kaohe_domain::org::check_move;
 use kaohe_domain::{Action, DomainError, Org, OrgId, OrgPath};
-use sea_orm::TransactionTrait;
 use std::collections::HashMap;
 
 impl Scoped<'_> {
@@ -67,7 +66,7 @@ impl Scoped<'_> {
     /// Creates an org under a parent inside the scope.
     pub async fn create_org(&self, new: NewOrg) -> Result<Org, StoreError> {
         self.check(Action::OrgWrite, None)?;
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         let parent = match new.parent_id {
             Some(pid) => {
                 let p = orgs::find(&txn, pid).await?.ok_or(DomainError::NotFound)?;
@@ -88,7 +87,7 @@ impl Scoped<'_> {
 
     /// Renames or otherwise edits an org inside the scope.
     pub async fn update_org(&self, id: OrgId, upd: OrgUpdate) -> Result<Org, StoreError> {
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         let before = self.org_for_write(&txn, id).await?;
         let after = orgs::update(&txn, self.store.clock.now(), &before, &upd).await?;
         self.audit_org(&txn, AuditAction::Update, &after, Some(&before), format!("修改组织 {}", after.code.as_str()))
@@ -100,7 +99,7 @@ impl Scoped<'_> {
     /// Moves an org and its subtree under a new parent; both must lie inside the scope, and the
     /// actor's own org cannot be moved by them. A move under its own subtree is refused.
     pub async fn move_org(&self, id: OrgId, new_parent: OrgId) -> Result<Org, StoreError> {
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         let org = self.org_for_write(&txn, id).await?;
         if Some(&org.path) == self.actor.scope() {
             return Err(DomainError::Forbidden("不能移动自己所在的组织 / you cannot move your own org").into());
@@ -119,7 +118,7 @@ impl Scoped<'_> {
 
     /// Closes an org and its open descendants on `on`. Nothing is deleted.
     pub async fn close_org(&self, id: OrgId, on: NaiveDate) -> Result<u64, StoreError> {
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         let org = self.org_for_write(&txn, id).await?;
         if Some(&org.path) == self.actor.scope() {
             return Err(DomainError::Forbidden("不能撤销自己所在的组织 / you cannot close your own org").into());
@@ -138,7 +137,7 @@ impl Scoped<'_> {
     /// with every error listed. Existing codes under the same parent are updated (name, kind).
     pub async fn import_orgs(&self, rows: &[OrgImportRow], dry_run: bool) -> Result<ImportReport, StoreError> {
         self.check(Action::OrgWrite, None)?;
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         let existing: HashMap<String, Org> =
             orgs::subtree(&txn, None, true).await?.into_iter().map(|o| (o.code.as_str().to_owned(), o)).collect();
         let in_scope = |p: Option<&OrgPath>| match (p, self.actor.scope()) {

@@ -11,7 +11,6 @@ use kaohe_domain::protect::mask;
 use kaohe_domain::record::{Record, RecordId, Value, Values};
 use kaohe_domain::registry::{FieldType, RegistryDef};
 use kaohe_domain::{Action, DomainError, FieldError, Org, OrgId};
-use sea_orm::TransactionTrait;
 
 /// What a record list asks for.
 #[derive(Debug, Clone, Default)]
@@ -77,7 +76,7 @@ impl Scoped<'_> {
                 ids.len()
             ),
         };
-        audit::record(&self.store.db, self.store.clock.now(), &self.actor, event, None, None).await
+        audit::record_alone(&self.store.db, self.store.clock.now(), &self.actor, event).await
     }
 
     fn check_unmask(&self, unmask: bool) -> Result<(), StoreError> {
@@ -158,7 +157,7 @@ impl Scoped<'_> {
                 if unmask && reg.has_sensitive() { " with personal data in clear" } else { "" }
             ),
         };
-        audit::record(&self.store.db, self.store.clock.now(), &self.actor, event, None, None).await?;
+        audit::record_alone(&self.store.db, self.store.clock.now(), &self.actor, event).await?;
         Ok(out.into_iter().map(|r| self.present(reg, r, unmask)).collect())
     }
 
@@ -283,7 +282,7 @@ impl Scoped<'_> {
         self.check(Action::RecordWrite, None)?;
         let org = self.org_in_scope(Action::RecordWrite, org).await?;
         let values = self.checked(reg, values).await?;
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         let stamp = Stamp { actor: self.actor.audit_name(), at: self.store.clock.now() };
         let id = records::insert(&txn, reg, org.id, &values, &stamp, self.store.protector()).await?;
         self.audit_record(&txn, reg, AuditAction::Create, id, &org, &values).await?;
@@ -310,7 +309,7 @@ impl Scoped<'_> {
         let mut merged = current.values.clone();
         merged.extend(values);
         let values = self.checked_except(reg, merged, Some(id)).await?;
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         let stamp = Stamp { actor: self.actor.audit_name(), at: self.store.clock.now() };
         let v = records::update(&txn, reg, id, version, org.id, &values, &stamp, self.store.protector()).await?;
         self.audit_record(&txn, reg, AuditAction::Update, id, &org, &values).await?;
@@ -325,7 +324,7 @@ impl Scoped<'_> {
         let current =
             records::get(&self.store.db, reg, id, self.store.protector()).await?.ok_or(DomainError::NotFound)?;
         let org = self.org_in_scope(Action::RecordWrite, current.org_id).await?;
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         let stamp = Stamp { actor: self.actor.audit_name(), at: self.store.clock.now() };
         records::soft_delete(&txn, reg, id, version, &stamp).await?;
         self.audit_record(&txn, reg, AuditAction::Delete, id, &org, &current.values).await?;

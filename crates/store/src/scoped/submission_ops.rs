@@ -10,7 +10,6 @@ use kaohe_domain::audit::AuditAction;
 use kaohe_domain::indicator::{Number, Period, Plan};
 use kaohe_domain::submission::{Failure, Request, State, Step, next};
 use kaohe_domain::{Action, DomainError, Org, OrgId};
-use sea_orm::TransactionTrait;
 use std::collections::BTreeMap;
 
 /// A submission waiting in a reviewer's inbox.
@@ -202,7 +201,7 @@ impl Scoped<'_> {
             Step::Submit if s.late => Some("逾期提交 / late".to_owned()),
             _ => None,
         };
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         s.id = submissions::write(&txn, &s).await?;
         submissions::log(&txn, s.id, now, self.actor.audit_name(), step.code(), note.as_deref()).await?;
         let event = Event {

@@ -8,7 +8,7 @@ use crate::users::{self, NewUser, User};
 use crate::{StoreError, orgs};
 use kaohe_domain::audit::AuditAction;
 use kaohe_domain::{Action, Actor, DomainError, OrgId, OrgPath, Role, UserId};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 const ADMIN_ROLES: [Role; 3] = [Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin];
 
@@ -45,7 +45,7 @@ impl Scoped<'_> {
         let username = users::check_username(&new.username)?;
         let display_name = kaohe_domain::org::parse_org_name("display_name", &new.display_name)?;
         self.store.policy.password.check(&new.password)?;
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         let org = orgs::find(&txn, new.org_id).await?.ok_or(DomainError::NotFound)?;
         self.check(Action::UserWrite, Some(&org.path))?;
         if users::find_by_name(&txn, &username).await?.is_some() {
@@ -130,7 +130,7 @@ impl Scoped<'_> {
         if !matches!(self.actor, Actor::Operator) && self.actor.user_id() != Some(for_user) {
             return Err(DomainError::Forbidden("只能为自己签发令牌 / tokens are issued to oneself").into());
         }
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         let m = users::find(&txn, for_user).await?.ok_or(DomainError::NotFound)?;
         let org = orgs::find(&txn, OrgId(m.org_id)).await?.ok_or(DomainError::NotFound)?;
         let token = users::insert_token(&txn, for_user, name, self.store.clock.now()).await?;
@@ -160,7 +160,7 @@ impl Scoped<'_> {
             return Err(DomainError::invalid("current_password", "当前密码不正确", "current password is wrong").into());
         }
         self.store.policy.password.check(new)?;
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         let org = orgs::find(&txn, OrgId(m.org_id)).await?.ok_or(DomainError::NotFound)?;
         let mut am: user::ActiveModel = m.into();
         am.password_hash = Set(users::hash_password(new)?);
@@ -210,7 +210,7 @@ impl Scoped<'_> {
     ) -> Result<User, StoreError> {
         let (m, path) = self.user_in_scope(Action::UserSecurity, id).await?;
         let before = users::to_domain(&m)?;
-        let txn = self.store.db.begin().await?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
         let mut am: user::ActiveModel = m.into();
         change(&mut am);
         let after = users::to_domain(&am.update(&txn).await?)?;
