@@ -9,18 +9,6 @@ use kaohe_domain::indicator::Number;
 use kaohe_domain::{OrgKind, Role};
 use support::spawn_apps;
 
-async fn job_page(c: &reqwest::Client, url: String) -> String {
-    let mut html = String::new();
-    for _ in 0..200 {
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        html = c.get(&url).send().await.unwrap().text().await.unwrap();
-        if !html.contains("<progress") {
-            break;
-        }
-    }
-    html
-}
-
 #[tokio::test]
 async fn reports_from_records_and_the_dashboard() {
     for app in spawn_apps().await {
@@ -82,7 +70,7 @@ async fn reports_from_records_and_the_dashboard() {
         let form = [("org", city.0.to_string()), ("year", "2009".into()), ("template", "brief".into())];
         let res = kh.post(app.url("/report/jobs")).header("x-csrf-token", &kh_csrf).form(&form).send().await.unwrap();
         assert_eq!(res.status(), 200);
-        let job = job_page(&kh, app.url("/jobs/1")).await;
+        let job = app.job_page(&kh, 1).await;
         for n in 0..4 {
             assert!(job.contains(&format!("/jobs/1/files/{n}")), "{job}");
         }
@@ -97,7 +85,7 @@ async fn reports_from_records_and_the_dashboard() {
         // cannot be computed, and says where.
         let form = [("org", city.0.to_string()), ("year", "2009".into()), ("template", "annual".into())];
         kh.post(app.url("/report/jobs")).header("x-csrf-token", &kh_csrf).form(&form).send().await.unwrap();
-        let failed = job_page(&kh, app.url("/jobs/2")).await;
+        let failed = app.job_page(&kh, 2).await;
         assert!(failed.contains("reports/annual.md.j2:") && failed.contains("无法计算或未填报"), "{failed}");
 
         // The dashboard: ranking and heat map as the assessment has them, each chart with XLSX.

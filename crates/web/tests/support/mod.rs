@@ -163,10 +163,15 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(res.status(), 200);
+        self.job_page(c, 1).await
+    }
+
+    /// Polls job `id`'s page until it stops showing progress; returns the last page.
+    pub async fn job_page(&self, c: &reqwest::Client, id: u64) -> String {
         let mut html = String::new();
-        for _ in 0..100 {
+        for _ in 0..200 {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            html = c.get(self.url("/jobs/1")).send().await.unwrap().text().await.unwrap();
+            html = c.get(self.url(&format!("/jobs/{id}"))).send().await.unwrap().text().await.unwrap();
             if !html.contains("<progress") {
                 break;
             }
