@@ -37,7 +37,7 @@ async fn no_update_is_lost() {
             let (http, url, token, ids, conflicts) =
                 (http.clone(), url.clone(), token.clone(), ids.clone(), conflicts.clone());
             workers.push(tokio::spawn(async move {
-                let mut done = vec![0u64; RECORDS];
+                let mut done = [0u64; RECORDS];
                 for n in 0..UPDATES {
                     let r = (w + n) % RECORDS;
                     let one = format!("{url}/{}", ids[r]);
@@ -61,7 +61,7 @@ async fn no_update_is_lost() {
                 done
             }));
         }
-        let mut succeeded = vec![0u64; RECORDS];
+        let mut succeeded = [0u64; RECORDS];
         for w in workers {
             for (r, n) in w.await.unwrap().into_iter().enumerate() {
                 succeeded[r] += n;
