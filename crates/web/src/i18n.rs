@@ -298,6 +298,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("username", "用户名", "User name"),
     ("users", "用户", "Users"),
     ("value", "数值", "Value"),
+    ("verify_chain", "校验哈希链", "Verify the hash chain"),
     ("version", "版本", "Version"),
     ("veto_items", "一票否决事项", "Veto items"),
     ("vetoed", "一票否决", "vetoed"),

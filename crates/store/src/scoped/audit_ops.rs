@@ -35,4 +35,37 @@ impl Scoped<'_> {
             .map(AuditRow::from)
             .collect())
     }
+
+    /// Every audit row in the actor's scope, oldest first, for the 审计管理员's export; the export
+    /// itself is logged.
+    pub async fn audit_export(&self) -> Result<Vec<AuditRow>, StoreError> {
+        let mut all = Vec::new();
+        let mut before = None;
+        loop {
+            let page = self.audit_rows(500, before).await?;
+            let Some(last) = page.last() else { break };
+            before = Some(last.id);
+            let done = page.len() < 500;
+            all.extend(page);
+            if done {
+                break;
+            }
+        }
+        all.reverse();
+        let event = crate::audit::Event {
+            action: kaohe_domain::audit::AuditAction::Export,
+            entity: "audit_log",
+            entity_id: None,
+            scope: self.actor.scope(),
+            summary: format!("导出审计日志{}条 / exported {} audit rows", all.len(), all.len()),
+        };
+        crate::audit::record_alone(&self.store.db, self.store.clock.now(), &self.actor, event).await?;
+        Ok(all)
+    }
+
+    /// Recomputes the whole audit chain (see [`crate::Store::verify_audit`]) for the 审计管理员.
+    pub async fn audit_chain_check(&self) -> Result<crate::ChainCheck, StoreError> {
+        self.check(Action::AuditRead, None)?;
+        crate::audit::verify(&self.store.db).await
+    }
 }
