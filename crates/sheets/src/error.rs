@@ -61,6 +61,13 @@ pub enum SheetError {
         /// Its value.
         limit: usize,
     },
+    /// A workbook refused before it is unpacked: a part that inflates far beyond the file (a zip
+    /// bomb) or XML declaring a DOCTYPE (external entities).
+    #[error("文件内容不安全，已拒绝：{detail} / the file was refused as unsafe: {detail}")]
+    Unsafe {
+        /// What was found, in Chinese and English.
+        detail: String,
+    },
     /// A workbook could not be written.
     #[error("无法生成文件 / cannot write the file: {detail}")]
     Write {

@@ -48,7 +48,50 @@ fn xlsx_error(e: XlsxError) -> SheetError {
     }
 }
 
+/// Most a part of an XLSX may inflate to, relative to the whole file, before it is taken for a
+/// zip bomb (real sheets compress 5–20 times; shared strings at most ~100).
+const MAX_INFLATION: u64 = 200;
+/// Parts smaller than this are never refused for inflating (tiny parts compress very well).
+const INFLATION_FLOOR: u64 = 16 * 1024 * 1024;
+
+/// Looks inside an XLSX before calamine unpacks it: every part's declared size against the file's
+/// size and the byte limit, and the head of every XML part for a DOCTYPE (XXE).
+fn inspect_xlsx(bytes: &[u8], limits: &Limits) -> Result<(), SheetError> {
+    let corrupt = |e: zip::result::ZipError| SheetError::Corrupt { format: Format::Xlsx, detail: e.to_string() };
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(corrupt)?;
+        let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+        let size = part.size();
+        total = total.saturating_add(size);
+        let cap = (bytes.len() as u64).saturating_mul(MAX_INFLATION).max(INFLATION_FLOOR);
+        if size > cap || total > (limits.max_bytes as u64).saturating_mul(MAX_INFLATION / 10) {
+            return Err(SheetError::Unsafe {
+                detail: format!(
+                    "{name} 解压后达 {size} 字节（压缩包炸弹）/ {name} inflates to {size} bytes (a zip bomb)"
+                ),
+            });
+        }
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            let mut head = Vec::with_capacity(1024);
+            std::io::Read::read_to_end(&mut std::io::Read::take(&mut part, 1024), &mut head)
+                .map_err(|e| SheetError::Corrupt { format: Format::Xlsx, detail: e.to_string() })?;
+            let text = String::from_utf8_lossy(&head).to_ascii_uppercase();
+            if text.contains("<!DOCTYPE") || text.contains("<!ENTITY") {
+                return Err(SheetError::Unsafe {
+                    detail: format!(
+                        "{name} 含 DOCTYPE 声明（外部实体）/ {name} declares a DOCTYPE (external entities)"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Table, SheetError> {
+    inspect_xlsx(bytes, limits)?;
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     let name = first_sheet(workbook.sheets_metadata())?;
     let mut cells = workbook.worksheet_cells_reader(&name).map_err(xlsx_error)?;

@@ -208,3 +208,43 @@ fn xlsx_used_range_not_at_a1_keeps_positions() {
     assert_eq!(table.rows[1].cells[3], Cell::Number(12.5));
     assert_eq!(table.rows[2].cells[2], Cell::Bool(true));
 }
+
+/// A copy of the workbook `xlsx` with part `name` replaced (or added) by `content`.
+fn with_part(xlsx: &[u8], name: &str, content: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        let part = f.name().unwrap().into_owned();
+        if part == name {
+            continue;
+        }
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        out.start_file(part, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.start_file(name, opts).unwrap();
+    out.write_all(content).unwrap();
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn hostile_workbooks_are_refused_before_they_are_unpacked() {
+    let columns = [Column::new("n", ColumnKind::Integer)];
+    let xlsx = write_table("t", &columns, &[vec![OutCell::Integer(1)]]).unwrap();
+    assert!(read(&xlsx, "t.xlsx", &Limits::default()).is_ok());
+
+    // A part that inflates a thousandfold: 80 MiB of blanks in a file of some 100 KB.
+    let bomb = with_part(&xlsx, "xl/sharedStrings.xml", &vec![b' '; 80 * 1024 * 1024]);
+    assert!(bomb.len() < 1024 * 1024);
+    let err = read(&bomb, "t.xlsx", &Limits::default()).unwrap_err();
+    assert!(matches!(err, SheetError::Unsafe { .. }) && err.to_string().contains("zip bomb"), "{err}");
+
+    // XXE: a DOCTYPE with an external entity in the workbook part.
+    let xxe = br#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><workbook/>"#;
+    let err = read(&with_part(&xlsx, "xl/workbook.xml", xxe), "t.xlsx", &Limits::default()).unwrap_err();
+    assert!(matches!(err, SheetError::Unsafe { .. }) && err.to_string().contains("DOCTYPE"), "{err}");
+}
