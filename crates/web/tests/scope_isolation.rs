@@ -1,5 +1,7 @@
 //! Scope isolation: for every role, a user of one county federation is refused (403 or 404) every
-//! org, user and audit route that touches another county — through the API (bearer token) and
+//! org, user, record, figure, report, dashboard, target, task, assessment, submission, job and
+//! audit route that touches another county (its real ids and guessed ones; at least 2,000
+//! requests per engine, counted and printed) — through the API (bearer token) and
 //! through the pages (session + CSRF) — and nothing in the other county changes. Positive controls
 //! check the same users do reach their own county, so the refusals are not an artefact.
 
@@ -16,7 +18,12 @@ struct Tree {
     b: OrgId,
     b_child: OrgId,
     b_user: UserId,
+    /// County B's records, by registry.
+    b_records: Vec<(&'static str, i64)>,
 }
+
+/// Ids that exist nowhere, guessed.
+const GUESSES: [i64; 8] = [0, 999_991, 999_992, 999_993, 999_994, 999_995, 999_996, i64::MAX];
 
 async fn tree(app: &TestApp) -> Tree {
     let city = app.org("HY", None, OrgKind::Federation).await;
@@ -30,7 +37,69 @@ async fn tree(app: &TestApp) -> Tree {
         .update_org(b_child, kaohe_store::OrgUpdate { name: Some("常宁一".into()), ..Default::default() })
         .await
         .unwrap();
-    Tree { a, a_child, b, b_child, b_user }
+    // County B keeps registries: members on both its orgs, 督办 tasks, activities.
+    let token = app.token(b_user).await;
+    for n in 1..=8 {
+        app.member(&token, n, if n % 2 == 0 { b } else { b_child }, "2009-04-01").await;
+    }
+    let http = reqwest::Client::new();
+    for (reg, values) in [
+        (
+            "tasks",
+            json!({"ref_no": "CN-T1", "source": "市委", "kind": "决策部署", "title": "常宁事项", "received_on": "2009-03-02", "due_working_days": 3}),
+        ),
+        ("activities", json!({"ref_no": "CN-A1", "kind": "建言献策", "title": "常宁活动", "held_on": "2009-05-01"})),
+    ] {
+        let res = http
+            .post(app.url(&format!("/api/v1/registries/{reg}/records")))
+            .bearer_auth(&token)
+            .json(&json!({"org_id": b.0, "values": values}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    }
+    let mut b_records = Vec::new();
+    for reg in ["members", "tasks", "activities"] {
+        let sql = format!("SELECT id FROM r_{reg} WHERE org_id IN ({}, {}) ORDER BY id", b.0, b_child.0);
+        let db = app.store.connection();
+        use sea_orm::{ConnectionTrait, Statement};
+        for r in db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap() {
+            b_records.push((reg, r.try_get_by_index::<i64>(0).unwrap()));
+        }
+    }
+    assert_eq!(b_records.len(), 10);
+    Tree { a, a_child, b, b_child, b_user, b_records }
+}
+
+/// Record ids of county B and guessed ones, per registry.
+fn record_targets(t: &Tree) -> Vec<(&'static str, i64)> {
+    let mut v = t.b_records.clone();
+    for reg in ["members", "tasks", "activities"] {
+        v.extend(GUESSES.iter().map(|g| (reg, *g)));
+    }
+    v
+}
+
+/// Figures, reports, dashboards, targets, tasks, assessments and submissions of county B's orgs.
+fn org_views(org: i64) -> Vec<String> {
+    vec![
+        format!("/indicators/table?org={org}&key=new_members&period=2009"),
+        format!("/indicators/drill?key=new_members&org={org}&period=2009"),
+        format!("/indicators/new_members?org={org}"),
+        format!("/report?org={org}&year=2009"),
+        format!("/report/download?org={org}&year=2009&format=md&template=brief"),
+        format!("/report/view?org={org}&year=2009&template=brief"),
+        format!("/dashboard?org={org}&year=2009"),
+        format!("/dashboard/ranking.xlsx?org={org}&year=2009"),
+        format!("/targets?org={org}&year=2009"),
+        format!("/targets.xlsx?org={org}&year=2009"),
+        format!("/tasks?org={org}&year=2009"),
+        format!("/assessment/orgs/{org}?year=2009"),
+        format!("/submissions/2009/{org}/cadre_stats"),
+        format!("/registries/members?under={org}"),
+        format!("/registries/members/export?format=csv&under={org}"),
+    ]
 }
 
 /// Every API request that touches county B (or ids that do not exist).
@@ -50,6 +119,20 @@ fn api_cases(t: &Tree) -> Vec<(Method, String, Option<serde_json::Value>)> {
             Some(json!({"code": "X1", "name": "x", "kind": "other", "parent_id": org})),
         ));
         v.push((Method::POST, "/api/v1/users".into(), Some(json!({"username": "x1", "display_name": "x", "org_id": org, "role": "viewer", "password": "Passw0rd-long"}))));
+    }
+    for org in [t.b.0, t.b_child.0, 999_999] {
+        v.push((Method::GET, format!("/api/v1/assessments/2009/orgs/{org}"), None));
+        v.push((Method::GET, format!("/api/v1/assessments/2009?org={org}"), None));
+        v.push((Method::GET, format!("/api/v1/indicators/new_members/figures?org={org}&period=2009"), None));
+        v.push((Method::GET, format!("/api/v1/registries/members/records?under={org}"), None));
+    }
+    for (reg, id) in record_targets(t) {
+        let one = format!("/api/v1/registries/{reg}/records/{id}");
+        v.push((Method::GET, one.clone(), None));
+        v.push((Method::GET, format!("{one}?unmask=true"), None));
+        v.push((Method::GET, format!("{one}/history"), None));
+        v.push((Method::PUT, one.clone(), Some(json!({"version": 1, "values": {"title": "改", "name": "改"}}))));
+        v.push((Method::DELETE, format!("{one}?version=1"), None));
     }
     for user in [t.b_user.0, 999_999] {
         v.push((Method::GET, format!("/api/v1/users/{user}"), None));
@@ -99,6 +182,26 @@ fn page_cases(t: &Tree) -> Vec<(String, Option<Fields>)> {
             ]),
         ));
     }
+    for org in [t.b.0, t.b_child.0, 999_999] {
+        v.extend(org_views(org).into_iter().map(|p| (p, None)));
+        v.push((
+            "/report/jobs".into(),
+            Some(vec![("org", org.to_string()), ("year", "2009".into()), ("template", "brief".into())]),
+        ));
+        v.push(("/targets".into(), Some(vec![("org", org.to_string()), ("year", "2009".into())])));
+    }
+    for (reg, id) in record_targets(t) {
+        v.push((format!("/registries/{reg}/{id}"), None));
+        v.push((
+            format!("/registries/{reg}/{id}"),
+            Some(vec![("_version", "1".into()), ("title", "改".into()), ("name", "改".into())]),
+        ));
+        v.push((format!("/registries/{reg}/{id}/delete"), Some(vec![("_version", "1".into())])));
+    }
+    for job in [1, 2, 999] {
+        v.push((format!("/jobs/{job}"), None));
+        v.push((format!("/jobs/{job}/files/0"), None));
+    }
     for user in [t.b_user.0, 999_999] {
         v.push((format!("/users/{user}"), None));
         v.push((format!("/users/{user}/role"), Some(vec![("role", "viewer".into())])));
@@ -126,6 +229,14 @@ async fn fingerprint_b(app: &TestApp, t: &Tree) -> String {
             );
             out.push('|');
         }
+    }
+    let records = format!(
+        "SELECT COUNT(*) || ':' || COALESCE(SUM(version), 0) FROM r_members WHERE deleted_at IS NULL AND org_id IN ({}, {})",
+        t.b.0, t.b_child.0
+    );
+    for r in db.query_all_raw(Statement::from_string(db.get_database_backend(), records)).await.unwrap() {
+        out.push_str(&r.try_get_by_index::<String>(0).unwrap());
+        out.push('|');
     }
     let users = format!(
         "SELECT username, role, password_hash, COALESCE(CAST(unlocked_at AS TEXT), '') FROM users WHERE org_id IN ({}, {}) ORDER BY id",
@@ -229,7 +340,7 @@ async fn no_role_of_one_county_reaches_another() {
             }
         }
         assert_eq!(fingerprint_b(&app, &t).await, before, "county B unchanged");
-        assert!(checked > 400, "{checked} cases");
+        assert!(checked >= 2000, "{checked} cases");
         println!("{:?}: {checked} cross-county requests refused", app.db.backend);
     }
 }
