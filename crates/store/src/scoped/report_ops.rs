@@ -112,7 +112,12 @@ impl Scoped<'_> {
                 out.insert((*ind).to_owned(), t.value);
             }
         }
-        let kids: Vec<OrgId> = self.assessees(year, org).await.unwrap_or_default().iter().map(|o| o.id).collect();
+        // The children's targets add up only for someone who may read assessments.
+        let kids: Vec<OrgId> = if self.check(Action::AssessmentRead, None).is_ok() {
+            self.assessees(year, org).await?.iter().map(|o| o.id).collect()
+        } else {
+            Vec::new()
+        };
         let mut sums: BTreeMap<String, Number> = BTreeMap::new();
         for t in assessments::targets(&self.store.db, year, &kids).await? {
             let Some(ind) = indicator_of.get(t.item.as_str()) else { continue };
