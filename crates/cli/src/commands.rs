@@ -124,6 +124,10 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
         Command::Pack(crate::PackCommand::Validate { dir }) => crate::registry_cmds::validate_pack(&dir),
         Command::Org(o) => org(&cfg, o).await,
         Command::Calendar(c) => crate::calendar_cmd::run(&cfg, c),
+        Command::Backup { output } => crate::backup_cmd::backup(&open(&cfg).await?, &cfg, &output).await,
+        Command::Restore { file, replace, check } => {
+            crate::backup_cmd::restore(&open(&cfg).await?, &cfg, &file, replace, check).await
+        }
         Command::Audit(crate::AuditCommand::Verify) => {
             let check = open(&cfg).await?.verify_audit().await?;
             if check.problems.is_empty() {

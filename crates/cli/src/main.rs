@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod assess_cmd;
+mod backup_cmd;
 mod bench;
 mod bench_engine;
 mod bench_list;
@@ -161,6 +162,24 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Back up the whole database and its uploaded files to one file (consistent while the
+    /// server runs; personal data stays encrypted; restore needs the same master key).
+    Backup {
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Restore a backup into the configured database (SQLite or PostgreSQL, whichever the backup
+    /// came from). The whole file is checked first; a damaged one changes nothing. Stop the
+    /// servers first.
+    Restore {
+        file: PathBuf,
+        /// Overwrite a database that already holds data.
+        #[arg(long)]
+        replace: bool,
+        /// Only check the file; change nothing.
+        #[arg(long)]
+        check: bool,
+    },
     /// Write an org's year-end report from the pack's template (a federation's own in the data
     /// folder's `reports/` replaces it): DOCX in official-document layout, HTML whose figures
     /// link to their records, Markdown, or the XLSX of its statistical tables.

@@ -18,6 +18,7 @@ const SCHEME: &str = "g1:";
 pub struct AesProtector {
     cipher: Aes256Gcm,
     mac_key: [u8; 32],
+    backup_key: [u8; 32],
 }
 
 impl std::fmt::Debug for AesProtector {
@@ -32,7 +33,17 @@ impl AesProtector {
         let derive =
             |label: &[u8]| -> [u8; 32] { Sha256::new().chain_update(label).chain_update(master).finalize().into() };
         let enc = derive(b"kaohe/enc/v1");
-        Self { cipher: Aes256Gcm::new(&enc.into()), mac_key: derive(b"kaohe/mac/v1") }
+        Self {
+            cipher: Aes256Gcm::new(&enc.into()),
+            mac_key: derive(b"kaohe/mac/v1"),
+            backup_key: derive(b"kaohe/backup/v1"),
+        }
+    }
+
+    /// The key that signs backups (so a restore can tell an altered backup, or one made under
+    /// another master key).
+    pub fn backup_key(&self) -> crate::BackupKey {
+        crate::BackupKey(self.backup_key)
     }
 
     /// Loads the master key: `KAOHE_MASTER_KEY` if set, else `master.key` in `data_dir`, which is

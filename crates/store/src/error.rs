@@ -20,6 +20,10 @@ pub enum StoreError {
     /// An import was refused; every row error is listed.
     #[error("import refused: {} error(s)", .0.len())]
     Import(Vec<crate::orgs::RowError>),
+    /// A backup could not be made, or one offered for restoring was refused (the message says
+    /// why and where; nothing was changed).
+    #[error("{0}")]
+    Backup(String),
 }
 
 impl StoreError {

@@ -6,6 +6,7 @@
 pub mod assessments;
 mod audit;
 mod auth;
+mod backup;
 pub mod crypto;
 mod db;
 pub mod entity;
@@ -26,6 +27,7 @@ mod users;
 
 pub use audit::{AuditRow, ChainCheck};
 pub use auth::LoginRefusal;
+pub use backup::{BackupKey, BackupSummary};
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
 pub use kaohe_engine::{DrillPart, DrillRole, Drilled};
