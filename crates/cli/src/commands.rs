@@ -215,7 +215,8 @@ async fn serve(cfg: &Config, with_demo: bool, demo_password: Option<&str>, orgs_
     let listener =
         tokio::net::TcpListener::bind(&cfg.bind).await.with_context(|| format!("cannot listen on {}", cfg.bind))?;
     println!("kaohe 已启动 / listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
+    // The peer's address reaches handlers (sign-in attempts are limited per address).
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             tokio::signal::ctrl_c().await.ok();
         })

@@ -17,6 +17,8 @@ pub struct Config {
     pub session: SessionConfig,
     pub password: PasswordConfig,
     pub lockout: LockoutConfig,
+    /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -38,6 +40,8 @@ pub struct LockoutConfig {
     pub max_failures: u32,
     pub window_minutes: i64,
     pub lock_minutes: i64,
+    /// Failed sign-ins allowed from one address per window (any user names) before it waits.
+    pub ip_max_failures: u32,
 }
 
 impl Default for Config {
@@ -48,7 +52,8 @@ impl Default for Config {
             bind: "127.0.0.1:8080".into(),
             session: SessionConfig { idle_minutes: 30, absolute_hours: 12, secure_cookies: false },
             password: PasswordConfig { min_length: 10, min_classes: 3 },
-            lockout: LockoutConfig { max_failures: 5, window_minutes: 15, lock_minutes: 30 },
+            lockout: LockoutConfig { max_failures: 5, window_minutes: 15, lock_minutes: 30, ip_max_failures: 20 },
+            trust_forwarded_for: false,
         }
     }
 }
@@ -108,6 +113,9 @@ impl Config {
             idle_minutes: self.session.idle_minutes,
             absolute_hours: self.session.absolute_hours,
             secure_cookies: self.session.secure_cookies,
+            login_ip_max_failures: self.lockout.ip_max_failures,
+            login_ip_window_minutes: self.lockout.window_minutes,
+            trust_forwarded_for: self.trust_forwarded_for,
         }
     }
 }

@@ -12,6 +12,7 @@ mod error;
 mod figures;
 mod i18n;
 mod jobs;
+mod login_limit;
 mod pages;
 mod security_headers;
 
@@ -34,11 +35,23 @@ pub struct WebConfig {
     pub absolute_hours: i64,
     /// Send the session cookie only over HTTPS (set behind a TLS proxy).
     pub secure_cookies: bool,
+    /// Failed sign-ins allowed from one address per window before it must wait.
+    pub login_ip_max_failures: u32,
+    pub login_ip_window_minutes: i64,
+    /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { idle_minutes: 30, absolute_hours: 12, secure_cookies: false }
+        Self {
+            idle_minutes: 30,
+            absolute_hours: 12,
+            secure_cookies: false,
+            login_ip_max_failures: 20,
+            login_ip_window_minutes: 15,
+            trust_forwarded_for: false,
+        }
     }
 }
 
@@ -48,6 +61,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub jobs: jobs::Jobs,
+    pub login_limiter: Arc<login_limit::LoginLimiter>,
 }
 
 /// Builds the whole application: pages, API, docs, assets, sessions, CSRF and security headers.
@@ -58,7 +72,11 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(config.idle_minutes)));
-    let state = AppState { store, config: Arc::new(config), jobs: jobs::Jobs::default() };
+    let login_limiter = Arc::new(login_limit::LoginLimiter::new(
+        config.login_ip_max_failures,
+        std::time::Duration::from_secs(config.login_ip_window_minutes.max(1) as u64 * 60),
+    ));
+    let state = AppState { store, config: Arc::new(config), jobs: jobs::Jobs::default(), login_limiter };
     Router::new()
         .merge(pages::router())
         .merge(api::router())

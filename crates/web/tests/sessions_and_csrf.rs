@@ -38,6 +38,34 @@ async fn login_lockout_and_audit() {
 }
 
 #[tokio::test]
+async fn sign_ins_are_limited_per_address() {
+    for app in spawn_apps().await {
+        let city = app.org("HY", None, OrgKind::Federation).await;
+        app.user("alice", city, Role::Assessor).await;
+        // A guesser spreading tries over many user names never locks an account, but after 20
+        // failures its address waits, even with a right password.
+        for i in 0..20 {
+            let (_, status, _) = app.login(&format!("guess{i}"), "wrong-password-1A").await;
+            assert_eq!(status, 401, "{:?}: try {i}", app.db.backend);
+        }
+        let c = client();
+        let token = csrf_in(&c.get(app.url("/login")).send().await.unwrap().text().await.unwrap());
+        let res = c
+            .post(app.url("/login"))
+            .form(&[("_csrf", token.as_str()), ("username", "alice"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 429);
+        let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=15 * 60).contains(&wait), "{wait}");
+        assert!(res.text().await.unwrap().contains("登录失败次数过多"));
+        // Refused before the password was checked: no login row for it.
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE actor = 'alice' AND action LIKE 'login%'").await, 0);
+    }
+}
+
+#[tokio::test]
 async fn sessions_expire_when_idle_and_after_twelve_hours() {
     for app in spawn_apps().await {
         let city = app.org("HY", None, OrgKind::Federation).await;

@@ -2,14 +2,17 @@
 
 use crate::auth::{self, LANG, LOGIN_AT, SEEN, UID, csrf_token};
 use crate::i18n::Lang;
+use crate::login_limit::client_ip;
 use crate::pages::render;
 use crate::{AppState, PageError};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::{Extension, Form, Router};
 use serde::Deserialize;
+use std::net::SocketAddr;
 use tower_sessions::Session;
 
 #[derive(Template)]
@@ -18,6 +21,8 @@ struct LoginPage {
     t: Lang,
     csrf: String,
     failed: bool,
+    /// Minutes this address must wait after too many failed sign-ins.
+    wait_minutes: Option<u64>,
     username: String,
 }
 
@@ -27,8 +32,9 @@ async fn lang_of(session: &Session) -> Lang {
 
 async fn page(session: Session) -> Result<Response, PageError> {
     let t = lang_of(&session).await;
-    Ok(render(&LoginPage { t, csrf: csrf_token(&session).await?, failed: false, username: String::new() })?
-        .into_response())
+    let page =
+        LoginPage { t, csrf: csrf_token(&session).await?, failed: false, wait_minutes: None, username: String::new() };
+    Ok(render(&page)?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -39,9 +45,22 @@ struct LoginForm {
 
 async fn submit(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     session: Session,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
+    let ip = client_ip(&headers, peer.map(|p| p.0.0), state.config.trust_forwarded_for);
+    let now = std::time::Instant::now();
+    if let Some(wait) = state.login_limiter.blocked(ip, now) {
+        tracing::warn!(%ip, "sign-in refused: too many failures from this address");
+        let t = lang_of(&session).await;
+        let wait_minutes = Some(wait.as_secs().div_ceil(60).max(1));
+        let page =
+            LoginPage { t, csrf: csrf_token(&session).await?, failed: false, wait_minutes, username: f.username };
+        let retry = [(header::RETRY_AFTER, wait.as_secs().max(1).to_string())];
+        return Ok((StatusCode::TOO_MANY_REQUESTS, retry, render(&page)?).into_response());
+    }
     match state.store.login(&f.username, &f.password).await? {
         Ok(actor) => {
             let uid = actor.user_id().map(|u| u.0).unwrap_or_default();
@@ -55,9 +74,16 @@ async fn submit(
             Ok(Redirect::to("/").into_response())
         }
         Err(_) => {
+            state.login_limiter.failed(ip, now);
             let t = lang_of(&session).await;
-            let page = LoginPage { t, csrf: csrf_token(&session).await?, failed: true, username: f.username };
-            Ok((axum::http::StatusCode::UNAUTHORIZED, render(&page)?).into_response())
+            let page = LoginPage {
+                t,
+                csrf: csrf_token(&session).await?,
+                failed: true,
+                wait_minutes: None,
+                username: f.username,
+            };
+            Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
         }
     }
 }

@@ -40,6 +40,7 @@ pub async fn spawn(db: TestDb) -> TestApp {
     let app = kaohe_web::app(store.clone(), kaohe_web::WebConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     TestApp { base, store, clock, db }
 }
