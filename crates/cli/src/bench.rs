@@ -74,7 +74,7 @@ pub async fn orgs(url: &str, total: usize, reps: usize) -> anyhow::Result<()> {
 }
 
 /// A valid, unique resident ID number for member `i` (GB 11643 checksum).
-fn bench_id(i: usize) -> String {
+pub(crate) fn bench_id(i: usize) -> String {
     let day =
         chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap_or_default() + chrono::Duration::days((i / 900) as i64);
     let body = format!("430407{}{:03}", day.format("%Y%m%d"), i % 900 + 100);

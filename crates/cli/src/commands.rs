@@ -128,6 +128,12 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
         Command::Restore { file, replace, check } => {
             crate::backup_cmd::restore(&open(&cfg).await?, &cfg, &file, replace, check).await
         }
+        Command::Audit(crate::AuditCommand::Purge) => {
+            let gone = open(&cfg).await?.purge_audit(cfg.audit.retention_days).await?;
+            let days = cfg.audit.retention_days;
+            println!("已清理{days}天前的审计记录{gone}条 / {gone} audit rows older than {days} days purged");
+            Ok(())
+        }
         Command::Audit(crate::AuditCommand::Verify) => {
             let check = open(&cfg).await?.verify_audit().await?;
             if check.problems.is_empty() {
@@ -184,6 +190,9 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
             match b {
                 BenchCommand::Orgs { count, reps } => bench::orgs(&url, count, reps).await,
                 BenchCommand::Indicators { .. } | BenchCommand::List { .. } => unreachable!("handled above"),
+                BenchCommand::Uploads => {
+                    crate::bench_uploads::uploads(&url, &std::env::temp_dir().join("kaohe-bench-keys")).await
+                }
                 BenchCommand::Import { rows, format } => {
                     bench::import(&url, rows, &format, &std::env::temp_dir().join("kaohe-bench-keys")).await
                 }
@@ -203,8 +212,17 @@ async fn serve(cfg: &Config, with_demo: bool, demo_password: Option<&str>, orgs_
         demo::print_logins(&logins);
     }
     let sessions = kaohe_store::DbSessionStore::new(store.clone(), cfg.session.idle_minutes);
+    let (purger, retention_days) = (store.clone(), cfg.audit.retention_days);
     tokio::spawn(async move {
-        loop {
+        for round in 0u64.. {
+            if round % 144 == 0 {
+                // Once a day (and at start): audit rows past their retention.
+                match purger.purge_audit(retention_days).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(rows = n, retention_days, "purged audit rows past their retention"),
+                    Err(e) => tracing::warn!(error = %e, "could not purge old audit rows"),
+                }
+            }
             tokio::time::sleep(std::time::Duration::from_secs(600)).await;
             if let Err(e) = sessions.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");

@@ -19,6 +19,14 @@ pub struct Config {
     pub lockout: LockoutConfig,
     /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    pub audit: AuditConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditConfig {
+    /// Days audit rows are kept (at least 183: six months); older ones are purged daily by
+    /// `kaohe serve` and by `kaohe audit purge`.
+    pub retention_days: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -54,6 +62,7 @@ impl Default for Config {
             password: PasswordConfig { min_length: 10, min_classes: 3 },
             lockout: LockoutConfig { max_failures: 5, window_minutes: 15, lock_minutes: 30, ip_max_failures: 20 },
             trust_forwarded_for: false,
+            audit: AuditConfig { retention_days: 365 },
         }
     }
 }
@@ -79,6 +88,14 @@ impl Config {
             .merge(Serialized::defaults(overrides))
             .extract()
             .map_err(|e| anyhow::anyhow!("configuration error: {e}"))?;
+        if cfg.audit.retention_days < kaohe_store::MIN_AUDIT_RETENTION_DAYS {
+            anyhow::bail!(
+                "configuration error: audit.retention_days = {} — 审计记录至少保存{}天(六个月) / audit rows must be kept at least {} days (six months)",
+                cfg.audit.retention_days,
+                kaohe_store::MIN_AUDIT_RETENTION_DAYS,
+                kaohe_store::MIN_AUDIT_RETENTION_DAYS
+            );
+        }
         if cfg.database_url.is_empty() {
             cfg.database_url = format!("sqlite://{}?mode=rwc", cfg.data_dir.join("kaohe.db").display());
         }
@@ -144,6 +161,9 @@ mod tests {
             let cfg = Config::load(None, &o).unwrap();
             assert_eq!(cfg.bind, "0.0.0.0:3", "flags beat environment");
             assert!(!cfg.show().contains("pw@"), "{}", cfg.show());
+            jail.set_env("KAOHE_AUDIT__RETENTION_DAYS", "90");
+            let err = Config::load(None, &Overrides::default()).unwrap_err().to_string();
+            assert!(err.contains("at least 183 days"), "{err}");
             Ok(())
         });
     }

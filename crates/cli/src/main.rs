@@ -6,6 +6,7 @@ mod backup_cmd;
 mod bench;
 mod bench_engine;
 mod bench_list;
+mod bench_uploads;
 mod calendar_cmd;
 mod commands;
 mod config;
@@ -211,6 +212,10 @@ pub enum AuditCommand {
     /// Recompute the audit log's hash chain; exit 1, listing each break, when a row was edited
     /// or deleted.
     Verify,
+    /// Delete audit rows older than the retention period (`audit.retention_days`, at least six
+    /// months); the chain stays verifiable and the purge is itself logged. `kaohe serve` does
+    /// this daily.
+    Purge,
 }
 
 #[derive(Subcommand, Debug)]
@@ -319,6 +324,10 @@ pub enum BenchCommand {
         pages: usize,
     },
     /// Import N generated member rows into an empty database and print rows per second.
+    /// Send the hostile upload corpus (zip bomb, XXE, 1,048,576 rows, 16,384 columns, wrong
+    /// extension, binary, formula injection, 100 MB) through the import path; print outcome,
+    /// time and peak memory of each.
+    Uploads,
     Import {
         #[arg(long, default_value_t = 100_000)]
         rows: usize,

@@ -88,9 +88,15 @@ pub(crate) async fn record_as<C: ConnectionTrait>(
     let mut active: audit_log::ActiveModel = row.into();
     active.id = sea_orm::NotSet;
     let inserted = active.insert(conn).await?;
-    audit_head::ActiveModel { id: Set(1), last_id: Set(inserted.id), last_hash: Set(hash), rows: Set(head.rows) }
-        .update(conn)
-        .await?;
+    audit_head::ActiveModel {
+        id: Set(1),
+        last_id: Set(inserted.id),
+        last_hash: Set(hash),
+        rows: Set(head.rows),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
     Ok(())
 }
 
@@ -151,10 +157,74 @@ pub(crate) async fn chain_unhashed<C: ConnectionTrait>(conn: &C) -> Result<(), S
             .await?;
         (last, rows, last_id) = (hash, rows + 1, r.id);
     }
-    audit_head::ActiveModel { id: Set(1), last_id: Set(last_id), last_hash: Set(last), rows: Set(rows) }
-        .update(conn)
-        .await?;
+    audit_head::ActiveModel {
+        id: Set(1),
+        last_id: Set(last_id),
+        last_hash: Set(last),
+        rows: Set(rows),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
     Ok(())
+}
+
+/// Deletes the audit rows older than `cutoff` (the retention period's start), in one transaction
+/// with the head's new anchor (the last deleted row's id and hash) and an audit row saying so.
+/// Returns how many rows went.
+pub(crate) async fn purge_before(
+    db: &sea_orm::DatabaseConnection,
+    cutoff: DateTime<Utc>,
+    now: DateTime<Utc>,
+    actor: &Actor,
+) -> Result<u64, StoreError> {
+    let txn = crate::db::begin_write(db).await?;
+    // Take the head's lock first, as every writer does.
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Rows, Expr::col(audit_head::Column::Rows))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(&txn)
+        .await?;
+    // Rows are written in time order; the last one older than the cutoff ends the purge.
+    let Some(last) = audit_log::Entity::find()
+        .filter(audit_log::Column::At.lt(cutoff))
+        .order_by_desc(audit_log::Column::Id)
+        .one(&txn)
+        .await?
+    else {
+        return Ok(0);
+    };
+    let gone =
+        audit_log::Entity::delete_many().filter(audit_log::Column::Id.lte(last.id)).exec(&txn).await?.rows_affected;
+    let head = audit_head::Entity::find_by_id(1)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("audit_head is missing".into()))?;
+    audit_head::ActiveModel {
+        id: Set(1),
+        anchor_id: Set(last.id),
+        anchor_hash: Set(last.row_hash.clone().unwrap_or_default()),
+        purged: Set(head.purged + gone as i64),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    let event = Event {
+        action: AuditAction::Delete,
+        entity: "audit_log",
+        entity_id: Some(last.id.to_string()),
+        scope: None,
+        summary: format!(
+            "按保存期限清理审计记录{gone}条(截至第{}条,{}之前) / retention: {gone} audit rows up to id {} (before {}) purged",
+            last.id,
+            cutoff.format("%Y-%m-%d"),
+            last.id,
+            cutoff.format("%Y-%m-%d")
+        ),
+    };
+    record(&txn, now, actor, event, None, last.row_hash).await?;
+    txn.commit().await?;
+    Ok(gone)
 }
 
 /// What [`verify`] found.
@@ -173,7 +243,8 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<ChainCheck, StoreErr
         .await?
         .ok_or_else(|| StoreError::Corrupt("audit_head is missing".into()))?;
     let mut problems = Vec::new();
-    let (mut previous, mut rows, mut after) = (String::new(), 0u64, 0i64);
+    // After a retention purge the chain starts from the last purged row's hash.
+    let (mut previous, mut rows, mut after) = (head.anchor_hash.clone(), 0u64, 0i64);
     loop {
         let page = audit_log::Entity::find()
             .filter(audit_log::Column::Id.gt(after))
@@ -195,10 +266,11 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<ChainCheck, StoreErr
             previous = r.row_hash.unwrap_or_default();
         }
     }
-    if previous != head.last_hash || i64::try_from(rows).unwrap_or(i64::MAX) != head.rows {
+    let kept = head.rows - head.purged;
+    if previous != head.last_hash || i64::try_from(rows).unwrap_or(i64::MAX) != kept {
         problems.push(format!(
             "审计日志末尾与链头不符(链头记有{}条,末条编号{};现有{}条):末尾的记录被删除 / the log's end does not match its head ({} rows up to id {} recorded, {} found): rows at the end were deleted",
-            head.rows, head.last_id, rows, head.rows, head.last_id, rows
+            kept, head.last_id, rows, kept, head.last_id, rows
         ));
     }
     Ok(ChainCheck { rows, problems })

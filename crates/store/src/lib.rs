@@ -51,6 +51,10 @@ use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
 use std::sync::Arc;
 
+/// The shortest audit retention allowed: six months (GB/T 22239-2019 level 2 asks for at least
+/// six months of audit records).
+pub const MIN_AUDIT_RETENTION_DAYS: u32 = 183;
+
 /// Security settings the store enforces.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SecurityPolicy {
@@ -226,6 +230,22 @@ impl Store {
     /// and a truncated end are reported.
     pub async fn verify_audit(&self) -> Result<ChainCheck, StoreError> {
         audit::verify(&self.db).await
+    }
+
+    /// Deletes audit rows older than `retention_days` (at least [`MIN_AUDIT_RETENTION_DAYS`]),
+    /// keeping the chain verifiable from its new anchor; the purge is itself logged. Returns how
+    /// many rows went.
+    pub async fn purge_audit(&self, retention_days: u32) -> Result<u64, StoreError> {
+        if retention_days < MIN_AUDIT_RETENTION_DAYS {
+            return Err(StoreError::Domain(kaohe_domain::DomainError::invalid(
+                "retention_days",
+                format!("审计记录至少保存{MIN_AUDIT_RETENTION_DAYS}天(六个月)"),
+                format!("audit rows must be kept at least {MIN_AUDIT_RETENTION_DAYS} days (six months)"),
+            )));
+        }
+        let now = self.clock.now();
+        let cutoff = now - chrono::Duration::days(i64::from(retention_days));
+        audit::purge_before(&self.db, cutoff, now, &Actor::Operator).await
     }
 
     /// Which engine this store runs on.

@@ -3,7 +3,7 @@
 //! a change whose audit row cannot be written is not committed.
 
 use chrono::Utc;
-use kaohe_domain::{Actor, FixedClock, OrgKind};
+use kaohe_domain::{Actor, Clock, FixedClock, OrgKind};
 use kaohe_store::testing::fresh_databases;
 use kaohe_store::{NewOrg, Store};
 use sea_orm::{ConnectionTrait, Statement};
@@ -86,5 +86,56 @@ async fn the_chain_holds_under_concurrent_writers_and_shows_every_tampering() {
         exec(&store2, "DELETE FROM audit_head").await;
         assert!(op.create_org(org("CN".into(), Some(c.id))).await.is_err());
         assert_eq!(count(&store2, "SELECT COUNT(*) FROM orgs WHERE code = 'CN'").await, 0, "nothing half-written");
+    }
+}
+
+#[tokio::test]
+async fn retention_purges_old_rows_and_the_chain_still_verifies() {
+    for tdb in fresh_databases().await {
+        let start = Utc::now() - chrono::Duration::days(400);
+        let clock = Arc::new(FixedClock::new(start));
+        let store = tdb.store(clock.clone()).await;
+        let op = store.scoped(Actor::Operator);
+        let city = op.create_org(org("HY".into(), None)).await.unwrap();
+        // One org a month for 13 months.
+        for m in 0..13 {
+            clock.advance(chrono::Duration::days(30));
+            op.create_org(org(format!("M{m}"), Some(city.id))).await.unwrap();
+        }
+        let now = clock.now();
+        let before = count(&store, "SELECT COUNT(*) FROM audit_log").await;
+        let cutoff = now - chrono::Duration::days(183);
+        let old = store
+            .connection()
+            .query_all_raw(Statement::from_string(
+                store.connection().get_database_backend(),
+                "SELECT at FROM audit_log",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.try_get_by_index::<chrono::DateTime<Utc>>(0).unwrap() < cutoff)
+            .count() as i64;
+        assert!(old > 0 && old < before, "{old} of {before}");
+
+        // Less than six months is refused.
+        assert!(store.purge_audit(182).await.is_err());
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM audit_log").await, before);
+
+        let gone = store.purge_audit(183).await.unwrap();
+        assert_eq!(gone as i64, old, "{:?}: exactly the rows older than six months", tdb.backend);
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM audit_log").await, before - old + 1, "the purge is logged");
+        let check = store.verify_audit().await.unwrap();
+        assert!(check.problems.is_empty(), "{:?}: {:?}", tdb.backend, check.problems);
+        // Nothing to purge a second time; the chain goes on.
+        assert_eq!(store.purge_audit(183).await.unwrap(), 0);
+        op.create_org(org("LATE".into(), Some(city.id))).await.unwrap();
+        assert!(store.verify_audit().await.unwrap().problems.is_empty());
+
+        // Tampering after a purge is still found: the first kept row edited.
+        let first = count(&store, "SELECT MIN(id) FROM audit_log").await;
+        exec(&store, &format!("UPDATE audit_log SET actor = 'x' WHERE id = {first}")).await;
+        let check = store.verify_audit().await.unwrap();
+        assert!(check.problems.iter().any(|p| p.contains(&format!("audit row {first} "))), "{:?}", check.problems);
     }
 }

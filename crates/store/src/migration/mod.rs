@@ -11,6 +11,7 @@ mod m0004_registry_versions;
 mod m0005_assessments;
 mod m0006_submissions;
 mod m0007_audit_chain;
+mod m0008_audit_retention;
 
 /// All of kaohe's migrations, in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_assessments::Migration),
             Box::new(m0006_submissions::Migration),
             Box::new(m0007_audit_chain::Migration),
+            Box::new(m0008_audit_retention::Migration),
         ]
     }
 }
