@@ -190,8 +190,9 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
             match b {
                 BenchCommand::Orgs { count, reps } => bench::orgs(&url, count, reps).await,
                 BenchCommand::Indicators { .. } | BenchCommand::List { .. } => unreachable!("handled above"),
-                BenchCommand::Uploads => {
-                    crate::bench_uploads::uploads(&url, &std::env::temp_dir().join("kaohe-bench-keys")).await
+                BenchCommand::Uploads { case: None } => crate::bench_uploads::uploads_all(),
+                BenchCommand::Uploads { case: Some(n) } => {
+                    crate::bench_uploads::uploads(&url, &std::env::temp_dir().join("kaohe-bench-keys"), n).await
                 }
                 BenchCommand::Import { rows, format } => {
                     bench::import(&url, rows, &format, &std::env::temp_dir().join("kaohe-bench-keys")).await

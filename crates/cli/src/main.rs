@@ -327,7 +327,11 @@ pub enum BenchCommand {
     /// Send the hostile upload corpus (zip bomb, XXE, 1,048,576 rows, 16,384 columns, wrong
     /// extension, binary, formula injection, 100 MB) through the import path; print outcome,
     /// time and peak memory of each.
-    Uploads,
+    Uploads {
+        /// Run only this file of the corpus (each runs in a process of its own).
+        #[arg(long, hide = true)]
+        case: Option<usize>,
+    },
     Import {
         #[arg(long, default_value_t = 100_000)]
         rows: usize,

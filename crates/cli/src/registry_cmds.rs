@@ -41,8 +41,10 @@ pub async fn import(
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let result =
-        kaohe_exchange::import(&op, registry, &bytes, &name, default_org, dry_run, &|n| bar.set_position(n as u64))
-            .await;
+        kaohe_exchange::import(&op, registry, &bytes, &name, default_org, dry_run, &Default::default(), &|n| {
+            bar.set_position(n as u64)
+        })
+        .await;
     bar.finish_and_clear();
     match result {
         Ok(o) => {
@@ -53,12 +55,13 @@ pub async fn import(
             if let Some(msg) = f.fatal {
                 bail!("{msg}");
             }
-            eprintln!("导入未执行,共{}处错误 / nothing imported, {} error(s):", f.errors.len(), f.errors.len());
+            eprintln!("导入未执行,共{}处错误 / nothing imported, {} error(s):", f.count(), f.count());
             for e in f.errors.iter().take(200) {
                 eprintln!("  第{}行 {} “{}”:{} / {}", e.row, e.column, e.value, e.message_zh, e.message_en);
             }
-            if f.errors.len() > 200 {
-                eprintln!("  …… 另有{}处 / {} more", f.errors.len() - 200, f.errors.len() - 200);
+            if f.errors.len() > 200 || f.truncated {
+                let (more, plus) = (f.errors.len().saturating_sub(200), if f.truncated { "+" } else { "" });
+                eprintln!("  …… 另有{more}{plus}处 / {more}{plus} more");
             }
             if let Some(x) = f.report_xlsx {
                 let path = file.with_extension("errors.xlsx");

@@ -49,11 +49,23 @@ pub struct ImportFailure {
     pub report_xlsx: Option<Vec<u8>>,
     /// A failure that is not about rows (unreadable file, database error).
     pub fatal: Option<String>,
+    /// More than [`MAX_ERRORS`] errors were found: checking stopped and only the first are listed
+    /// (and marked in the report, which then covers the rows up to the last of them).
+    pub truncated: bool,
 }
+
+/// Errors listed at most: a file with more is refused after these, so a sheet of junk costs
+/// neither minutes nor gigabytes.
+pub const MAX_ERRORS: usize = 1000;
 
 impl ImportFailure {
     fn fatal(msg: String) -> Self {
-        ImportFailure { errors: Vec::new(), report_xlsx: None, fatal: Some(msg) }
+        ImportFailure { errors: Vec::new(), report_xlsx: None, fatal: Some(msg), truncated: false }
+    }
+
+    /// How many errors, as the user reads it: `1000+` when checking stopped early.
+    pub fn count(&self) -> String {
+        if self.truncated { format!("{}+", self.errors.len()) } else { self.errors.len().to_string() }
     }
 }
 
@@ -68,8 +80,8 @@ fn raw(cell: &Cell) -> RawCell {
     }
 }
 
-/// The parsed rows of a table, or every cell-level error; `columns` maps field keys to the file's
-/// column index.
+/// The parsed rows of a table, or every cell-level error (stopping once there are more than
+/// [`MAX_ERRORS`]); `columns` maps field keys to the file's column index.
 pub fn parse_rows<'a>(reg: &'a RegistryDef, table: &Table) -> (Vec<ImportRow>, Vec<RowError>, HashMap<&'a str, usize>) {
     let cols = import_columns(reg);
     let mut errors = Vec::new();
@@ -129,6 +141,9 @@ pub fn parse_rows<'a>(reg: &'a RegistryDef, table: &Table) -> (Vec<ImportRow>, V
         if ok {
             rows.push(ImportRow { row: r.number, org, values });
         }
+        if errors.len() > MAX_ERRORS {
+            break;
+        }
     }
     (rows, errors, at)
 }
@@ -139,12 +154,15 @@ fn shown(sensitive: bool, text: String) -> String {
     if sensitive { kaohe_domain::protect::mask(&text) } else { text }
 }
 
-/// The uploaded table with personal-data columns masked, for the error report (the user still
-/// has the original file to correct).
-fn masked(reg: &RegistryDef, table: &Table, at: &HashMap<&str, usize>) -> Table {
+/// The uploaded table's rows up to `last_row`, personal-data columns masked, for the error report
+/// (the user still has the original file to correct).
+fn masked(reg: &RegistryDef, table: &Table, at: &HashMap<&str, usize>, last_row: usize) -> Table {
     let cols: Vec<usize> =
         reg.fields.iter().filter(|f| f.sensitive).filter_map(|f| at.get(f.key.as_str()).copied()).collect();
-    let mut t = table.clone();
+    let mut t = Table {
+        rows: table.rows.iter().take_while(|r| r.number <= last_row).cloned().collect(),
+        sheet: table.sheet.clone(),
+    };
     for r in t.rows.iter_mut().skip(1) {
         for &i in &cols {
             if let Some(c) = r.cells.get_mut(i)
@@ -194,12 +212,15 @@ pub async fn import(
     file_name: &str,
     default_org: Option<OrgId>,
     dry_run: bool,
+    limits: &Limits,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<ImportOutcome, ImportFailure> {
     let reg = scoped.registry(key).map_err(|e| ImportFailure::fatal(e.to_string()))?;
-    let table = read(bytes, file_name, &Limits::default()).map_err(|e| ImportFailure::fatal(e.to_string()))?;
+    let table = read(bytes, file_name, limits).map_err(|e| ImportFailure::fatal(e.to_string()))?;
     let (rows, mut errors, at) = parse_rows(reg, &table);
     let n = rows.len();
+    // So many bad cells that the store's checks would only add to a list nobody reads.
+    let skip_store = errors.len() > MAX_ERRORS;
     let cols = import_columns(reg);
     let locate = |field: &str| -> (String, Option<usize>) {
         match (at.get(field), cols.iter().find(|c| c.key == field)) {
@@ -210,7 +231,11 @@ pub async fn import(
     };
     // With cell errors, still run the store's checks on the rows that parsed (as a dry run), so
     // the user gets every error at once.
-    let result = scoped.import_records(key, rows, default_org, dry_run || !errors.is_empty(), progress).await;
+    let result = if skip_store {
+        Err(StoreError::Import(Vec::new()))
+    } else {
+        scoped.import_records(key, rows, default_org, dry_run || !errors.is_empty(), progress).await
+    };
     match result {
         Ok(report) if errors.is_empty() => return Ok(ImportOutcome { rows: n, report, dry_run }),
         Ok(_) => {}
@@ -231,6 +256,9 @@ pub async fn import(
         Err(e) => return Err(ImportFailure::fatal(e.to_string())),
     }
     errors.sort_by_key(|e| e.row);
+    let truncated = errors.len() > MAX_ERRORS;
+    errors.truncate(MAX_ERRORS);
+    let last_row = if truncated { errors.last().map_or(0, |e| e.row) } else { usize::MAX };
     let cell_errors: Vec<CellError> = errors
         .iter()
         .map(|e| {
@@ -246,6 +274,6 @@ pub async fn import(
             }
         })
         .collect();
-    let report_xlsx = write_error_report(&masked(reg, &table, &at), &cell_errors).ok();
-    Err(ImportFailure { errors, report_xlsx, fatal: None })
+    let report_xlsx = write_error_report(&masked(reg, &table, &at, last_row), &cell_errors).ok();
+    Err(ImportFailure { errors, report_xlsx, fatal: None, truncated })
 }

@@ -46,7 +46,8 @@ pub(crate) fn stem(file_name: &str) -> &str {
 
 /// The format of a file: by its signature first (a ZIP container is XLSX, an OLE container is XLS —
 /// an encrypted XLSX is an OLE container too, which [`crate::read`] reports as encrypted), then by
-/// the extension `.csv`, `.tsv` or `.txt`, then text content is CSV. A file named `.xlsx`/`.xls`
+/// the extension `.csv`, `.tsv` or `.txt` when the content is text, then any text content is CSV.
+/// A file named `.xlsx`/`.xls`
 /// whose content is no workbook gets [`SheetError::ExtensionMismatch`]; other binary content
 /// [`SheetError::NotSpreadsheet`].
 pub fn detect_format(bytes: &[u8], file_name: &str) -> Result<Format, SheetError> {
@@ -62,7 +63,7 @@ pub fn detect_format(bytes: &[u8], file_name: &str) -> Result<Format, SheetError
         return Ok(Format::Xls);
     }
     match ext.as_str() {
-        "csv" | "tsv" | "txt" => Ok(Format::Csv),
+        "csv" | "tsv" | "txt" if looks_like_text(bytes) => Ok(Format::Csv),
         "xlsx" | "xlsm" | "xls" => Err(SheetError::ExtensionMismatch { extension: ext }),
         _ if looks_like_text(bytes) => Ok(Format::Csv),
         _ => Err(SheetError::NotSpreadsheet),

@@ -18,9 +18,17 @@ pub struct Limits {
 }
 
 impl Default for Limits {
-    /// 1,100,000 rows (more than Excel's 1,048,576), 200 columns, 200 MiB.
+    /// 1,100,000 rows (more than Excel's 1,048,576), 200 columns, 200 MiB: `kaohe import`.
     fn default() -> Self {
         Limits { max_rows: 1_100_000, max_columns: 200, max_bytes: 200 * 1024 * 1024 }
+    }
+}
+
+impl Limits {
+    /// What one upload through the browser may hold: 200,000 rows, 200 columns, 105 MiB. Larger
+    /// registries are split, or imported by an administrator with `kaohe import`.
+    pub fn upload() -> Self {
+        Limits { max_rows: 200_000, max_columns: 200, max_bytes: 105 * 1024 * 1024 }
     }
 }
 
@@ -95,6 +103,11 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Table, SheetError> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     let name = first_sheet(workbook.sheets_metadata())?;
     let mut cells = workbook.worksheet_cells_reader(&name).map_err(xlsx_error)?;
+    // The sheet's declared used range: a sheet reaching past the row limit is refused before its
+    // cells are read (the limit is still checked cell by cell, whatever the sheet declares).
+    if cells.dimensions().end.0 as usize >= limits.max_rows {
+        return Err(SheetError::TooLarge { kind: LimitKind::Rows, limit: limits.max_rows });
+    }
     let mut builder = TableBuilder::new(limits);
     // Streamed cell by cell, so a huge sheet is refused before it is all in memory.
     while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {

@@ -127,7 +127,17 @@ fn spawn_import(state: AppState, u: CurrentUser, key: String, bytes: Vec<u8>, na
         let scoped = state.store.scoped(u.actor.clone());
         let jobs = state.jobs.clone();
         let progress = move |n: usize| jobs.update(id, |j| j.state = JobState::Running { done: n });
-        let result = kaohe_exchange::import(&scoped, &key, &bytes, &name, None, dry_run, &progress).await;
+        let result = kaohe_exchange::import(
+            &scoped,
+            &key,
+            &bytes,
+            &name,
+            None,
+            dry_run,
+            &kaohe_sheets::Limits::upload(),
+            &progress,
+        )
+        .await;
         state.jobs.update(id, |j| match result {
             Ok(o) => {
                 j.state = JobState::Succeeded { summary: o.summary() };
@@ -135,7 +145,7 @@ fn spawn_import(state: AppState, u: CurrentUser, key: String, bytes: Vec<u8>, na
             Err(f) => {
                 j.state = JobState::Failed {
                     summary: f.fatal.clone().unwrap_or_else(|| {
-                        format!("导入未执行,共{}处错误 / nothing imported, {} error(s)", f.errors.len(), f.errors.len())
+                        format!("导入未执行,共{}处错误 / nothing imported, {} error(s)", f.count(), f.count())
                     }),
                     errors: f.errors.into_iter().take(500).collect(),
                     has_report: f.report_xlsx.is_some(),
