@@ -132,7 +132,7 @@ pub async fn import(url: &str, rows: usize, format: &str, data_dir: &std::path::
         t.elapsed().as_secs_f64()
     );
     let t = Instant::now();
-    let out = kaohe_exchange::import(&op, "members", &bytes, name, None, false, &Default::default(), &|_| {})
+    let out = kaohe_exchange::import(&op, "members", &bytes, name, &Default::default(), &|_| {})
         .await
         .map_err(|f| anyhow::anyhow!("import refused: {:?} {:?}", f.fatal, f.errors.first()))?;
     let secs = t.elapsed().as_secs_f64();

@@ -215,9 +215,15 @@ pub async fn uploads(url: &str, data_dir: &std::path::Path, n: usize) -> anyhow:
     {
         let limits = kaohe_sheets::Limits::upload();
         let t = Instant::now();
-        let result =
-            kaohe_exchange::import(&op, "members", &case.bytes, case.file_name, Some(org.id), false, &limits, &|_| {})
-                .await;
+        let result = kaohe_exchange::import(
+            &op,
+            "members",
+            &case.bytes,
+            case.file_name,
+            &kaohe_exchange::ImportOptions { default_org: Some(org.id), limits, ..Default::default() },
+            &|_| {},
+        )
+        .await;
         let secs = t.elapsed().as_secs_f64();
         let peak = peak_mb();
         let (outcome, ok) = match (&result, case.expect) {

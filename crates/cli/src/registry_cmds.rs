@@ -40,11 +40,15 @@ pub async fn import(
     bar.set_message("导入 / importing");
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let result =
-        kaohe_exchange::import(&op, registry, &bytes, &name, default_org, dry_run, &Default::default(), &|n| {
-            bar.set_position(n as u64)
-        })
-        .await;
+    let result = kaohe_exchange::import(
+        &op,
+        registry,
+        &bytes,
+        &name,
+        &kaohe_exchange::ImportOptions { default_org, dry_run, ..Default::default() },
+        &|n| bar.set_position(n as u64),
+    )
+    .await;
     bar.finish_and_clear();
     match result {
         Ok(o) => {

@@ -40,6 +40,17 @@ impl ImportOutcome {
     }
 }
 
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The org owning rows that name none.
+    pub default_org: Option<OrgId>,
+    /// Check everything, write nothing.
+    pub dry_run: bool,
+    /// How large a file is read ([`Limits::upload`] for the browser, the default for `kaohe import`).
+    pub limits: Limits,
+}
+
 /// A refused import: nothing was written.
 #[derive(Debug)]
 pub struct ImportFailure {
@@ -210,11 +221,11 @@ pub async fn import(
     key: &str,
     bytes: &[u8],
     file_name: &str,
-    default_org: Option<OrgId>,
-    dry_run: bool,
-    limits: &Limits,
+    options: &ImportOptions,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<ImportOutcome, ImportFailure> {
+    let ImportOptions { default_org, dry_run, limits } = options;
+    let (default_org, dry_run) = (*default_org, *dry_run);
     let reg = scoped.registry(key).map_err(|e| ImportFailure::fatal(e.to_string()))?;
     let table = read(bytes, file_name, limits).map_err(|e| ImportFailure::fatal(e.to_string()))?;
     let (rows, mut errors, at) = parse_rows(reg, &table);

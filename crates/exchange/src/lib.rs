@@ -10,5 +10,5 @@ mod template;
 
 pub use columns::{ImportColumn, import_columns};
 pub use export::{ExportFormat, export};
-pub use import::{ImportFailure, ImportOutcome, MAX_ERRORS, import, parse_rows};
+pub use import::{ImportFailure, ImportOptions, ImportOutcome, MAX_ERRORS, import, parse_rows};
 pub use template::template;

@@ -49,18 +49,14 @@ async fn no_id_number_in_clear_in_files_exports_or_errors() {
             ]
         })
         .collect();
-    import(&op, "members", &write_csv(&header, &rows), "m.csv", None, false, &Default::default(), &|_| {})
-        .await
-        .unwrap();
+    import(&op, "members", &write_csv(&header, &rows), "m.csv", &Default::default(), &|_| {}).await.unwrap();
 
     // A refused import whose rows carry valid ID numbers (duplicates and a bad date).
     let mut bad = rows[..3].to_vec();
     bad.push(rows[0].clone());
     bad[1][4] = "2009-02-30".into();
     let failure =
-        import(&op, "members", &write_csv(&header, &bad), "bad.csv", None, false, &Default::default(), &|_| {})
-            .await
-            .unwrap_err();
+        import(&op, "members", &write_csv(&header, &bad), "bad.csv", &Default::default(), &|_| {}).await.unwrap_err();
     assert!(!failure.errors.is_empty());
     let messages = format!("{:?}", failure.errors);
     let report = read(failure.report_xlsx.as_ref().unwrap(), "r.xlsx", &Limits::default()).unwrap();

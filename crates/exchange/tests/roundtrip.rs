@@ -67,8 +67,7 @@ async fn broken_file_is_refused_whole_then_fixed_file_imports_once() {
             row("HY-XX", "王五", &id_number(3), "2009年3月5日"),
             row("HY-LY", "赵六", &id_number(1), "20090230"),
         ]);
-        let failure =
-            import(&op, "members", &bad, "m.csv", None, false, &Default::default(), &|_| {}).await.unwrap_err();
+        let failure = import(&op, "members", &bad, "m.csv", &Default::default(), &|_| {}).await.unwrap_err();
         let at: Vec<(usize, String)> = failure.errors.iter().map(|e| (e.row, e.column.clone())).collect();
         assert_eq!(
             at,
@@ -86,14 +85,14 @@ async fn broken_file_is_refused_whole_then_fixed_file_imports_once() {
             row("耒阳市总工会", "李四", &id_number(2), "2009/3/5"),
             row("HY", "王五", &id_number(3), "2009年3月5日"),
         ]);
-        let ok = import(&op, "members", &good, "m.csv", None, false, &Default::default(), &|_| {}).await.unwrap();
+        let ok = import(&op, "members", &good, "m.csv", &Default::default(), &|_| {}).await.unwrap();
         assert_eq!((ok.report.created, ok.report.updated), (3, 0));
-        let again = import(&op, "members", &good, "m.csv", None, false, &Default::default(), &|_| {}).await.unwrap();
+        let again = import(&op, "members", &good, "m.csv", &Default::default(), &|_| {}).await.unwrap();
         assert_eq!((again.report.created, again.report.updated, again.report.unchanged), (0, 0, 3));
         assert_eq!(count(&store, "SELECT COUNT(*) FROM r_members").await, 3);
         // Duplicates inside one file are named by row.
         let dup = csv(&[row("HY", "甲", &id_number(9), "2009-01-01"), row("HY", "乙", &id_number(9), "2009-01-02")]);
-        let f = import(&op, "members", &dup, "d.csv", None, false, &Default::default(), &|_| {}).await.unwrap_err();
+        let f = import(&op, "members", &dup, "d.csv", &Default::default(), &|_| {}).await.unwrap_err();
         assert_eq!(f.errors[0].row, 3);
         assert!(f.errors[0].message_zh.contains("第2行"));
 
@@ -130,9 +129,9 @@ proptest! {
                     r[5] = cat.clone();
                     r
                 }).collect();
-                import(&op, "members", &csv(&lines), "a.csv", None, false, &Default::default(), &|_| {}).await.unwrap();
+                import(&op, "members", &csv(&lines), "a.csv", &Default::default(), &|_| {}).await.unwrap();
                 let out = export(&op, "members", None, true, ExportFormat::Csv).await.unwrap();
-                let again = import(&op, "members", &out, "b.csv", None, false, &Default::default(), &|_| {}).await.unwrap();
+                let again = import(&op, "members", &out, "b.csv", &Default::default(), &|_| {}).await.unwrap();
                 assert_eq!((again.report.created, again.report.updated, again.report.unchanged), (0, 0, lines.len()));
             }
         });
@@ -149,7 +148,7 @@ proptest! {
                 let op = store.scoped(Actor::Operator);
                 let mut lines: Vec<[String; 6]> = (0..n).map(|i| row("HY", "某", &id_number(i as u32), "2009-01-01")).collect();
                 lines[bad_row][bad_col] = match bad_col { 2 => "123456789012345678".into(), 3 => String::new(), _ => "2009-13-45".into() };
-                let f = import(&op, "members", &csv(&lines), "x.csv", None, false, &Default::default(), &|_| {}).await.unwrap_err();
+                let f = import(&op, "members", &csv(&lines), "x.csv", &Default::default(), &|_| {}).await.unwrap_err();
                 assert_eq!(f.errors.len(), 1, "{:?}", f.errors);
                 assert_eq!(f.errors[0].row, bad_row + 2);
                 assert!(f.errors[0].column.starts_with(&kaohe_sheets::column_letter(bad_col)), "{:?}", f.errors[0]);
@@ -166,9 +165,7 @@ async fn a_file_of_junk_stops_at_the_error_cap_and_writes_nothing() {
         let op = store.scoped(Actor::Operator);
         // 1,500 rows, each with a bad ID number and a bad date: 3,000 errors in all.
         let rows: Vec<[String; 6]> = (0..1500).map(|i| row("HY-LY", &format!("会员{i}"), "123", "x")).collect();
-        let f = import(&op, "members", &csv(&rows), "junk.csv", None, false, &Default::default(), &|_| {})
-            .await
-            .unwrap_err();
+        let f = import(&op, "members", &csv(&rows), "junk.csv", &Default::default(), &|_| {}).await.unwrap_err();
         assert!(f.truncated && f.fatal.is_none(), "{:?}", f.fatal);
         assert_eq!(f.errors.len(), kaohe_exchange::MAX_ERRORS);
         assert_eq!(f.count(), "1000+");
@@ -185,7 +182,8 @@ async fn a_file_of_junk_stops_at_the_error_cap_and_writes_nothing() {
 #[test]
 fn uploads_beyond_the_browser_limits_are_refused_before_reading_them_all() {
     // A workbook declaring 250,000 rows is refused for the upload limit of 200,000 rows at once.
-    let rows: Vec<Vec<kaohe_sheets::OutCell>> = (0..250_000).map(|i| vec![kaohe_sheets::OutCell::Text(format!("r{i}"))]).collect();
+    let rows: Vec<Vec<kaohe_sheets::OutCell>> =
+        (0..250_000).map(|i| vec![kaohe_sheets::OutCell::Text(format!("r{i}"))]).collect();
     let cols = [kaohe_sheets::Column::new("c", kaohe_sheets::ColumnKind::Text)];
     let bytes = kaohe_sheets::write_table("s", &cols, &rows).unwrap();
     let err = read(&bytes, "big.xlsx", &Limits::upload()).unwrap_err().to_string();

@@ -127,17 +127,9 @@ fn spawn_import(state: AppState, u: CurrentUser, key: String, bytes: Vec<u8>, na
         let scoped = state.store.scoped(u.actor.clone());
         let jobs = state.jobs.clone();
         let progress = move |n: usize| jobs.update(id, |j| j.state = JobState::Running { done: n });
-        let result = kaohe_exchange::import(
-            &scoped,
-            &key,
-            &bytes,
-            &name,
-            None,
-            dry_run,
-            &kaohe_sheets::Limits::upload(),
-            &progress,
-        )
-        .await;
+        let options =
+            kaohe_exchange::ImportOptions { dry_run, limits: kaohe_sheets::Limits::upload(), ..Default::default() };
+        let result = kaohe_exchange::import(&scoped, &key, &bytes, &name, &options, &progress).await;
         state.jobs.update(id, |j| match result {
             Ok(o) => {
                 j.state = JobState::Succeeded { summary: o.summary() };
