@@ -73,7 +73,7 @@ start=$(date +%s.%N)
 kaohe full import --registry members --file "$csv" --org HY >/dev/null
 secs=$(echo "$(date +%s.%N) - $start" | bc)
 read -r m h ok <<<"$(count full)"
-echo "# uninterrupted import: ${secs%.*} s; $m members, $h history rows, integrity $ok"
+echo "# uninterrupted import: $(printf %.1f "$secs") s; $m members, $h history rows, integrity $ok"
 [ "$m" = "$rows" ] && [ "$h" = "$rows" ] && [ "$ok" = ok ] || { echo "FAILED: the uninterrupted import"; exit 1; }
 
 printf '%-5s %-9s %-9s %-9s %-10s %-10s %s\n' kill "at (s)" members history integrity "audit" verdict

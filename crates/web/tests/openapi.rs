@@ -85,3 +85,51 @@ async fn every_documented_operation_is_served() {
     let docs = http.get(app.url("/api/docs/")).send().await.unwrap();
     assert_eq!(docs.status(), 200, "Swagger UI is served");
 }
+
+/// axum's own rejections (a malformed path, query or body; a wrong content type) come back in the
+/// API's JSON error shape, with a status the document lists for the operation.
+#[tokio::test]
+async fn malformed_requests_get_json_errors_the_document_lists() {
+    let app = spawn(kaohe_store::testing::fresh_sqlite()).await;
+    let city = app.org("HY", None, OrgKind::Federation).await;
+    let admin = app.user("kaoheban", city, Role::Assessor).await;
+    let token = app.token(admin).await;
+    let doc = serde_json::to_value(kaohe_web::openapi_document()).unwrap();
+    let http = reqwest::Client::new();
+    let cases = [
+        (http.get(app.url("/api/v1/orgs/abc")), "/api/v1/orgs/{id}", "get", 400, "bad_request"),
+        (http.get(app.url("/api/v1/orgs?under=x")), "/api/v1/orgs", "get", 400, "bad_request"),
+        (http.post(app.url("/api/v1/orgs")).body("code=1"), "/api/v1/orgs", "post", 415, "unsupported_media_type"),
+        (
+            http.post(app.url("/api/v1/orgs")).header("content-type", "application/json").body("{"),
+            "/api/v1/orgs",
+            "post",
+            400,
+            "bad_request",
+        ),
+        (
+            http.post(app.url("/api/v1/orgs")).json(&serde_json::json!({"code": 1})),
+            "/api/v1/orgs",
+            "post",
+            422,
+            "validation",
+        ),
+        (
+            http.get(app.url("/api/v1/registries/members/records?limit=5000")),
+            "/api/v1/registries/{key}/records",
+            "get",
+            422,
+            "validation",
+        ),
+    ];
+    for (req, path, method, status, code) in cases {
+        let res = req.bearer_auth(&token).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), status, "{method} {path}");
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], code, "{body}");
+        assert!(!body["error"]["message_en"].as_str().unwrap().is_empty());
+        let documented = &doc["paths"][path][method]["responses"][status.to_string()];
+        assert!(documented.is_object(), "{method} {path} does not document {status}");
+    }
+}

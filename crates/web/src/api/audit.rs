@@ -13,7 +13,8 @@ use utoipa::IntoParams;
 pub struct AuditQuery {
     /// Rows older than this id (paging).
     pub before: Option<i64>,
-    /// At most this many rows (≤ 500, default 100).
+    /// At most this many rows (1 to 500, default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
 }
 
@@ -25,6 +26,10 @@ pub async fn list(
     ApiUser(u): ApiUser,
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditDto>>, ApiError> {
-    let rows = u.scoped(&state).audit_rows(q.limit.unwrap_or(100), q.before).await?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(kaohe_domain::DomainError::invalid("limit", "条数应为 1 至 500", "limit must be 1 to 500").into());
+    }
+    let rows = u.scoped(&state).audit_rows(limit, q.before).await?;
     Ok(Json(rows.into_iter().map(AuditDto::from).collect()))
 }

@@ -9,6 +9,7 @@ mod indicators;
 mod me;
 mod orgs;
 mod registries;
+mod rejections;
 mod users;
 
 use crate::AppState;
@@ -69,7 +70,10 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(assessments::publish))
         .routes(routes!(assessments::versions))
         .routes(routes!(assessments::version));
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts();
+    // After the routes are in: it documents the errors every operation can give.
+    rejections::StandardResponses.modify(&mut doc);
+    (router, doc)
 }
 
 /// The API's OpenAPI document.
@@ -79,5 +83,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 
 pub fn router() -> Router<AppState> {
     let (router, doc) = parts();
-    router.merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
+    router
+        .layer(axum::middleware::from_fn(rejections::json_errors))
+        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
 }

@@ -76,7 +76,8 @@ pub struct RecordPage {
 pub struct RecordsQuery {
     /// Only this org's subtree (default: the caller's scope).
     pub under: Option<i64>,
-    /// Page size (≤ 1000, default 100).
+    /// Page size (1 to 1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
     /// The `next` value of the previous page.
     pub after: Option<i64>,
@@ -156,7 +157,10 @@ pub async fn list_records(
             .map_err(|e| DomainError::Validation(vec![e.into_field_error("filter")]))?;
         filters.push(Filter { field: k.to_owned(), op: FilterOp::Eq, value });
     }
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(DomainError::invalid("limit", "每页条数应为 1 至 1000", "limit must be 1 to 1000").into());
+    }
     let rq = RecordQuery {
         under: q.under.map(OrgId),
         filters,
