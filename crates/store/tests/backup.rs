@@ -16,7 +16,7 @@ use kaohe_store::testing::{TestDb, fresh_databases, fresh_sqlite, resident_id};
 use kaohe_store::{BackupKey, Store};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use support::{d, member, open, org, user};
+use support::{aid, d, member, open, org, user};
 
 fn key() -> BackupKey {
     // The key `TestDb::store_with` seals personal data with.
@@ -72,6 +72,8 @@ async fn city(tdb: &TestDb) -> (Store, OrgId) {
     for seq in 0..40 {
         ed.create_record("members", county, member(seq, d(2009, 3, 1 + seq % 28))).await.unwrap();
     }
+    // Money beyond 32 bits: 30,000,000 yuan is 3,000,000,000 fen.
+    ed.create_record("aid", county, aid("HY-2009-001", "两节慰问", d(2009, 1, 20), 30_000_000, 12)).await.unwrap();
     (store, county)
 }
 
@@ -100,6 +102,10 @@ async fn backups_move_between_engines_with_the_same_content() {
         let members = summary.tables["r_members"];
         assert!(members >= 40, "{:?}: {members}", source.backend);
         assert_eq!(summary.tables["orgs"], 2);
+        assert!(
+            lines(&first).iter().any(|l| l.contains("3000000000")),
+            "the aid's amount, in fen, as a 64-bit integer"
+        );
 
         // No ID number in clear anywhere in the file, though the members carry them.
         let text = lines(&first).join("\n");

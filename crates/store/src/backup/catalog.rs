@@ -154,10 +154,18 @@ async fn columns<C: ConnectionTrait>(conn: &C, table: &str) -> Result<Vec<(Strin
             [table.into()],
         ),
     };
+    let sqlite = backend != DatabaseBackend::Postgres;
     conn.query_all_raw(stmt)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get::<String>("", "name")?, Kind::from_sql(&r.try_get::<String>("", "ty")?))))
+        .map(|r| {
+            let kind = match Kind::from_sql(&r.try_get::<String>("", "ty")?) {
+                // SQLite stores every integer in 64 bits, whatever the declared type says.
+                Kind::Int32 if sqlite => Kind::Int64,
+                k => k,
+            };
+            Ok((r.try_get::<String>("", "name")?, kind))
+        })
         .collect()
 }
 

@@ -20,7 +20,8 @@ pub struct AuditQuery {
 
 /// Audit rows about orgs in the caller's scope, newest first.
 #[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery), responses(
-    (status = 200, body = Vec<AuditDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    (status = 200, body = Vec<AuditDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
