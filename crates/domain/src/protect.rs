@@ -29,9 +29,57 @@ pub fn mask(value: &str) -> String {
     }
 }
 
+/// The text with every run that could be a resident ID number (15 or 18 characters: digits, the
+/// last of 18 possibly `X`, not inside a longer word) masked, for messages that quote what a
+/// caller sent (e.g. a malformed request's parse error).
+pub fn mask_id_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_word = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
+        if starts_word && chars[i].is_ascii_digit() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j < chars.len() && matches!(chars[j], 'X' | 'x') && j - i == 17 {
+                j += 1;
+            }
+            let ends_word = j == chars.len() || !chars[j].is_ascii_alphanumeric();
+            let run: String = chars[i..j].iter().collect();
+            if ends_word && (run.len() == 15 || run.len() == 18) {
+                out.push_str(&mask(&run));
+            } else {
+                out.push_str(&run);
+            }
+            i = j;
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::mask;
+    use super::{mask, mask_id_numbers};
+
+    #[test]
+    fn id_numbers_in_messages_are_masked() {
+        assert_eq!(
+            mask_id_numbers("cannot parse `43040219800101123X` to i64"),
+            "cannot parse `430***********123X` to i64"
+        );
+        assert_eq!(
+            mask_id_numbers("id 43040219800101123 and 12345"),
+            "id 43040219800101123 and 12345",
+            "17 digits: no ID"
+        );
+        assert_eq!(mask_id_numbers("x430402198001011234"), "x430402198001011234", "inside a word");
+        assert_eq!(mask_id_numbers("旧号430402800101123"), "旧号430********1123", "15-digit IDs too");
+    }
 
     #[test]
     fn masks_keep_little() {

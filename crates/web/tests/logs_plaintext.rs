@@ -106,3 +106,44 @@ async fn no_id_number_in_clear_in_the_logs() {
         panic!("a log line holds something shaped like an ID number: {line}");
     }
 }
+
+/// What the server answers when a request carrying an ID number goes wrong: the form comes back
+/// without it (a masked hint instead), and the API's parse errors quote it masked.
+#[tokio::test]
+async fn error_answers_never_echo_an_id_number() {
+    for app in spawn_apps().await {
+        let city = app.org("HY", None, OrgKind::Federation).await;
+        app.user("kh", city, Role::Assessor).await;
+        let token = app.token(app.user("ed", city, Role::Editor).await).await;
+        let (c, _, csrf) = app.login("kh", support::PASSWORD).await;
+        let idn = id_number(31);
+        let form = [
+            ("_csrf", csrf.clone()),
+            ("_org", "HY".into()),
+            ("name", "王五".into()),
+            ("id_number", idn.clone()),
+            ("unit_name", "市自来水公司".into()),
+            ("joined_on", "2009-13-45".into()),
+            ("category", "职工".into()),
+        ];
+        let res = c.post(app.url("/registries/members/records")).form(&form).send().await.unwrap();
+        assert!(res.status().is_client_error(), "{}", res.status());
+        let page = res.text().await.unwrap();
+        assert!(page.contains("市自来水公司"), "the other fields come back as typed");
+        assert!(!page.contains(&idn), "{:?}: the ID number came back in the form", app.db.backend);
+        assert!(page.contains(&kaohe_domain::protect::mask(&idn)), "a masked hint says what was typed");
+
+        let http = reqwest::Client::new();
+        let answers = [
+            http.get(app.url(&format!("/api/v1/orgs/{idn}"))),
+            http.post(app.url("/api/v1/registries/members/records")).json(&json!({"org_id": idn})),
+            http.get(app.url(&format!("/api/v1/registries/members/records?under={idn}"))),
+        ];
+        for req in answers {
+            let res = req.bearer_auth(&token).send().await.unwrap();
+            assert!(res.status().is_client_error());
+            let body = res.text().await.unwrap();
+            assert!(!body.contains(&idn) && !has_id_shape(&body), "{body}");
+        }
+    }
+}

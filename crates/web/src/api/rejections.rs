@@ -27,7 +27,10 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
     }
     let (parts, body) = res.into_parts();
     let text = match axum::body::to_bytes(body, MAX_TEXT * 4).await {
-        Ok(b) => String::from_utf8_lossy(&b).chars().take(MAX_TEXT).collect::<String>(),
+        // A parse error quotes what was sent: never an ID number in clear.
+        Ok(b) => kaohe_domain::protect::mask_id_numbers(
+            &String::from_utf8_lossy(&b).chars().take(MAX_TEXT).collect::<String>(),
+        ),
         Err(_) => String::new(),
     };
     let (code, zh, en) = match status {

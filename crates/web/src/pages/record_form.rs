@@ -88,7 +88,8 @@ fn form_fields(
             FormField {
                 key: f.key.clone(),
                 label: u.lang.pick(&f.label_zh, &f.label_en).to_owned(),
-                value: input.get(&f.key).cloned().unwrap_or_default(),
+                // Personal data is never sent back to the browser, not even what was just typed.
+                value: if f.sensitive { String::new() } else { input.get(&f.key).cloned().unwrap_or_default() },
                 required: f.required && !(editing && f.sensitive),
                 kind,
                 options,
@@ -97,6 +98,14 @@ fn form_fields(
                     u.lang
                         .pick("个人信息不回显;留空则保持不变", "personal data is not shown; leave empty to keep it")
                         .to_owned()
+                } else if let Some(typed) = input.get(&f.key).filter(|t| f.sensitive && !t.trim().is_empty()) {
+                    let masked = kaohe_domain::protect::mask(typed.trim());
+                    match u.lang {
+                        crate::i18n::Lang::Zh => format!("个人信息不回显,请重新输入(刚才输入的是 {masked})"),
+                        crate::i18n::Lang::En => {
+                            format!("personal data is not shown back; type it again (you typed {masked})")
+                        }
+                    }
                 } else {
                     f.help_zh.clone().unwrap_or_default()
                 },
