@@ -20,7 +20,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 export KAOHE_DEMO_PASSWORD=Demo-pass-2009
 "$bin" --data-dir "$data" serve --demo --bind "127.0.0.1:$port" >"$data/serve.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/login" >/dev/null && break; sleep 0.5; done
 token=$("$bin" --data-dir "$data" user token kaoheban --label schemathesis | tail -1)
 echo "# kaohe $(git rev-parse --short HEAD), schemathesis $(st --version | grep -o '[0-9.]*' | head -1), $examples examples per operation"

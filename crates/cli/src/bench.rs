@@ -83,25 +83,34 @@ pub(crate) fn bench_id(i: usize) -> String {
     format!("{body}{}", ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(s % 11) as usize])
 }
 
-/// `kaohe bench import`: generates N member rows as CSV (and, if asked, XLSX), imports them into
-/// a fresh database through the normal all-or-nothing path, and prints rows per second.
-pub async fn import(url: &str, rows: usize, format: &str, data_dir: &std::path::Path) -> anyhow::Result<()> {
+/// A fresh database at `url` with the built-in pack's registries (personal data sealed with the
+/// key in `data_dir`) and one org, `B`, for the import benchmarks.
+pub(crate) async fn registry_store(url: &str, data_dir: &std::path::Path) -> anyhow::Result<(Store, OrgId)> {
     let pack = kaohe_packs::trade_union().map_err(|_| anyhow::anyhow!("built-in pack invalid"))?;
     let store = Store::open(url, Arc::new(SystemClock), SecurityPolicy::default()).await?;
     anyhow::ensure!(store.is_empty().await?, "the benchmark needs an empty database");
     let protector = kaohe_store::crypto::AesProtector::load(data_dir)?;
     let store = store.install(pack.registries, Arc::new(protector)).await?;
+    let org = store
+        .scoped(Actor::Operator)
+        .create_org(kaohe_store::NewOrg {
+            code: "B".into(),
+            name: "基准工会".into(),
+            short_name: None,
+            kind: OrgKind::Federation,
+            parent_id: None,
+            sort_key: None,
+            opened_on: None,
+        })
+        .await?;
+    Ok((store, org.id))
+}
+
+/// `kaohe bench import`: generates N member rows as CSV (and, if asked, XLSX), imports them into
+/// a fresh database through the normal all-or-nothing path, and prints rows per second.
+pub async fn import(url: &str, rows: usize, format: &str, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    let (store, _) = registry_store(url, data_dir).await?;
     let op = store.scoped(Actor::Operator);
-    op.create_org(kaohe_store::NewOrg {
-        code: "B".into(),
-        name: "基准工会".into(),
-        short_name: None,
-        kind: OrgKind::Federation,
-        parent_id: None,
-        sort_key: None,
-        opened_on: None,
-    })
-    .await?;
     let header = ["所属组织", "姓名", "公民身份号码", "工作单位", "入会日期", "会员类别"].map(String::from);
     let t = Instant::now();
     let data: Vec<Vec<String>> = (0..rows)

@@ -7,11 +7,9 @@
 //! runs in a process of its own; "peak MB" is that process's high-water mark, "(input)" its mark
 //! after generating the file (so the import's own share is the difference, at most).
 
-use kaohe_domain::{Actor, OrgKind, SystemClock};
+use kaohe_domain::Actor;
 use kaohe_sheets::{Column, ColumnKind, OutCell};
-use kaohe_store::{SecurityPolicy, Store};
 use std::io::Write;
-use std::sync::Arc;
 use std::time::Instant;
 
 /// What a case must come to.
@@ -193,23 +191,8 @@ pub fn uploads_all() -> anyhow::Result<()> {
 
 /// Runs case `n` against a fresh database at `url` and prints its row of the table.
 pub async fn uploads(url: &str, data_dir: &std::path::Path, n: usize) -> anyhow::Result<()> {
-    let pack = kaohe_packs::trade_union().map_err(|_| anyhow::anyhow!("built-in pack invalid"))?;
-    let store = Store::open(url, Arc::new(SystemClock), SecurityPolicy::default()).await?;
-    anyhow::ensure!(store.is_empty().await?, "the benchmark needs an empty database");
-    let protector = kaohe_store::crypto::AesProtector::load(data_dir)?;
-    let store = store.install(pack.registries, Arc::new(protector)).await?;
+    let (store, org) = crate::bench::registry_store(url, data_dir).await?;
     let op = store.scoped(Actor::Operator);
-    let org = op
-        .create_org(kaohe_store::NewOrg {
-            code: "B".into(),
-            name: "基准工会".into(),
-            short_name: None,
-            kind: OrgKind::Federation,
-            parent_id: None,
-            sort_key: None,
-            opened_on: None,
-        })
-        .await?;
     let case = case(n)?;
     let input_peak = peak_mb();
     {
@@ -220,7 +203,7 @@ pub async fn uploads(url: &str, data_dir: &std::path::Path, n: usize) -> anyhow:
             "members",
             &case.bytes,
             case.file_name,
-            &kaohe_exchange::ImportOptions { default_org: Some(org.id), limits, ..Default::default() },
+            &kaohe_exchange::ImportOptions { default_org: Some(org), limits, ..Default::default() },
             &|_| {},
         )
         .await;
