@@ -129,6 +129,11 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
             crate::backup_cmd::restore(&open(&cfg).await?, &cfg, &file, replace, check).await
         }
         Command::Audit(crate::AuditCommand::Purge) => {
+            if cfg.audit.retention_days == 0 {
+                bail!(
+                    "未设置审计记录保存期限(audit.retention_days,至少183天),不清理 / audit.retention_days is not set (0 keeps every row; at least 183 to purge)"
+                );
+            }
             let gone = open(&cfg).await?.purge_audit(cfg.audit.retention_days).await?;
             let days = cfg.audit.retention_days;
             println!("已清理{days}天前的审计记录{gone}条 / {gone} audit rows older than {days} days purged");
@@ -216,7 +221,7 @@ async fn serve(cfg: &Config, with_demo: bool, demo_password: Option<&str>, orgs_
     let (purger, retention_days) = (store.clone(), cfg.audit.retention_days);
     tokio::spawn(async move {
         for round in 0u64.. {
-            if round % 144 == 0 {
+            if retention_days > 0 && round % 144 == 0 {
                 // Once a day (and at start): audit rows past their retention.
                 match purger.purge_audit(retention_days).await {
                     Ok(0) => {}

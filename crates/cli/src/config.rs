@@ -24,8 +24,8 @@ pub struct Config {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuditConfig {
-    /// Days audit rows are kept (at least 183: six months); older ones are purged daily by
-    /// `kaohe serve` and by `kaohe audit purge`.
+    /// Days audit rows are kept: 0 (the default) keeps every row; otherwise at least 183 (six
+    /// months), and older rows are purged daily by `kaohe serve` and by `kaohe audit purge`.
     pub retention_days: u32,
 }
 
@@ -62,7 +62,7 @@ impl Default for Config {
             password: PasswordConfig { min_length: 10, min_classes: 3 },
             lockout: LockoutConfig { max_failures: 5, window_minutes: 15, lock_minutes: 30, ip_max_failures: 20 },
             trust_forwarded_for: false,
-            audit: AuditConfig { retention_days: 365 },
+            audit: AuditConfig { retention_days: 0 },
         }
     }
 }
@@ -88,7 +88,7 @@ impl Config {
             .merge(Serialized::defaults(overrides))
             .extract()
             .map_err(|e| anyhow::anyhow!("configuration error: {e}"))?;
-        if cfg.audit.retention_days < kaohe_store::MIN_AUDIT_RETENTION_DAYS {
+        if cfg.audit.retention_days != 0 && cfg.audit.retention_days < kaohe_store::MIN_AUDIT_RETENTION_DAYS {
             anyhow::bail!(
                 "configuration error: audit.retention_days = {} — 审计记录至少保存{}天(六个月) / audit rows must be kept at least {} days (six months)",
                 cfg.audit.retention_days,
@@ -164,6 +164,8 @@ mod tests {
             jail.set_env("KAOHE_AUDIT__RETENTION_DAYS", "90");
             let err = Config::load(None, &Overrides::default()).unwrap_err().to_string();
             assert!(err.contains("at least 183 days"), "{err}");
+            jail.set_env("KAOHE_AUDIT__RETENTION_DAYS", "0");
+            assert_eq!(Config::load(None, &Overrides::default()).unwrap().audit.retention_days, 0, "0 keeps every row");
             Ok(())
         });
     }

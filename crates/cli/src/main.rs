@@ -212,9 +212,9 @@ pub enum AuditCommand {
     /// Recompute the audit log's hash chain; exit 1, listing each break, when a row was edited
     /// or deleted.
     Verify,
-    /// Delete audit rows older than the retention period (`audit.retention_days`, at least six
-    /// months); the chain stays verifiable and the purge is itself logged. `kaohe serve` does
-    /// this daily.
+    /// Delete audit rows older than the retention period (`audit.retention_days`: 0, the
+    /// default, keeps every row; else at least six months); the chain stays verifiable and the
+    /// purge is itself logged. `kaohe serve` does this daily when a period is set.
     Purge,
 }
 
