@@ -31,7 +31,7 @@ top_id=$(sql "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1")
 deep=$(sql "SELECT id FROM r_members ORDER BY id LIMIT 1 OFFSET (SELECT COUNT(*) * 9 / 10 FROM r_members)")
 members=$(sql "SELECT COUNT(*) FROM r_members")
 user=load$$
-pw=$("$bin" --data-dir "$data" user add "$user" --org "$top" --role assessor | grep -o '[^ ]*$')
+pw=$("$bin" --data-dir "$data" user add "$user" --org "$top" --role assessor | tail -1 | grep -o '[^ ]*$')
 token=$("$bin" --data-dir "$data" user token "$user" --label load | tail -1)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$bin" --data-dir "$data" serve --bind "127.0.0.1:$port" >"$data/load-serve.log" 2>&1 &
@@ -41,7 +41,7 @@ base=http://127.0.0.1:$port
 for _ in $(seq 600); do curl -sf "$base/login" >/dev/null && break; sleep 0.5; done
 jar=$(mktemp)
 t=$(curl -s -c "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | sed 's/.*value="//; s/"$//')
-curl -s -b "$jar" -c "$jar" -o /dev/null -d "_csrf=$t&username=$user&password=$pw" "$base/login"
+curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$t" --data-urlencode "username=$user" --data-urlencode "password=$pw" "$base/login"
 cookie=$(awk '$6 == "kaohe_session" {print "kaohe_session=" $7}' "$jar")
 [ -n "$cookie" ] || { echo "could not sign in as $user" >&2; exit 1; }
 
@@ -49,8 +49,11 @@ echo "# kaohe $(git rev-parse --short HEAD) · $([ -n "${KAOHE_DATABASE_URL:-}" 
 printf '%-44s %9s %9s %9s %8s\n' endpoint 'req/s' 'p50 ms' 'p99 ms' errors
 run() { # name, path, header
   local out
-  # Once first, untimed: the engine's snapshot loads on the first figure asked for.
-  curl -s -o /dev/null --max-time 900 -H "$3" "$base$2" || true
+  # Once first, untimed: the engine's snapshot loads on the first figure asked for. A page that
+  # does not answer 200 (a redirect to the sign-in page would time the wrong thing) is reported.
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 900 -H "$3" "$base$2" || true)
+  if [ "$code" != 200 ]; then printf '%-44s %s\n' "$1" "HTTP $code: not timed"; return; fi
   out=$(wrk -t 2 -c "$conns" -d "${secs}s" --latency -H "$3" "$base$2" 2>&1)
   local rps p50 p99 non2xx sock
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
