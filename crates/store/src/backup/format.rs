@@ -183,8 +183,7 @@ impl<R: BufRead> LineReader<R> {
         let value: Json = serde_json::from_slice(&line).map_err(|e| bad(&e.to_string()))?;
         if let Some(end) = value.get("end") {
             let end: End = serde_json::from_value(end.clone()).map_err(|e| bad(&e.to_string()))?;
-            let expected =
-                hex::encode(std::mem::replace(&mut self.mac, mac(&BackupKey([0; 32]))).finalize().into_bytes());
+            let expected = hex::encode(self.mac.clone().finalize().into_bytes());
             if end.mac != expected {
                 return Err("备份文件已被改动,或不是用本系统的主密钥制作的(校验码不符;恢复时须使用原系统的主密钥 \
                      master.key 或 KAOHE_MASTER_KEY),未做任何更改 / the backup has been altered or was not made with this \

@@ -154,10 +154,10 @@ pub(super) async fn restore(
             "本数据库已有数据;请恢复到空数据库,或确认覆盖(--replace) / this database already holds data; restore into an empty database or pass --replace to overwrite it".into(),
         ));
     }
-    let targets = targets(store).await?;
     let txn = crate::db::begin_write(&store.db).await?;
     // Children first, so no foreign key is left dangling while the old rows go.
     let ordered = catalog::tables(&txn).await?;
+    let targets: BTreeMap<String, TableInfo> = ordered.iter().map(|t| (t.name.clone(), t.clone())).collect();
     for t in ordered.iter().rev() {
         txn.execute_unprepared(&format!("DELETE FROM {}", quote(&t.name))).await?;
     }
