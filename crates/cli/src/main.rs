@@ -33,6 +33,10 @@ pub struct Cli {
     /// Data folder (SQLite file, key files, uploads). Default ./kaohe-data.
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// Worker threads of the async runtime (default: one per core). Several `kaohe serve`
+    /// processes on one machine may each take fewer.
+    #[arg(long, global = true, env = "KAOHE_WORKERS", value_parser = clap::value_parser!(u16).range(1..=256))]
+    workers: Option<u16>,
     #[command(subcommand)]
     command: Command,
 }
@@ -355,7 +359,11 @@ fn main() -> std::process::ExitCode {
     };
     let overrides = Overrides { database_url: cli.database_url.clone(), data_dir: cli.data_dir.clone(), bind };
     let result = Config::load(cli.config.as_deref(), &overrides).and_then(|cfg| {
-        tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(commands::run(cfg, cli.command))
+        let mut runtime = tokio::runtime::Builder::new_multi_thread();
+        if let Some(n) = cli.workers {
+            runtime.worker_threads(usize::from(n));
+        }
+        runtime.enable_all().build()?.block_on(commands::run(cfg, cli.command))
     });
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

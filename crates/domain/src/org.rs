@@ -217,6 +217,20 @@ impl Org {
     }
 }
 
+/// The pinyin initials of a name, lower case, for searching by typing them (衡阳市总工会 →
+/// `hyszgh`): each Chinese character gives its first reading's first letter, letters and digits
+/// stay as they are (lower-cased), anything else is left out.
+pub fn pinyin_initials(name: &str) -> String {
+    use pinyin::ToPinyin;
+    name.chars()
+        .filter_map(|c| match c.to_pinyin() {
+            Some(p) => p.first_letter().chars().next(),
+            None if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+            None => None,
+        })
+        .collect()
+}
+
 /// Refuses to move the subtree at `moving` under `new_parent` when that would make a cycle.
 pub fn check_move(moving: &OrgPath, new_parent: &OrgPath) -> Result<(), DomainError> {
     if moving.contains(new_parent) {
@@ -231,6 +245,14 @@ pub fn check_move(moving: &OrgPath, new_parent: &OrgPath) -> Result<(), DomainEr
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn initials_are_each_characters_first_letter() {
+        assert_eq!(pinyin_initials("衡阳市总工会"), "hyszgh");
+        assert_eq!(pinyin_initials("长沙市第1县(市、区)总工会"), "cssd1xsqzgh");
+        assert_eq!(pinyin_initials("ABC 工会"), "abcgh");
+        assert_eq!(pinyin_initials(""), "");
+    }
 
     #[test]
     fn paths_nest_and_bound_their_subtree() {

@@ -11,6 +11,7 @@ pub mod crypto;
 mod db;
 pub mod entity;
 mod error;
+pub mod jobs;
 pub mod migration;
 mod org_cache;
 mod orgs;

@@ -4,30 +4,83 @@
 //! request or another server process changed the tree.
 
 use crate::{StoreError, orgs};
-use kaohe_domain::{Org, OrgPath};
+use kaohe_domain::org::pinyin_initials;
+use kaohe_domain::{Org, OrgId, OrgPath};
 use sea_orm::{ConnectionTrait, Statement};
+use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::RwLock;
 
-/// Every org, sorted by path.
+/// Every org, sorted by path, where each id sits, and each name's pinyin initials.
 #[derive(Debug, Default)]
 pub struct OrgIndex {
     orgs: Vec<Org>,
+    by_id: HashMap<OrgId, usize>,
+    /// `initials[i]`: the pinyin initials of `orgs[i]`'s name, then of its short name.
+    initials: Vec<String>,
 }
 
 impl OrgIndex {
-    /// The subtree at `root` (all orgs for `None`), in path order.
-    pub fn subtree(&self, root: Option<&OrgPath>, include_closed: bool) -> Vec<Org> {
-        let slice = match root {
-            None => &self.orgs[..],
+    fn new(orgs: Vec<Org>) -> Self {
+        let by_id = orgs.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
+        let initials = orgs
+            .iter()
+            .map(|o| {
+                let short = o.short_name.as_deref().map(pinyin_initials).unwrap_or_default();
+                format!("{} {short}", pinyin_initials(&o.name))
+            })
+            .collect();
+        Self { orgs, by_id, initials }
+    }
+
+    /// One org by id.
+    pub fn get(&self, id: OrgId) -> Option<&Org> {
+        self.by_id.get(&id).map(|&i| &self.orgs[i])
+    }
+
+    /// True when every org lies at or below `root` (the scope of a single top org): a query
+    /// over that subtree needs no filter by org.
+    pub fn covers_all(&self, root: &OrgPath) -> bool {
+        self.orgs.first().is_some_and(|o| root.contains(&o.path))
+            && self.orgs.last().is_some_and(|o| root.contains(&o.path))
+    }
+
+    /// Where the subtree at `root` lies in `orgs` (everything for `None`).
+    fn range(&self, root: Option<&OrgPath>) -> std::ops::Range<usize> {
+        match root {
+            None => 0..self.orgs.len(),
             Some(p) => {
                 let lo = self.orgs.partition_point(|o| o.path.as_str() < p.as_str());
                 let succ = p.successor();
                 let hi = self.orgs.partition_point(|o| o.path.as_str() < succ.as_str());
-                &self.orgs[lo..hi]
+                lo..hi
             }
+        }
+    }
+
+    /// The subtree at `root` (all orgs for `None`), in path order.
+    pub fn subtree(&self, root: Option<&OrgPath>, include_closed: bool) -> Vec<Org> {
+        self.orgs[self.range(root)].iter().filter(|o| include_closed || o.closed_on.is_none()).cloned().collect()
+    }
+
+    /// Orgs of the subtree at `root` whose name, short name or code contains `q`, or whose
+    /// pinyin initials begin with it (`hy` finds 衡阳…), at most `limit`, in path order. Letters
+    /// match whatever their case.
+    pub fn search(&self, root: Option<&OrgPath>, q: &str, limit: usize) -> Vec<Org> {
+        let q = q.trim();
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let lower = q.to_lowercase();
+        let by_initials = lower.chars().all(|c| c.is_ascii_alphanumeric());
+        let hit = |i: usize| {
+            let o = &self.orgs[i];
+            o.name.to_lowercase().contains(&lower)
+                || o.short_name.as_ref().is_some_and(|s| s.to_lowercase().contains(&lower))
+                || o.code.as_str().to_lowercase().contains(&lower)
+                || by_initials && self.initials[i].split(' ').any(|w| w.starts_with(&lower))
         };
-        slice.iter().filter(|o| include_closed || o.closed_on.is_none()).cloned().collect()
+        self.range(root).filter(|&i| hit(i)).take(limit).map(|i| self.orgs[i].clone()).collect()
     }
 }
 
@@ -70,7 +123,7 @@ impl OrgCache {
         {
             return Ok(idx.clone());
         }
-        let idx = Arc::new(OrgIndex { orgs: orgs::subtree(conn, None, true).await? });
+        let idx = Arc::new(OrgIndex::new(orgs::subtree(conn, None, true).await?));
         *guard = Some((v, idx.clone()));
         Ok(idx)
     }

@@ -45,7 +45,7 @@ pub struct OrgImportRow {
 }
 
 /// A problem with one cell of an import file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct RowError {
     pub row: usize,
     pub column: String,

@@ -153,6 +153,11 @@ pub async fn of_orgs<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// Every submission in `state`, whatever its org.
+pub async fn in_state<C: ConnectionTrait>(conn: &C, state: State) -> Result<Vec<Submission>, StoreError> {
+    find(conn, sea_orm::Condition::all().add(col("state").eq(state.code()))).await
+}
+
 /// Every approved submission of a year.
 pub async fn approved_in<C: ConnectionTrait>(conn: &C, year: i32) -> Result<Vec<Submission>, StoreError> {
     let cond = sea_orm::Condition::all().add(col("year").eq(year)).add(col("state").eq(State::Approved.code()));

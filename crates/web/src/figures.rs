@@ -37,10 +37,27 @@ pub async fn org(id: Option<i64>, scoped: &Scoped<'_>) -> Result<Org, WebError> 
         Some(i) => OrgId(i),
         None => match scoped.actor().scope().and_then(|p| p.ids().last().copied()) {
             Some(o) => o,
-            None => scoped.org_subtree(None, false).await?.first().map(|o| o.id).ok_or(DomainError::NotFound)?,
+            // The operator: the first root in tree order.
+            None => {
+                let roots = scoped.org_children(None, false).await?;
+                roots
+                    .iter()
+                    .min_by(|a, b| a.path.as_str().cmp(b.path.as_str()))
+                    .map(|o| o.id)
+                    .ok_or(DomainError::NotFound)?
+            }
         },
     };
     Ok(scoped.org(id).await?)
+}
+
+/// `top` and the open orgs directly under it, in tree (path) order: the choices of an org
+/// selector. Read by parent, never by listing the subtree (100,000 orgs at a province's top).
+pub async fn top_and_children(scoped: &Scoped<'_>, top: &Org) -> Result<Vec<Org>, WebError> {
+    let mut kids = scoped.org_children(Some(top.id), false).await?;
+    kids.sort_by(|a, b| a.path.as_str().cmp(b.path.as_str()));
+    kids.insert(0, top.clone());
+    Ok(kids)
 }
 
 /// The year asked for, or the installation's assessment year.

@@ -238,7 +238,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("save", "保存", "Save"),
     ("save_draft", "保存草稿", "Save draft"),
     ("scope", "数据范围", "Scope"),
-    ("search", "搜索名称或代码", "Search name or code"),
+    ("search", "搜索名称、代码或拼音首字母", "Search name, code or pinyin initials"),
     ("section", "板块", "Section"),
     ("set_role", "设置角色", "Set role"),
     ("short_name", "简称", "Short name"),

@@ -1,13 +1,28 @@
-//! Long jobs (imports, reports) run in the background: the request that starts one returns at once, the
-//! page polls the job's progress, and the job finishes even if the browser is closed.
+//! Long jobs (imports, reports) run in the background: the request that starts one returns at
+//! once, the page polls the job's progress, and the job finishes even if the browser is closed.
+//!
+//! Jobs live in the database (`kaohe_store::jobs`), so with several server processes behind a
+//! balancer a poll answered by another process still finds the job. The process running a job
+//! keeps its working copy in memory and writes it through: at every change of stage or state,
+//! and at most every [`SAVE_EVERY`] for row counts.
 
 use chrono::{DateTime, Utc};
 use kaohe_domain::UserId;
+use kaohe_store::Store;
+use kaohe_store::jobs::JobFile;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How often a running job's row count is written through at most.
+pub const SAVE_EVERY: Duration = Duration::from_millis(300);
+
+/// A running job not written for this long was cut off (its server stopped).
+const CUT_OFF_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// Where a job stands.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum JobState {
     Running { done: usize },
     Succeeded { summary: String },
@@ -25,56 +40,178 @@ pub struct Job {
     pub report: Option<Vec<u8>>,
     /// What a running job is doing, shown instead of a row count (a report's stages).
     pub stage: Option<String>,
-    /// Files a finished job offers for download (a report's formats).
+    /// Files a finished job offers for download (a report's formats). Read back from the
+    /// database they carry names only; [`Jobs::file`] fetches the bytes.
     pub files: Vec<JobFile>,
 }
 
-/// A file a job produced.
-#[derive(Debug, Clone)]
-pub struct JobFile {
-    pub name: String,
-    pub content_type: &'static str,
-    pub bytes: Vec<u8>,
+/// What is stored of a job besides its files.
+#[derive(Serialize, Deserialize)]
+struct Body {
+    title: String,
+    started: DateTime<Utc>,
+    state: JobState,
+    stage: Option<String>,
+    files: Vec<String>,
 }
 
-/// The jobs of this process (jobs are per server process; their effects are in the database).
-#[derive(Debug, Clone, Default)]
-pub struct Jobs(Arc<Mutex<BTreeMap<u64, Job>>>);
+impl Job {
+    fn body(&self) -> String {
+        let body = Body {
+            title: self.title.clone(),
+            started: self.started,
+            state: self.state.clone(),
+            stage: self.stage.clone(),
+            files: self.files.iter().map(|f| f.name.clone()).collect(),
+        };
+        serde_json::to_string(&body).unwrap_or_default()
+    }
+
+    fn finished(&self) -> bool {
+        !matches!(self.state, JobState::Running { .. })
+    }
+
+    /// The files to store once finished: the offered ones, then the error report.
+    fn stored_files(&self) -> Vec<JobFile> {
+        let mut out = self.files.clone();
+        if let Some(r) = &self.report {
+            out.push(report_file(r.clone()));
+        }
+        out
+    }
+}
+
+fn report_file(bytes: Vec<u8>) -> JobFile {
+    JobFile {
+        name: "导入错误报告.xlsx".to_owned(),
+        content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+        bytes,
+    }
+}
+
+/// The working copy of a job this process runs.
+struct Live {
+    job: Job,
+    seq: i64,
+    saved: Instant,
+}
+
+/// The jobs: this process's running ones in memory, everyone's in the database.
+#[derive(Clone)]
+pub struct Jobs {
+    store: Store,
+    live: Arc<Mutex<BTreeMap<u64, Live>>>,
+}
 
 impl Jobs {
+    pub fn new(store: Store) -> Self {
+        Self { store, live: Default::default() }
+    }
+
+    fn live(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, Live>> {
+        self.live.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Registers a new running job; returns its id.
-    pub fn start(&self, owner: Option<UserId>, title: String, now: DateTime<Utc>) -> u64 {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let id = map.keys().next_back().map_or(1, |k| k + 1);
-        map.insert(
-            id,
-            Job {
-                owner,
-                title,
-                started: now,
-                state: JobState::Running { done: 0 },
-                report: None,
-                stage: None,
-                files: Vec::new(),
-            },
-        );
-        // Keep the newest 200 jobs.
-        while map.len() > 200 {
-            let first = *map.keys().next().unwrap_or(&0);
-            map.remove(&first);
-        }
-        id
+    pub async fn start(
+        &self,
+        owner: Option<UserId>,
+        title: String,
+        now: DateTime<Utc>,
+    ) -> Result<u64, kaohe_store::StoreError> {
+        let job = Job {
+            owner,
+            title,
+            started: now,
+            state: JobState::Running { done: 0 },
+            report: None,
+            stage: None,
+            files: Vec::new(),
+        };
+        let id = self.store.create_job(owner, &job.body()).await? as u64;
+        self.live().insert(id, Live { job, seq: 0, saved: Instant::now() });
+        Ok(id)
     }
 
-    /// Updates a job.
+    /// Updates a job this process runs, and writes it through when its stage or state changed,
+    /// when it finished, or when the last write is older than [`SAVE_EVERY`]. A finished job is
+    /// dropped from memory once written.
     pub fn update(&self, id: u64, f: impl FnOnce(&mut Job)) {
-        if let Some(j) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&id) {
-            f(j);
+        let mut live = self.live();
+        let Some(l) = live.get_mut(&id) else { return };
+        let (stage, running) = (l.job.stage.clone(), std::mem::discriminant(&l.job.state));
+        f(&mut l.job);
+        let changed = l.job.stage != stage || std::mem::discriminant(&l.job.state) != running;
+        if !(changed || l.job.finished() || l.saved.elapsed() >= SAVE_EVERY) {
+            return;
         }
+        l.seq += 1;
+        l.saved = Instant::now();
+        let (seq, body, finished) = (l.seq, l.job.body(), l.job.finished());
+        let files = if finished { l.job.stored_files() } else { Vec::new() };
+        let this = self.clone();
+        tokio::spawn(async move {
+            match this.store.save_job(id as i64, seq, &body, &files).await {
+                Ok(()) if finished => {
+                    this.live().remove(&id);
+                }
+                Ok(()) => {}
+                Err(e) => tracing::warn!("job {id} not saved: {e}"),
+            }
+        });
     }
 
-    /// A job, if `owner` started it.
-    pub fn get(&self, id: u64, owner: Option<UserId>) -> Option<Job> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&id).filter(|j| j.owner == owner).cloned()
+    /// A job, if `owner` started it: this process's working copy, else the stored one.
+    pub async fn get(&self, id: u64, owner: Option<UserId>) -> Result<Option<Job>, kaohe_store::StoreError> {
+        if let Some(l) = self.live().get(&id) {
+            return Ok((l.job.owner == owner).then(|| l.job.clone()));
+        }
+        let Some(stored) = self.store.job(id as i64, owner).await? else { return Ok(None) };
+        let Ok(body) = serde_json::from_str::<Body>(&stored.body) else { return Ok(None) };
+        let mut state = body.state;
+        if matches!(state, JobState::Running { .. }) && self.store.clock().now() - stored.updated_at > CUT_OFF_AFTER {
+            state = JobState::Failed {
+                summary: "任务已中断(运行它的服务已停止),请重新开始 / the job was cut off (its server stopped); start it again"
+                    .to_owned(),
+                errors: Vec::new(),
+                has_report: false,
+            };
+        }
+        let files = body
+            .files
+            .into_iter()
+            .map(|name| JobFile { name, content_type: String::new(), bytes: Vec::new() })
+            .collect();
+        Ok(Some(Job { owner, title: body.title, started: body.started, state, report: None, stage: body.stage, files }))
+    }
+
+    /// The `n`-th file of a finished job `owner` started (the error report comes after the
+    /// offered files).
+    pub async fn file(
+        &self,
+        id: u64,
+        n: usize,
+        owner: Option<UserId>,
+    ) -> Result<Option<JobFile>, kaohe_store::StoreError> {
+        if let Some(l) = self.live().get(&id) {
+            return Ok(l.job.stored_files().into_iter().nth(n).filter(|_| l.job.owner == owner));
+        }
+        self.store.job_file(id as i64, n, owner).await
+    }
+
+    /// The error report of a failed import `owner` started.
+    pub async fn error_report(
+        &self,
+        id: u64,
+        owner: Option<UserId>,
+    ) -> Result<Option<Vec<u8>>, kaohe_store::StoreError> {
+        let Some(j) = self.get(id, owner).await? else { return Ok(None) };
+        if !matches!(j.state, JobState::Failed { has_report: true, .. }) {
+            return Ok(None);
+        }
+        if let Some(r) = j.report {
+            return Ok(Some(r));
+        }
+        Ok(self.file(id, j.files.len(), owner).await?.map(|f| f.bytes))
     }
 }

@@ -76,7 +76,8 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         config.login_ip_max_failures,
         std::time::Duration::from_secs(config.login_ip_window_minutes.max(1) as u64 * 60),
     ));
-    let state = AppState { store, config: Arc::new(config), jobs: jobs::Jobs::default(), login_limiter };
+    let jobs = jobs::Jobs::new(store.clone());
+    let state = AppState { store, config: Arc::new(config), jobs, login_limiter };
     Router::new()
         .merge(pages::router())
         .merge(api::router())

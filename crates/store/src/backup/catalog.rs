@@ -71,9 +71,10 @@ impl TableInfo {
     }
 }
 
-/// Tables a backup leaves out: the migration bookkeeping (compared in the header instead) and
-/// sessions (a restored database starts with everyone signed out).
-const LEFT_OUT: [&str; 2] = ["seaql_migrations", "sessions"];
+/// Tables a backup leaves out: the migration bookkeeping (compared in the header instead),
+/// sessions (a restored database starts with everyone signed out) and background jobs (their
+/// effects are in the other tables; their progress and files are of the moment).
+const LEFT_OUT: [&str; 4] = ["seaql_migrations", "sessions", "jobs", "job_files"];
 
 /// Every table kaohe keeps, in the order a restore inserts them: a table after those its foreign
 /// keys point at, otherwise by name.

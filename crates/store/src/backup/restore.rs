@@ -161,7 +161,10 @@ pub(super) async fn restore(
     for t in ordered.iter().rev() {
         txn.execute_unprepared(&format!("DELETE FROM {}", quote(&t.name))).await?;
     }
-    txn.execute_unprepared("DELETE FROM sessions").await?;
+    // Everyone signed out, and no job of the old database left for a user who now has its id.
+    for t in ["sessions", "job_files", "jobs"] {
+        txn.execute_unprepared(&format!("DELETE FROM {t}")).await?;
+    }
 
     let mut r = open(path, key)?;
     r.header().map_err(refused)?;

@@ -12,6 +12,7 @@ mod m0005_assessments;
 mod m0006_submissions;
 mod m0007_audit_chain;
 mod m0008_audit_retention;
+mod m0009_jobs;
 
 /// All of kaohe's migrations, in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_submissions::Migration),
             Box::new(m0007_audit_chain::Migration),
             Box::new(m0008_audit_retention::Migration),
+            Box::new(m0009_jobs::Migration),
         ]
     }
 }

@@ -33,10 +33,11 @@ impl Scoped<'_> {
         let book = self.rulebook(year)?;
         let parent = self.org_in_scope(Action::AssessmentRead, org).await?;
         let (first, last) = year_bounds(year);
-        Ok(orgs::subtree(&self.store.db, Some(&parent.path), false)
-            .await?
+        let mut kids = orgs::children(&self.store.db, Some(parent.id), false).await?;
+        kids.sort_by(|a, b| a.path.as_str().cmp(b.path.as_str()));
+        Ok(kids
             .into_iter()
-            .filter(|o| o.parent_id == Some(org) && book.assessed_kinds.contains(&o.kind))
+            .filter(|o| book.assessed_kinds.contains(&o.kind))
             .filter(|o| {
                 !book.not_assessed.contains(&o.name)
                     && o.short_name.as_ref().is_none_or(|s| !book.not_assessed.contains(s))

@@ -177,12 +177,10 @@ impl Scoped<'_> {
 
     /// Orgs directly under `org` inside the scope (for the children table), in tree order.
     pub async fn child_orgs(&self, org: OrgId) -> Result<Vec<kaohe_domain::Org>, StoreError> {
-        let parent = self.org(org).await?;
-        let mut kids: Vec<_> = orgs::subtree(&self.store.db, Some(&parent.path), false)
-            .await?
-            .into_iter()
-            .filter(|o| o.parent_id == Some(org))
-            .collect();
+        self.org(org).await?;
+        // The children by their parent (an index), not the whole subtree filtered: at the top of
+        // a province the subtree is 100,000 orgs.
+        let mut kids = orgs::children(&self.store.db, Some(org), false).await?;
         kids.sort_by_key(|o| (o.sort_key, o.id));
         Ok(kids)
     }

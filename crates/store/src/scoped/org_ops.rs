@@ -51,10 +51,12 @@ impl Scoped<'_> {
         }
     }
 
-    /// Orgs in the scope whose name or code contains `q`, at most `limit`, in path order.
+    /// Orgs in the scope whose name, short name or code contains `q`, or whose pinyin initials
+    /// begin with it, at most `limit`, in path order (searched in the cached tree).
     pub async fn search_orgs(&self, q: &str, limit: u64) -> Result<Vec<Org>, StoreError> {
         self.check(Action::OrgRead, None)?;
-        orgs::search(&self.store.db, self.actor.scope(), q.trim(), limit).await
+        let tree = self.store.org_cache.get(&self.store.db).await?;
+        Ok(tree.search(self.actor.scope(), q, usize::try_from(limit).unwrap_or(usize::MAX)))
     }
 
     /// How many open orgs the scope holds.

@@ -59,6 +59,16 @@ impl Scoped<'_> {
     /// Every indicator's figure at `org` for `year` and the year before, with the targets, the
     /// org's scores and its children's ranking.
     pub async fn report_facts(&self, year: i32, org: OrgId) -> Result<Facts, StoreError> {
+        Ok(self.report_facts_and_assessment(year, org).await?.0)
+    }
+
+    /// [`Scoped::report_facts`] and the [`Scoped::current_assessment`] its ranking comes from,
+    /// for a page that shows both (computed once).
+    pub async fn report_facts_and_assessment(
+        &self,
+        year: i32,
+        org: OrgId,
+    ) -> Result<(Facts, Option<Assessment>), StoreError> {
         let o = self.org(org).await?;
         self.check(Action::RecordRead, Some(&o.path))?;
         let all: Vec<&Indicator> = self.store.indicators.all().iter().collect();
@@ -89,15 +99,17 @@ impl Scoped<'_> {
             })
             .collect();
         let date = self.today();
-        Ok(Facts {
+        let assessment = self.current_assessment(year, org).await?;
+        let facts = Facts {
             year,
             org_id: org.0,
             org_name: o.name.clone(),
             date,
             figures,
-            ranking: self.report_ranking(year, org).await?,
+            ranking: assessment.as_ref().map(|a| ranking(a, org)).unwrap_or_default(),
             ..Facts::default()
-        })
+        };
+        Ok((facts, assessment))
     }
 
     /// Targets by indicator: the org's own where assigned, else the sum of its children's for
@@ -158,28 +170,6 @@ impl Scoped<'_> {
         }))
     }
 
-    /// The children's ranking in [`Scoped::current_assessment`], best first.
-    async fn report_ranking(&self, year: i32, org: OrgId) -> Result<Vec<RankRow>, StoreError> {
-        let Some(a) = self.current_assessment(year, org).await? else { return Ok(Vec::new()) };
-        let mut rows: Vec<RankRow> = a
-            .results
-            .into_iter()
-            .filter(|r| r.org.parent == Some(org))
-            .map(|r| RankRow {
-                group: r.org.kind.label_zh().to_owned(),
-                group_order: r.org.kind.listing_order(),
-                org_id: r.org.org.0,
-                org: r.org.name,
-                rank: r.rank,
-                total: r.total,
-                grade: r.grade_zh,
-                vetoed: r.vetoed,
-            })
-            .collect();
-        rows.sort_by_key(|r| (r.group_order, r.rank, r.org_id));
-        Ok(rows)
-    }
-
     /// Fetches what a render asked for: names behind figures, approved narratives.
     async fn gather(&self, facts: &mut Facts, wants: &Wants) -> Result<(), StoreError> {
         let org = OrgId(facts.org_id);
@@ -220,8 +210,12 @@ impl Scoped<'_> {
         }
         if !wants.narratives.is_empty() {
             let o = self.org(org).await?;
-            let scope: BTreeMap<OrgId, String> = crate::orgs::subtree(&self.store.db, Some(&o.path), true)
+            let scope: BTreeMap<OrgId, String> = self
+                .store
+                .org_cache
+                .get(&self.store.db)
                 .await?
+                .subtree(Some(&o.path), true)
                 .into_iter()
                 .map(|o| (o.id, o.name))
                 .collect();
@@ -237,4 +231,25 @@ impl Scoped<'_> {
         }
         Ok(())
     }
+}
+
+/// The children of `org` in its assessment `a`, best first.
+fn ranking(a: &Assessment, org: OrgId) -> Vec<RankRow> {
+    let mut rows: Vec<RankRow> = a
+        .results
+        .iter()
+        .filter(|r| r.org.parent == Some(org))
+        .map(|r| RankRow {
+            group: r.org.kind.label_zh().to_owned(),
+            group_order: r.org.kind.listing_order(),
+            org_id: r.org.org.0,
+            org: r.org.name.clone(),
+            rank: r.rank,
+            total: r.total,
+            grade: r.grade_zh.clone(),
+            vetoed: r.vetoed,
+        })
+        .collect();
+    rows.sort_by_key(|r| (r.group_order, r.rank, r.org_id));
+    rows
 }

@@ -233,16 +233,15 @@ impl Scoped<'_> {
     /// Submitted submissions from the orgs below the actor's own, soonest deadline first.
     pub async fn inbox(&self) -> Result<Vec<InboxRow>, StoreError> {
         self.check(Action::SubmissionReview, None)?;
-        let below: Vec<Org> = orgs::subtree(&self.store.db, self.actor.scope(), false)
-            .await?
-            .into_iter()
-            .filter(|o| self.actor.scope().is_none_or(|s| s != &o.path))
-            .collect();
-        let ids: Vec<OrgId> = below.iter().map(|o| o.id).collect();
+        // The submitted ones first (few), then each one's org looked up in the cached tree: at
+        // the top of a province the orgs below are 100,000.
+        let tree = self.store.org_cache.get(&self.store.db).await?;
+        let below =
+            |o: &Org| o.closed_on.is_none() && self.actor.scope().is_none_or(|s| s != &o.path && s.contains(&o.path));
         let mut out = Vec::new();
-        for s in submissions::of_orgs(&self.store.db, None, &ids, Some(State::Submitted)).await? {
+        for s in submissions::in_state(&self.store.db, State::Submitted).await? {
             let Ok(request) = self.request(s.year, &s.request) else { continue };
-            let Some(org) = below.iter().find(|o| o.id == s.org_id).cloned() else { continue };
+            let Some(org) = tree.get(s.org_id).filter(|o| below(o)).cloned() else { continue };
             out.push(InboxRow { submission: s, org, request });
         }
         out.sort_by(|a, b| {

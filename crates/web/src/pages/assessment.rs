@@ -131,10 +131,10 @@ async fn year_of(s: &Scoped<'_>, q: &YearQuery) -> Result<i32, PageError> {
 /// The federations in the scope that assess others (the top and the federations one level down).
 async fn org_options(s: &Scoped<'_>, chosen: OrgId) -> Result<Vec<Opt>, PageError> {
     let top = figures::org(None, s).await?;
-    Ok(s.org_subtree(Some(top.id), false)
+    Ok(figures::top_and_children(s, &top)
         .await?
         .into_iter()
-        .filter(|o| o.kind == OrgKind::Federation && o.path.depth() <= top.path.depth() + 1)
+        .filter(|o| o.kind == OrgKind::Federation)
         .map(|o| Opt::new(o.id.0, &o.name, o.id == chosen))
         .collect())
 }

@@ -95,7 +95,7 @@ pub fn form_messages(u: &CurrentUser, e: kaohe_store::StoreError) -> Result<Vec<
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// A file download named in UTF-8 (Chinese file names survive every browser).
-pub fn download(bytes: Vec<u8>, name: &str, mime: &'static str) -> Response {
+pub fn download(bytes: Vec<u8>, name: &str, mime: &str) -> Response {
     let encoded: String = name
         .bytes()
         .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })

@@ -117,7 +117,7 @@ async fn start_import(
         return Err(WebError::BadRequest("请选择文件 / choose a file".into()).into());
     }
     let title = format!("{name}{}", if dry_run { "(仅检查)" } else { "" });
-    let id = state.jobs.start(u.actor.user_id(), title.clone(), state.store.clock().now());
+    let id = state.jobs.start(u.actor.user_id(), title.clone(), state.store.clock().now()).await?;
     spawn_import(state.clone(), u.clone(), key, bytes, name, dry_run, id);
     render(&JobFragment { t: u.lang, id, title, state: JobState::Running { done: 0 }, stage: None, files: Vec::new() })
 }
@@ -153,7 +153,7 @@ async fn job(
     PageUser(u): PageUser,
     Path(id): Path<u64>,
 ) -> Result<Html<String>, PageError> {
-    let j = state.jobs.get(id, u.actor.user_id()).ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
+    let j = state.jobs.get(id, u.actor.user_id()).await?.ok_or(not_found())?;
     render(&JobFragment::of(u.lang, id, j))
 }
 
@@ -162,9 +162,8 @@ async fn job_file(
     PageUser(u): PageUser,
     Path((id, n)): Path<(u64, usize)>,
 ) -> Result<Response, PageError> {
-    let j = state.jobs.get(id, u.actor.user_id()).ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
-    let f = j.files.into_iter().nth(n).ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
-    Ok(download(f.bytes, &f.name, f.content_type))
+    let f = state.jobs.file(id, n, u.actor.user_id()).await?.ok_or(not_found())?;
+    Ok(download(f.bytes, &f.name, &f.content_type))
 }
 
 async fn job_report(
@@ -172,9 +171,12 @@ async fn job_report(
     PageUser(u): PageUser,
     Path(id): Path<u64>,
 ) -> Result<Response, PageError> {
-    let j = state.jobs.get(id, u.actor.user_id()).ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
-    let bytes = j.report.ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
+    let bytes = state.jobs.error_report(id, u.actor.user_id()).await?.ok_or(not_found())?;
     Ok(download(bytes, "导入错误报告.xlsx", XLSX))
+}
+
+fn not_found() -> WebError {
+    WebError::Store(kaohe_domain::DomainError::NotFound.into())
 }
 
 pub fn router() -> Router<AppState> {

@@ -4,7 +4,7 @@
 
 use crate::auth::{CurrentUser, PageUser};
 use crate::figures;
-use crate::jobs::{JobFile, JobState};
+use crate::jobs::JobState;
 use crate::pages::registry_files::JobFragment;
 use crate::pages::{Shell, download, render};
 use crate::{AppState, PageError, WebError};
@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use kaohe_documents::{ReportFormat, write_report};
 use kaohe_domain::{Org, OrgId};
 use kaohe_store::Report;
+use kaohe_store::jobs::JobFile;
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -105,10 +106,14 @@ async fn start(
     let org = s.org(OrgId(f.org)).await?;
     s.report_template(&f.template)?;
     let title = format!("{} {}年 · {}", org.name, f.year, f.template);
-    let id = state.jobs.start(u.actor.user_id(), title, state.store.clock().now());
+    let id = state.jobs.start(u.actor.user_id(), title, state.store.clock().now()).await?;
     state.jobs.update(id, |j| j.stage = Some(u.lang.pick("汇总数据", "gathering the figures").to_owned()));
     spawn_report(state.clone(), u.clone(), org, f.year, f.template, id);
-    let j = state.jobs.get(id, u.actor.user_id()).ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
+    let j = state
+        .jobs
+        .get(id, u.actor.user_id())
+        .await?
+        .ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
     render(&JobFragment::of(u.lang, id, j))
 }
 
@@ -126,7 +131,7 @@ fn spawn_report(state: AppState, u: CurrentUser, org: Org, year: i32, template: 
                     match write_report(f, &report.doc, &report.facts, "") {
                         Ok(bytes) => files.push(JobFile {
                             name: file_name(&org.name, year, f),
-                            content_type: f.content_type(),
+                            content_type: f.content_type().to_owned(),
                             bytes,
                         }),
                         Err(e) => failure = Some(e.to_string()),

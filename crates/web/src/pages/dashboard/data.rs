@@ -241,8 +241,7 @@ pub async fn build(
     en: bool,
 ) -> Result<Dashboard, PageError> {
     let book = s.rulebook(year).ok().cloned();
-    let facts = s.report_facts(year, org.id).await?;
-    let assessment = s.current_assessment(year, org.id).await?;
+    let (facts, assessment) = s.report_facts_and_assessment(year, org.id).await?;
     let (sections, ranking, bands, heat) = match (&book, &assessment) {
         (Some(b), Some(a)) => (
             section_bars(b, &facts, th),

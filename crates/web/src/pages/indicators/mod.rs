@@ -48,11 +48,10 @@ impl Scope {
         let org = figures::org(q.org, scoped).await?;
         let top = figures::org(None, scoped).await?;
         // The top of the scope, its federations and departments one level down, and the shown org.
-        let mut org_options: Vec<Opt> = scoped
-            .org_subtree(Some(top.id), false)
+        let mut org_options: Vec<Opt> = figures::top_and_children(scoped, &top)
             .await?
             .into_iter()
-            .filter(|o| o.id == org.id || o.path.depth() <= top.path.depth() + 1 && o.kind != OrgKind::Grassroots)
+            .filter(|o| o.id == org.id || o.kind != OrgKind::Grassroots)
             .map(|o| Opt::new(o.id.0, &o.name, o.id == org.id))
             .collect();
         if !org_options.iter().any(|o| o.selected) {
