@@ -71,26 +71,32 @@ impl Store {
 
     /// The actor behind a session's user id, or `Unauthenticated` if the account is gone or disabled.
     pub async fn actor_for_user(&self, id: UserId) -> Result<Actor, StoreError> {
+        Ok(self.actor_and_language(id).await?.0)
+    }
+
+    /// [`Store::actor_for_user`] and the user's UI language (`zh` or `en`), from one read of the
+    /// user: what every signed-in request needs.
+    pub async fn actor_and_language(&self, id: UserId) -> Result<(Actor, String), StoreError> {
         match users::find(&self.db, id).await? {
-            Some(u) if !u.disabled => users::actor_of(&self.db, &u).await,
+            Some(u) if !u.disabled => Ok((users::actor_of(&self.db, &u).await?, u.language)),
             _ => Err(DomainError::Unauthenticated.into()),
         }
     }
 
-    /// The actor behind a bearer token, or `Unauthenticated`.
-    pub async fn actor_for_token(&self, token: &str) -> Result<Actor, StoreError> {
+    /// The actor behind a bearer token and the user's UI language, or `Unauthenticated`. The
+    /// token's last use is written at most once a minute (a write per API request would queue
+    /// every read behind SQLite's write lock).
+    pub async fn actor_for_token(&self, token: &str) -> Result<(Actor, String), StoreError> {
         let Some(t) = users::find_token(&self.db, token).await? else {
             return Err(DomainError::Unauthenticated.into());
         };
-        let actor = self.actor_for_user(UserId(t.user_id)).await?;
-        let mut am: crate::entity::api_token::ActiveModel = t.into();
-        am.last_used_at = Set(Some(self.clock.now()));
-        am.update(&self.db).await?;
-        Ok(actor)
-    }
-
-    /// The user's preferred UI language (`zh` or `en`).
-    pub async fn language_of(&self, id: UserId) -> Result<String, StoreError> {
-        Ok(users::find(&self.db, id).await?.map(|u| u.language).unwrap_or_else(|| "zh".into()))
+        let found = self.actor_and_language(UserId(t.user_id)).await?;
+        let now = self.clock.now();
+        if t.last_used_at.is_none_or(|at| now - at >= chrono::TimeDelta::minutes(1)) {
+            let mut am: crate::entity::api_token::ActiveModel = t.into();
+            am.last_used_at = Set(Some(now));
+            am.update(&self.db).await?;
+        }
+        Ok(found)
     }
 }

@@ -16,21 +16,30 @@ use tokio::sync::RwLock;
 pub struct OrgIndex {
     orgs: Vec<Org>,
     by_id: HashMap<OrgId, usize>,
-    /// `initials[i]`: the pinyin initials of `orgs[i]`'s name, then of its short name.
-    initials: Vec<String>,
+    /// `haystack[i]`: what a search looks in for `orgs[i]`, lower case: name, short name and
+    /// code, each after a `\u{1}`, then the initials of the name and of the short name, each
+    /// after a `\u{2}` (so an initials query can be anchored at their start).
+    haystack: Vec<String>,
 }
 
 impl OrgIndex {
     fn new(orgs: Vec<Org>) -> Self {
         let by_id = orgs.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
-        let initials = orgs
+        let haystack = orgs
             .iter()
             .map(|o| {
-                let short = o.short_name.as_deref().map(pinyin_initials).unwrap_or_default();
-                format!("{} {short}", pinyin_initials(&o.name))
+                let short = o.short_name.as_deref().unwrap_or_default();
+                format!(
+                    "\u{1}{}\u{1}{}\u{1}{}\u{2}{}\u{2}{}",
+                    o.name.to_lowercase(),
+                    short.to_lowercase(),
+                    o.code.as_str().to_lowercase(),
+                    pinyin_initials(&o.name),
+                    pinyin_initials(short)
+                )
             })
             .collect();
-        Self { orgs, by_id, initials }
+        Self { orgs, by_id, haystack }
     }
 
     /// One org by id.
@@ -71,14 +80,16 @@ impl OrgIndex {
         if q.is_empty() {
             return Vec::new();
         }
-        let lower = q.to_lowercase();
+        let lower = q.to_lowercase().replace(['\u{1}', '\u{2}'], "");
+        if lower.is_empty() {
+            return Vec::new();
+        }
+        let anchored = format!("\u{2}{lower}");
         let by_initials = lower.chars().all(|c| c.is_ascii_alphanumeric());
         let hit = |i: usize| {
-            let o = &self.orgs[i];
-            o.name.to_lowercase().contains(&lower)
-                || o.short_name.as_ref().is_some_and(|s| s.to_lowercase().contains(&lower))
-                || o.code.as_str().to_lowercase().contains(&lower)
-                || by_initials && self.initials[i].split(' ').any(|w| w.starts_with(&lower))
+            let h = &self.haystack[i];
+            let (text, initials) = h.split_at(h.find('\u{2}').unwrap_or(h.len()));
+            text.contains(&lower) || by_initials && initials.contains(&anchored)
         };
         self.range(root).filter(|&i| hit(i)).take(limit).map(|i| self.orgs[i].clone()).collect()
     }
@@ -111,7 +122,11 @@ pub(crate) async fn bump<C: ConnectionTrait>(conn: &C) -> Result<(), StoreError>
 impl OrgCache {
     /// The current tree, reloaded if the stored version moved on.
     pub async fn get<C: ConnectionTrait>(&self, conn: &C) -> Result<Arc<OrgIndex>, StoreError> {
-        let v = version(conn).await?;
+        self.get_at(conn, version(conn).await?).await
+    }
+
+    /// The tree at the stored version `v`, just read by the caller.
+    pub async fn get_at<C: ConnectionTrait>(&self, conn: &C, v: i64) -> Result<Arc<OrgIndex>, StoreError> {
         if let Some((cv, idx)) = self.0.read().await.as_ref()
             && *cv == v
         {

@@ -4,8 +4,7 @@
 //! columns formulas use are loaded; personal data never is.
 
 use crate::registry::schema::{column, table};
-use crate::registry::versions;
-use crate::{Store, StoreError, org_cache, snapshot_file};
+use crate::{Store, StoreError, snapshot_file};
 use kaohe_domain::OrgId;
 use kaohe_domain::registry::{FieldType, RegistryDef};
 use kaohe_engine::{ColumnKind, OrgTree, Snapshot, Table, TableBuilder};
@@ -17,6 +16,32 @@ use tokio::sync::Mutex;
 
 /// The fields each registry's formulas read.
 pub type Needs = BTreeMap<String, BTreeSet<String>>;
+
+/// The change counters the caches are checked against: the org tree's and each registry's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Versions {
+    pub org: i64,
+    pub registries: BTreeMap<String, i64>,
+}
+
+impl Versions {
+    /// Reads every counter in one query (a registry never written has none).
+    pub(crate) async fn read<C: ConnectionTrait>(conn: &C) -> Result<Self, StoreError> {
+        let sql = "SELECT '' AS k, value FROM meta WHERE key = 'org_version' \
+                   UNION ALL SELECT registry, version FROM registry_version";
+        let rows = conn.query_all_raw(Statement::from_string(conn.get_database_backend(), sql)).await?;
+        let mut out = Versions { org: 0, registries: BTreeMap::new() };
+        for r in rows {
+            let (k, v) = (r.try_get_by_index::<String>(0)?, r.try_get_by_index::<i64>(1)?);
+            if k.is_empty() {
+                out.org = v;
+            } else {
+                out.registries.insert(k, v);
+            }
+        }
+        Ok(out)
+    }
+}
 
 /// What is loaded, and at which versions.
 struct Loaded {
@@ -99,20 +124,23 @@ pub(crate) async fn load_table(
 impl Store {
     /// The current snapshot holding at least `needs`; reloads what changed since the last call.
     pub(crate) async fn snapshot(&self, needs: &Needs) -> Result<Arc<Snapshot>, StoreError> {
-        let conn = &self.db;
-        let org_version = org_cache::version(conn).await?;
-        let versions = versions::all(conn).await?;
+        self.snapshot_at(needs, &Versions::read(&self.db).await?).await
+    }
+
+    /// The snapshot holding at least `needs` at the counters `at` (just read by the caller).
+    pub(crate) async fn snapshot_at(&self, needs: &Needs, at: &Versions) -> Result<Arc<Snapshot>, StoreError> {
+        let (org_version, versions) = (at.org, &at.registries);
         let mut guard = self.snapshots.0.lock().await;
         let version_of = |r: &str| versions.get(r).copied().unwrap_or(0);
         let (mut snapshot, mut fields, mut loaded_versions) = match guard.take() {
             Some(l) if l.org_version == org_version => ((*l.snapshot).clone(), l.fields, l.versions),
             Some(l) => {
                 // The tree changed: every table is renumbered, so everything loaded is reloaded.
-                let tree = self.org_tree().await?;
+                let tree = self.org_tree(org_version).await?;
                 (Snapshot::new(tree).with_calendar(self.calendar.clone()), l.fields, BTreeMap::new())
             }
             None => (
-                Snapshot::new(self.org_tree().await?).with_calendar(self.calendar.clone()),
+                Snapshot::new(self.org_tree(org_version).await?).with_calendar(self.calendar.clone()),
                 Needs::new(),
                 BTreeMap::new(),
             ),
@@ -174,8 +202,8 @@ impl Store {
         (s.from_database.load(Ordering::Relaxed), s.from_file.load(Ordering::Relaxed))
     }
 
-    async fn org_tree(&self) -> Result<OrgTree, StoreError> {
-        let idx = self.org_cache.get(&self.db).await?;
+    async fn org_tree(&self, version: i64) -> Result<OrgTree, StoreError> {
+        let idx = self.org_cache.get_at(&self.db, version).await?;
         let pairs: Vec<(OrgId, Option<OrgId>)> = idx.subtree(None, true).iter().map(|o| (o.id, o.parent_id)).collect();
         Ok(OrgTree::new(&pairs))
     }

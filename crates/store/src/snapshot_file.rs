@@ -40,10 +40,11 @@ pub(crate) fn read(dir: &Path, registry: &str, stamp: &Stamp, needed: &BTreeSet<
     needed.iter().all(|f| table.column(f).is_some()).then_some(table)
 }
 
-/// Writes the table's file (through a temporary file, so a crash never leaves half a file).
+/// Writes the table's file (through a temporary file, so a crash never leaves half a file; named
+/// by the process, so several servers sharing the data folder never write into the same one).
 pub(crate) fn write(dir: &Path, registry: &str, stamp: &Stamp, table: &Table) -> std::io::Result<()> {
     let target = path(dir, registry);
-    let tmp = target.with_extension("tmp");
+    let tmp = target.with_extension(format!("{}.tmp", std::process::id()));
     {
         let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
         writeln!(w, "KAOHESNAP {} {} {}", stamp.org_version, stamp.version, stamp.max_id)?;

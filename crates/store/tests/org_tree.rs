@@ -214,3 +214,52 @@ async fn cached_tree_follows_changes_made_elsewhere() {
         assert_eq!(two.scoped(Actor::Operator).org_subtree(Some(a.id), false).await.unwrap().len(), 1);
     }
 }
+
+#[tokio::test]
+async fn search_finds_names_codes_and_pinyin_initials_inside_the_scope() {
+    for tdb in fresh_databases().await {
+        let store = tdb.store(clock()).await;
+        let op = store.scoped(Actor::Operator);
+        let named = |code: &str, name: &str, short: Option<&str>, parent: Option<OrgId>| NewOrg {
+            name: name.into(),
+            short_name: short.map(Into::into),
+            ..new_org(code, parent, OrgKind::Federation)
+        };
+        let city = op.create_org(named("HY", "衡阳市总工会", None, None)).await.unwrap();
+        let ly = op.create_org(named("LY01", "耒阳市总工会", Some("耒阳"), Some(city.id))).await.unwrap();
+        let cn = op.create_org(named("CN02", "常宁市总工会", None, Some(city.id))).await.unwrap();
+        let plant = op.create_org(named("LYGS", "耒阳市钢铁厂工会", None, Some(ly.id))).await.unwrap();
+        let codes =
+            |orgs: Vec<kaohe_domain::Org>| orgs.into_iter().map(|o| o.code.as_str().to_owned()).collect::<Vec<_>>();
+
+        // Initials begin a name's (or short name's) initials; case does not matter.
+        assert_eq!(codes(op.search_orgs("ly", 50).await.unwrap()), ["LY01", "LYGS"]);
+        assert_eq!(codes(op.search_orgs("LYSG", 50).await.unwrap()), ["LYGS"]);
+        assert_eq!(codes(op.search_orgs("cnszgh", 50).await.unwrap()), ["CN02"]);
+        assert!(op.search_orgs("zgh", 50).await.unwrap().is_empty(), "initials match from the start only");
+        // Names and codes match anywhere.
+        assert_eq!(codes(op.search_orgs("钢铁", 50).await.unwrap()), ["LYGS"]);
+        assert_eq!(codes(op.search_orgs("n02", 50).await.unwrap()), ["CN02"]);
+        assert_eq!(op.search_orgs("总工会", 2).await.unwrap().len(), 2, "the limit holds");
+        assert!(op.search_orgs("  ", 50).await.unwrap().is_empty());
+
+        // A user below the top finds nothing outside their subtree.
+        let editor = store.scoped(Actor::User {
+            id: kaohe_domain::UserId(1),
+            name: "e".into(),
+            role: Role::Editor,
+            org_id: ly.id,
+            scope: ly.path.clone(),
+        });
+        assert_eq!(codes(editor.search_orgs("szgh", 50).await.unwrap()), Vec::<String>::new());
+        assert_eq!(codes(editor.search_orgs("lys", 50).await.unwrap()), ["LY01", "LYGS"]);
+        assert_eq!(codes(editor.search_orgs("c", 50).await.unwrap()), Vec::<String>::new(), "常宁 lies outside");
+
+        // A rename elsewhere is searched at once (the cached tree follows the version).
+        let other = tdb.store(clock()).await;
+        let upd = OrgUpdate { name: Some("珠晖区总工会".into()), short_name: None, kind: None, sort_key: None };
+        other.scoped(Actor::Operator).update_org(cn.id, upd).await.unwrap();
+        assert_eq!(codes(op.search_orgs("zhq", 50).await.unwrap()), ["CN02"]);
+        let _ = plant;
+    }
+}

@@ -49,12 +49,8 @@ pub(crate) async fn csrf_token(session: &Session) -> Result<String, WebError> {
 async fn resolve(parts: &mut Parts, state: &AppState) -> Result<CurrentUser, WebError> {
     if let Some(h) = parts.headers.get(AUTHORIZATION) {
         let token = h.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or(WebError::Unauthenticated)?;
-        let actor = state.store.actor_for_token(token.trim()).await.map_err(|_| WebError::Unauthenticated)?;
-        let lang = match actor.user_id() {
-            Some(id) => Lang::from_code(&state.store.language_of(id).await?),
-            None => Lang::Zh,
-        };
-        return Ok(CurrentUser { actor, lang, csrf: String::new() });
+        let (actor, lang) = state.store.actor_for_token(token.trim()).await.map_err(|_| WebError::Unauthenticated)?;
+        return Ok(CurrentUser { actor, lang: Lang::from_code(&lang), csrf: String::new() });
     }
     let session = Session::from_request_parts(parts, state).await.map_err(|_| WebError::Unauthenticated)?;
     let Some(uid) = session.get::<i64>(UID).await? else {
@@ -71,9 +67,8 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<CurrentUser, Web
     if now - seen >= 30 {
         session.insert(SEEN, now).await?;
     }
-    let actor = state.store.actor_for_user(UserId(uid)).await.map_err(|_| WebError::Unauthenticated)?;
-    let lang = Lang::from_code(&state.store.language_of(UserId(uid)).await?);
-    Ok(CurrentUser { actor, lang, csrf: csrf_token(&session).await? })
+    let (actor, lang) = state.store.actor_and_language(UserId(uid)).await.map_err(|_| WebError::Unauthenticated)?;
+    Ok(CurrentUser { actor, lang: Lang::from_code(&lang), csrf: csrf_token(&session).await? })
 }
 
 /// A signed-in user on a page route (not signed in → redirect to the login page).

@@ -4,7 +4,7 @@
 use super::Scoped;
 use crate::registry::records;
 use crate::settings;
-use crate::snapshot::Needs;
+use crate::snapshot::{Needs, Versions};
 use crate::{StoreError, orgs};
 use kaohe_domain::indicator::{IndicatorSet, Number, Period, Plan};
 use kaohe_domain::record::{Record, RecordId};
@@ -71,10 +71,15 @@ impl Scoped<'_> {
         orgs: &[OrgId],
     ) -> Result<Vec<Vec<Option<Number>>>, StoreError> {
         self.check(Action::RecordRead, None)?;
+        // One read of the counters for both the scope check (in the cached tree) and the
+        // snapshot.
+        let at = Versions::read(&self.store.db).await?;
+        let tree = self.store.org_cache.get_at(&self.store.db, at.org).await?;
         for o in orgs {
-            self.org_in_scope(Action::RecordRead, *o).await?;
+            let org = tree.get(*o).ok_or(DomainError::NotFound)?;
+            self.check(Action::RecordRead, Some(&org.path))?;
         }
-        let snap = self.store.snapshot(&needs(plans)).await?;
+        let snap = self.store.snapshot_at(&needs(plans), &at).await?;
         let mut values = snap.evaluate_at(plans, period, orgs);
         self.fill_manual(plans, period, orgs, &mut values).await?;
         Ok(values)

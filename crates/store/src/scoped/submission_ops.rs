@@ -3,9 +3,9 @@
 //! audited and kept in the submission's history. Consistency checks run before submitting.
 
 use super::Scoped;
+use crate::StoreError;
 use crate::audit::{self, Event};
 use crate::submissions::{self, EvidenceFile, Submission};
-use crate::{StoreError, orgs};
 use kaohe_domain::audit::AuditAction;
 use kaohe_domain::indicator::{Number, Period, Plan};
 use kaohe_domain::submission::{Failure, Request, State, Step, next};
@@ -280,8 +280,9 @@ impl Scoped<'_> {
                 approved.insert((k.as_str(), s.org_id), *v);
             }
         }
+        let tree = if subs.is_empty() { None } else { Some(self.store.org_cache.get(&self.store.db).await?) };
         for s in &subs {
-            let Some(o) = orgs::find(&self.store.db, s.org_id).await? else { continue };
+            let Some(o) = tree.as_ref().and_then(|t| t.get(s.org_id)) else { continue };
             if let (kaohe_domain::OrgKind::Department, Some(parent)) = (o.kind, o.parent_id) {
                 for (k, v) in &s.values {
                     approved.entry((k.as_str(), parent)).or_insert(*v);

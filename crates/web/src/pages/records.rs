@@ -89,16 +89,15 @@ struct ListPage {
 
 /// Loads the names of the orgs the records mention (owners and org fields).
 pub async fn org_names(scoped: &Scoped<'_>, records: &[Record]) -> HashMap<i64, String> {
-    let mut names = HashMap::new();
+    let mut ids = Vec::new();
     for r in records {
         let refs = r.values.values().filter_map(|v| if let Value::Org(o) = v { Some(*o) } else { None });
-        for id in std::iter::once(r.org_id).chain(refs) {
-            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id.0) {
-                e.insert(scoped.org(id).await.map(|o| o.name).unwrap_or_default());
-            }
-        }
+        ids.extend(std::iter::once(r.org_id).chain(refs));
     }
-    names
+    ids.sort_unstable();
+    ids.dedup();
+    let names = scoped.org_names(&ids).await.unwrap_or_default();
+    ids.into_iter().map(|id| (id.0, names.get(&id).cloned().unwrap_or_default())).collect()
 }
 
 fn parse_value(reg: &RegistryDef, field: &str, text: &str) -> Option<Value> {
