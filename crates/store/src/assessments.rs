@@ -76,7 +76,7 @@ pub async fn upsert_target<C: ConnectionTrait>(
         )
         .to_owned();
     conn.execute_raw(conn.get_database_backend().build(&q)).await?;
-    Ok(())
+    crate::settings::bump_data(conn).await
 }
 
 /// A published assessment's heading.
@@ -156,5 +156,5 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, p: &Published, content: &str) 
         ])
         .to_owned();
     conn.execute_raw(conn.get_database_backend().build(&q)).await?;
-    Ok(())
+    crate::settings::bump_data(conn).await
 }

@@ -38,7 +38,7 @@ pub use scoped::{
     needs,
 };
 pub use session_store::DbSessionStore;
-pub use snapshot::Needs;
+pub use snapshot::{DataStamp, Needs};
 pub use users::{NewUser, User, generate_password, hash_password};
 
 use kaohe_domain::calendar::{Weekends, WorkCalendar};

@@ -11,35 +11,42 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::RwLock;
 
-/// Every org, sorted by path, where each id sits, and each name's pinyin initials.
+/// Every org, sorted by path, where each id sits, and what a search looks in.
 #[derive(Debug, Default)]
 pub struct OrgIndex {
     orgs: Vec<Org>,
     by_id: HashMap<OrgId, usize>,
-    /// `haystack[i]`: what a search looks in for `orgs[i]`, lower case: name, short name and
-    /// code, each after a `\u{1}`, then the initials of the name and of the short name, each
-    /// after a `\u{2}` (so an initials query can be anchored at their start).
-    haystack: Vec<String>,
+    /// Every org's searchable text one after another, in `orgs`' order, lower case: `\u{1}`
+    /// before each of name, short name and code, then `\u{2}` before each of the pinyin
+    /// initials of the name and of the short name (so an initials query is anchored at their
+    /// start by searching `\u{2}` + query).
+    haystack: String,
+    /// `starts[i]`: where org `i`'s text begins in `haystack` (one more entry: the end).
+    starts: Vec<usize>,
+    /// `initials[i]`: where org `i`'s initials begin.
+    initials: Vec<usize>,
 }
 
 impl OrgIndex {
     fn new(orgs: Vec<Org>) -> Self {
+        use std::fmt::Write;
         let by_id = orgs.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
-        let haystack = orgs
-            .iter()
-            .map(|o| {
-                let short = o.short_name.as_deref().unwrap_or_default();
-                format!(
-                    "\u{1}{}\u{1}{}\u{1}{}\u{2}{}\u{2}{}",
-                    o.name.to_lowercase(),
-                    short.to_lowercase(),
-                    o.code.as_str().to_lowercase(),
-                    pinyin_initials(&o.name),
-                    pinyin_initials(short)
-                )
-            })
-            .collect();
-        Self { orgs, by_id, haystack }
+        let (mut haystack, mut starts, mut initials) = (String::new(), Vec::new(), Vec::new());
+        for o in &orgs {
+            starts.push(haystack.len());
+            let short = o.short_name.as_deref().unwrap_or_default();
+            let _ = write!(
+                haystack,
+                "\u{1}{}\u{1}{}\u{1}{}",
+                o.name.to_lowercase(),
+                short.to_lowercase(),
+                o.code.as_str().to_lowercase()
+            );
+            initials.push(haystack.len());
+            let _ = write!(haystack, "\u{2}{}\u{2}{}", pinyin_initials(&o.name), pinyin_initials(short));
+        }
+        starts.push(haystack.len());
+        Self { orgs, by_id, haystack, starts, initials }
     }
 
     /// One org by id.
@@ -74,24 +81,44 @@ impl OrgIndex {
 
     /// Orgs of the subtree at `root` whose name, short name or code contains `q`, or whose
     /// pinyin initials begin with it (`hy` finds 衡阳…), at most `limit`, in path order. Letters
-    /// match whatever their case.
+    /// match whatever their case. One SIMD scan over the subtree's part of the haystack.
     pub fn search(&self, root: Option<&OrgPath>, q: &str, limit: usize) -> Vec<Org> {
-        let q = q.trim();
-        if q.is_empty() {
+        let lower = q.trim().to_lowercase().replace(['\u{1}', '\u{2}'], "");
+        if lower.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let lower = q.to_lowercase().replace(['\u{1}', '\u{2}'], "");
-        if lower.is_empty() {
-            return Vec::new();
+        let range = self.range(root);
+        let (lo, hi) = (self.starts[range.start], self.starts[range.end]);
+        let hay = &self.haystack.as_bytes()[lo..hi];
+        let org_at = |pos: usize| self.starts.partition_point(|&s| s <= lo + pos) - 1;
+        // Text matches (before the org's initials), then initials matches; each in path order.
+        let mut text: Vec<usize> = Vec::new();
+        for pos in memchr::memmem::find_iter(hay, lower.as_bytes()) {
+            let i = org_at(pos);
+            if lo + pos < self.initials[i] && text.last() != Some(&i) {
+                text.push(i);
+                if text.len() == limit {
+                    break;
+                }
+            }
         }
-        let anchored = format!("\u{2}{lower}");
-        let by_initials = lower.chars().all(|c| c.is_ascii_alphanumeric());
-        let hit = |i: usize| {
-            let h = &self.haystack[i];
-            let (text, initials) = h.split_at(h.find('\u{2}').unwrap_or(h.len()));
-            text.contains(&lower) || by_initials && initials.contains(&anchored)
-        };
-        self.range(root).filter(|&i| hit(i)).take(limit).map(|i| self.orgs[i].clone()).collect()
+        let mut initials: Vec<usize> = Vec::new();
+        if lower.chars().all(|c| c.is_ascii_alphanumeric()) {
+            let anchored = format!("\u{2}{lower}");
+            for pos in memchr::memmem::find_iter(hay, anchored.as_bytes()) {
+                let i = org_at(pos);
+                if initials.last() != Some(&i) {
+                    initials.push(i);
+                    if initials.len() == limit {
+                        break;
+                    }
+                }
+            }
+        }
+        text.extend(initials);
+        text.sort_unstable();
+        text.dedup();
+        text.into_iter().take(limit).map(|i| self.orgs[i].clone()).collect()
     }
 }
 

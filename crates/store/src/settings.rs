@@ -28,5 +28,17 @@ pub async fn set<C: ConnectionTrait>(conn: &C, key: &str, value: i64) -> Result<
         sql.to_owned()
     };
     conn.execute_raw(Statement::from_sql_and_values(backend, sql, [key.into(), value.into()])).await?;
+    bump_data(conn).await
+}
+
+/// Marks the assessment inputs changed (targets, published assessments, submissions, settings):
+/// the `data_version` counter in `meta`, which the dashboard's cache is checked against. Call
+/// inside the writing transaction.
+pub(crate) async fn bump_data<C: ConnectionTrait>(conn: &C) -> Result<(), StoreError> {
+    conn.execute_unprepared(
+        "INSERT INTO meta (key, value) VALUES ('data_version', 1) \
+         ON CONFLICT (key) DO UPDATE SET value = meta.value + 1",
+    )
+    .await?;
     Ok(())
 }

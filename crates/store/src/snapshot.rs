@@ -17,29 +17,48 @@ use tokio::sync::Mutex;
 /// The fields each registry's formulas read.
 pub type Needs = BTreeMap<String, BTreeSet<String>>;
 
-/// The change counters the caches are checked against: the org tree's and each registry's.
+/// The change counters the caches are checked against: the org tree's, each registry's, and the
+/// assessment inputs' (targets, published assessments, submissions, settings).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Versions {
     pub org: i64,
+    pub data: i64,
     pub registries: BTreeMap<String, i64>,
 }
 
 impl Versions {
     /// Reads every counter in one query (a registry never written has none).
     pub(crate) async fn read<C: ConnectionTrait>(conn: &C) -> Result<Self, StoreError> {
-        let sql = "SELECT '' AS k, value FROM meta WHERE key = 'org_version' \
+        let sql = "SELECT '#' || key AS k, value FROM meta WHERE key IN ('org_version', 'data_version') \
                    UNION ALL SELECT registry, version FROM registry_version";
         let rows = conn.query_all_raw(Statement::from_string(conn.get_database_backend(), sql)).await?;
-        let mut out = Versions { org: 0, registries: BTreeMap::new() };
+        let mut out = Versions { org: 0, data: 0, registries: BTreeMap::new() };
         for r in rows {
             let (k, v) = (r.try_get_by_index::<String>(0)?, r.try_get_by_index::<i64>(1)?);
-            if k.is_empty() {
-                out.org = v;
-            } else {
-                out.registries.insert(k, v);
+            match k.as_str() {
+                "#org_version" => out.org = v,
+                "#data_version" => out.data = v,
+                _ => {
+                    out.registries.insert(k, v);
+                }
             }
         }
         Ok(out)
+    }
+}
+
+/// Where everything a computed page shows stood: every change counter and the store's date.
+/// Equal stamps mean nothing the page reads has changed (in any process on the database).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataStamp {
+    versions: Versions,
+    today: chrono::NaiveDate,
+}
+
+impl Store {
+    /// The current [`DataStamp`] (one query).
+    pub async fn data_stamp(&self) -> Result<DataStamp, StoreError> {
+        Ok(DataStamp { versions: Versions::read(&self.db).await?, today: self.clock.now().date_naive() })
     }
 }
 

@@ -181,6 +181,7 @@ pub async fn write<C: ConnectionTrait>(conn: &C, s: &Submission) -> Result<i64, 
         s.updated_at.into(),
     ];
     let backend = conn.get_database_backend();
+    crate::settings::bump_data(conn).await?;
     if s.id == 0 {
         let q = Query::insert()
             .into_table(Alias::new("submissions"))

@@ -62,6 +62,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub jobs: jobs::Jobs,
     pub login_limiter: Arc<login_limit::LoginLimiter>,
+    /// Computed dashboards, kept while the data they read is unchanged.
+    pub(crate) dashboards: pages::dashboard::DashboardCache,
 }
 
 /// Builds the whole application: pages, API, docs, assets, sessions, CSRF and security headers.
@@ -77,7 +79,7 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         std::time::Duration::from_secs(config.login_ip_window_minutes.max(1) as u64 * 60),
     ));
     let jobs = jobs::Jobs::new(store.clone());
-    let state = AppState { store, config: Arc::new(config), jobs, login_limiter };
+    let state = AppState { store, config: Arc::new(config), jobs, login_limiter, dashboards: Default::default() };
     Router::new()
         .merge(pages::router())
         .merge(api::router())

@@ -1,7 +1,8 @@
 //! The report page and the dashboard on both engines: a report's figures equal a recount, link to
 //! their records and come out the same in every path (download, background job); a template that
 //! cannot be filled fails with its line; another county's report is refused; the dashboard's
-//! ranking and heat map equal the assessment; every chart has its XLSX.
+//! ranking and heat map equal the assessment; every chart has its XLSX; a dashboard follows a
+//! target or a record changed through another server.
 
 mod support;
 
@@ -115,5 +116,23 @@ async fn reports_from_records_and_the_dashboard() {
             assert_eq!(res.status(), 200, "{chart}");
             assert!(res.bytes().await.unwrap().starts_with(b"PK"), "{chart}.xlsx");
         }
+
+        // The dashboard is kept while nothing it reads changes and computed afresh when
+        // anything does, in this server process or another on the same database.
+        let two = support::spawn(app.db.clone()).await;
+        let heat_now = || async {
+            let html = kh.get(app.url(&format!("/dashboard?org={}&year=2009", city.0))).send().await.unwrap();
+            let html = html.text().await.unwrap();
+            html[html.find("id=\"card-heatmap\"").unwrap()..html.find("id=\"card-lights\"").unwrap()].to_owned()
+        };
+        assert_eq!(heat_now().await, heat, "the same dashboard twice");
+        // A target raised on the other server: 耒阳 3 of 6 = 50%.
+        two.op().set_target(2009, a, "new_members", Number::int(6)).await.unwrap();
+        let heat = heat_now().await;
+        assert!(!heat.contains("<td>100</td>") && heat.contains("<td>50</td>"), "{heat}");
+        // A member added through the other server's API: 耒阳 4 of 6 = 66.7%.
+        two.member(&ed, 6, a, "2009-07-01").await;
+        let heat = heat_now().await;
+        assert!(heat.contains("<td>66.7</td>"), "{heat}");
     }
 }

@@ -4,7 +4,7 @@
 mod account;
 mod assessment;
 mod audit;
-mod dashboard;
+pub(crate) mod dashboard;
 mod home;
 mod indicators;
 mod login;

@@ -4,7 +4,10 @@
 //! with colour thresholds set on the page. Every chart has its table beneath it and an XLSX
 //! download (`/dashboard/{chart}.xlsx`).
 
+mod cache;
 mod data;
+
+pub use cache::DashboardCache;
 
 use crate::auth::PageUser;
 use crate::figures;
@@ -81,6 +84,21 @@ fn title(key: &str, t: crate::i18n::Lang) -> &'static str {
     }
 }
 
+/// The dashboard of `org` for `year`, from the cache while nothing it reads has changed.
+async fn dashboard(
+    state: &AppState,
+    s: &kaohe_store::Scoped<'_>,
+    org: &kaohe_domain::Org,
+    year: i32,
+    q: &DashQuery,
+    en: bool,
+) -> Result<std::sync::Arc<data::Dashboard>, PageError> {
+    let (th, trend) = (q.thresholds(), q.trend_keys());
+    let key = cache::Key::new(s, org.id.0, year, &trend, en, th);
+    let stamp = state.store.data_stamp().await?;
+    state.dashboards.get_or_build(key, stamp, data::build(s, org, year, th, &trend, en)).await
+}
+
 async fn page(
     State(state): State<AppState>,
     PageUser(u): PageUser,
@@ -90,8 +108,7 @@ async fn page(
     let year = figures::year(q.year, &s).await?;
     let org = figures::org(q.org, &s).await?;
     let th = q.thresholds();
-    let en = u.lang == crate::i18n::Lang::En;
-    let d = data::build(&s, &org, year, th, &q.trend_keys(), en).await?;
+    let d = dashboard(&state, &s, &org, year, &q, u.lang == crate::i18n::Lang::En).await?;
     let json = |v: serde_json::Value| v.to_string();
     let charts = CHARTS
         .iter()
@@ -135,7 +152,7 @@ async fn export(
     let s = u.scoped(&state);
     let year = figures::year(q.year, &s).await?;
     let org = figures::org(q.org, &s).await?;
-    let d = data::build(&s, &org, year, q.thresholds(), &q.trend_keys(), u.lang == crate::i18n::Lang::En).await?;
+    let d = dashboard(&state, &s, &org, year, &q, u.lang == crate::i18n::Lang::En).await?;
     let t = d.table(&chart).unwrap_or_default();
     let columns: Vec<Column> = t.header.iter().map(|h| Column::new(h.clone(), ColumnKind::Text)).collect();
     let rows: Vec<Vec<OutCell>> = t
