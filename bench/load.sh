@@ -168,3 +168,9 @@ if [ -z "${ONLY:-}" ] || [[ "org tree opening" =~ $ONLY ]]; then
   done | sort -n)
   printf '%-44s %9s %9s %9s %8s\n' "org tree opening, one user (page + children)" "" "$(echo "$times" | sed -n 10p)" "$(echo "$times" | tail -1)" ""
 fi
+
+# Each server's peak resident memory over the run.
+for i in "${!pids[@]}"; do
+  hwm=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/${pids[$i]}/status" 2>/dev/null || echo "?")
+  echo "# server $((i + 1)): peak resident memory $hwm MB"
+done

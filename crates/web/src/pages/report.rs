@@ -122,25 +122,23 @@ fn spawn_report(state: AppState, u: CurrentUser, org: Org, year: i32, template: 
         let s = state.store.scoped(u.actor.clone());
         let result = s.report(year, org.id, &template).await;
         let outcome = match result {
+            // Writing the documents is CPU work: on a blocking thread, so the server's async
+            // workers keep answering other requests meanwhile.
             Ok(report) => {
-                let mut files = Vec::new();
-                let mut failure = None;
-                for f in ReportFormat::ALL {
-                    let stage = format!("{} {}", u.lang.pick("写出", "writing"), f.extension().to_uppercase());
-                    state.jobs.update(id, |j| j.stage = Some(stage));
-                    match write_report(f, &report.doc, &report.facts, "") {
-                        Ok(bytes) => files.push(JobFile {
-                            name: file_name(&org.name, year, f),
-                            content_type: f.content_type().to_owned(),
-                            bytes,
-                        }),
-                        Err(e) => failure = Some(e.to_string()),
+                let (jobs, lang, name) = (state.jobs.clone(), u.lang, org.name.clone());
+                let written = tokio::task::spawn_blocking(move || {
+                    let mut files = Vec::new();
+                    for f in ReportFormat::ALL {
+                        let stage = format!("{} {}", lang.pick("写出", "writing"), f.extension().to_uppercase());
+                        jobs.update(id, |j| j.stage = Some(stage));
+                        let bytes = write_report(f, &report.doc, &report.facts, "").map_err(|e| e.to_string())?;
+                        let content_type = f.content_type().to_owned();
+                        files.push(JobFile { name: file_name(&name, year, f), content_type, bytes });
                     }
-                }
-                match failure {
-                    None => Ok(files),
-                    Some(e) => Err(e),
-                }
+                    Ok(files)
+                })
+                .await;
+                written.unwrap_or_else(|e| Err(e.to_string()))
             }
             Err(e) => Err(describe(e)),
         };
