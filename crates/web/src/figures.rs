@@ -75,6 +75,7 @@ pub fn adhoc(scoped: &Scoped<'_>, formula: &str) -> Result<Indicator, WebError> 
 }
 
 /// One row of a figure.
+#[derive(Debug, Clone)]
 pub struct Row {
     pub org: Org,
     /// `None` for a single org's figure.

@@ -15,6 +15,7 @@ mod jobs;
 mod login_limit;
 mod pages;
 mod security_headers;
+mod stamp_cache;
 
 pub use api::openapi_document;
 pub use error::{ApiError, PageError, WebError};
@@ -64,6 +65,8 @@ pub struct AppState {
     pub login_limiter: Arc<login_limit::LoginLimiter>,
     /// Computed dashboards, kept while the data they read is unchanged.
     pub(crate) dashboards: pages::dashboard::DashboardCache,
+    /// Computed indicator pages (trend and children table), likewise.
+    pub(crate) indicator_pages: pages::indicators::DetailCache,
 }
 
 /// Builds the whole application: pages, API, docs, assets, sessions, CSRF and security headers.
@@ -79,7 +82,14 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         std::time::Duration::from_secs(config.login_ip_window_minutes.max(1) as u64 * 60),
     ));
     let jobs = jobs::Jobs::new(store.clone());
-    let state = AppState { store, config: Arc::new(config), jobs, login_limiter, dashboards: Default::default() };
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+        jobs,
+        login_limiter,
+        dashboards: Default::default(),
+        indicator_pages: Default::default(),
+    };
     Router::new()
         .merge(pages::router())
         .merge(api::router())

@@ -133,6 +133,17 @@ async fn figures_through_the_api_and_the_pages() {
         assert!(cat.contains("新增会员") && cat.contains(&format!(">{all_2009} 人<")), "catalogue shows the figure");
         let one = page(app.url(&format!("/indicators/new_members?org={}&period=2009", city.0))).await;
         assert!(one.contains("LY工会") && one.contains("本级") && one.contains("合计"));
+        assert!(one.contains(&format!(">{all_2009} 人<")), "the total on the indicator's page");
+        // The page's figures are kept while nothing changes; a member added through a second
+        // server on the same database shows at once (the recount says 6).
+        let two = support::spawn(app.db.clone()).await;
+        two.member(&ed, 77, ly, "2009-08-08").await;
+        let recount = app
+            .count("SELECT COUNT(*) FROM r_members WHERE f_joined_on >= '2009-01-01' AND f_joined_on <= '2009-12-31'")
+            .await;
+        let again = page(app.url(&format!("/indicators/new_members?org={}&period=2009", city.0))).await;
+        assert!(recount == all_2009 + 1 && again.contains(&format!(">{recount} 人<")), "{again}");
+        app.op().delete_record("members", kaohe_domain::record::RecordId(max_member(&app).await), 1).await.unwrap();
         let drill = page(app.url(&format!("/indicators/drill?key=new_members&org={}&period=2009", city.0))).await;
         assert_eq!(drill.matches("/registries/members/").count(), all_2009 as usize, "one row per record counted");
         assert!(!drill.contains(&id_number(0)), "personal data masked");
@@ -170,4 +181,9 @@ async fn figures_through_the_api_and_the_pages() {
 
 fn gcd(a: i64, b: i64) -> i64 {
     if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// The newest member's id.
+async fn max_member(app: &support::TestApp) -> i64 {
+    app.count("SELECT MAX(id) FROM r_members").await
 }

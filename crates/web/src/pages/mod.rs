@@ -6,7 +6,7 @@ mod assessment;
 mod audit;
 pub(crate) mod dashboard;
 mod home;
-mod indicators;
+pub(crate) mod indicators;
 mod login;
 mod orgs;
 mod record_form;

@@ -4,10 +4,22 @@
 //! with colour thresholds set on the page. Every chart has its table beneath it and an XLSX
 //! download (`/dashboard/{chart}.xlsx`).
 
-mod cache;
 mod data;
 
-pub use cache::DashboardCache;
+/// Computed dashboards by viewer and query.
+pub type DashboardCache = crate::stamp_cache::StampCache<Key, data::Dashboard>;
+
+/// What a dashboard depends on besides the data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    viewer: crate::stamp_cache::Viewer,
+    org: i64,
+    year: i32,
+    trend: Vec<String>,
+    en: bool,
+    high: u32,
+    low: u32,
+}
 
 use crate::auth::PageUser;
 use crate::figures;
@@ -94,7 +106,8 @@ async fn dashboard(
     en: bool,
 ) -> Result<std::sync::Arc<data::Dashboard>, PageError> {
     let (th, trend) = (q.thresholds(), q.trend_keys());
-    let key = cache::Key::new(s, org.id.0, year, &trend, en, th);
+    let viewer = crate::stamp_cache::Viewer::of(s);
+    let key = Key { viewer, org: org.id.0, year, trend: trend.clone(), en, high: th.high, low: th.low };
     let stamp = state.store.data_stamp().await?;
     state.dashboards.get_or_build(key, stamp, data::build(s, org, year, th, &trend, en)).await
 }

@@ -1,7 +1,7 @@
 //! The catalogue (every indicator's figure for an org and period, grouped by section, with a
 //! trend) and one indicator's page (its figure, trend and children table).
 
-use super::{FigQuery, Scope, kind_code, sparkline, with_unit};
+use super::{DetailKey, FigQuery, Scope, kind_code, sparkline, with_unit};
 use crate::auth::{CurrentUser, PageUser};
 use crate::figures;
 use crate::pages::{Opt, Shell, XLSX, download, render};
@@ -177,8 +177,19 @@ pub async fn detail(
     let s = u.scoped(&state);
     let ind = s.indicators().get(&key).cloned().ok_or(DomainError::NotFound)?;
     let scope = Scope::of(&s, &q).await?;
-    let vals = trends(&s, &[&ind.plan], &scope).await?.remove(0);
-    let rows = figures::rows(&s, &[&ind.plan], &scope.period, &scope.org, true).await?.remove(0);
+    let key = DetailKey {
+        viewer: crate::stamp_cache::Viewer::of(&s),
+        indicator: key.clone(),
+        org: scope.org.id.0,
+        period: scope.period_text.clone(),
+    };
+    let computed = async {
+        let vals = trends(&s, &[&ind.plan], &scope).await?.remove(0);
+        let rows = figures::rows(&s, &[&ind.plan], &scope.period, &scope.org, true).await?.remove(0);
+        Ok::<_, PageError>((vals, rows))
+    };
+    let kept = state.indicator_pages.get_or_build(key, state.store.data_stamp().await?, computed).await?;
+    let (vals, rows) = (kept.0.clone(), kept.1.clone());
     let registries: Vec<String> = ind
         .plan
         .registries()

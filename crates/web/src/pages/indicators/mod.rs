@@ -18,6 +18,19 @@ use kaohe_domain::{Org, OrgKind};
 use kaohe_store::{RowKind, Scoped};
 use serde::Deserialize;
 
+/// An indicator page's computed figures (its trend, its children table), kept by viewer,
+/// indicator, org and period while the data they read is unchanged.
+pub type DetailCache = crate::stamp_cache::StampCache<DetailKey, (Vec<Option<Number>>, Vec<figures::Row>)>;
+
+/// What an indicator page's figures depend on besides the data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DetailKey {
+    viewer: crate::stamp_cache::Viewer,
+    indicator: String,
+    org: i64,
+    period: String,
+}
+
 /// Which org and period a page shows.
 #[derive(Debug, Default, Deserialize)]
 pub struct FigQuery {
