@@ -217,18 +217,52 @@ impl Org {
     }
 }
 
+/// Most spellings [`pinyin_initials_all`] gives for one name.
+pub const MAX_INITIALS: usize = 8;
+
 /// The pinyin initials of a name, lower case, for searching by typing them (衡阳市总工会 →
-/// `hyszgh`): each Chinese character gives its first reading's first letter, letters and digits
+/// `hyszgh`): each Chinese character gives its usual reading's first letter, letters and digits
 /// stay as they are (lower-cased), anything else is left out.
 pub fn pinyin_initials(name: &str) -> String {
-    use pinyin::ToPinyin;
-    name.chars()
-        .filter_map(|c| match c.to_pinyin() {
-            Some(p) => p.first_letter().chars().next(),
-            None if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
-            None => None,
-        })
-        .collect()
+    pinyin_initials_all(name).swap_remove(0)
+}
+
+/// The pinyin initials of a name under each reading of characters that have several (长沙 is
+/// `cs`, though 长's usual reading is zhǎng): the usual readings' spelling first, at most
+/// [`MAX_INITIALS`] spellings.
+pub fn pinyin_initials_all(name: &str) -> Vec<String> {
+    use pinyin::ToPinyinMulti;
+    let mut out = vec![String::new()];
+    for c in name.chars() {
+        let letters: Vec<char> = match c.to_pinyin_multi() {
+            Some(readings) => {
+                let mut v = Vec::new();
+                for p in readings {
+                    if let Some(l) = p.first_letter().chars().next()
+                        && !v.contains(&l)
+                    {
+                        v.push(l);
+                    }
+                }
+                v
+            }
+            None if c.is_ascii_alphanumeric() => vec![c.to_ascii_lowercase()],
+            None => continue,
+        };
+        let mut next = Vec::with_capacity(out.len() * letters.len());
+        for l in &letters {
+            for s in out.iter().take(MAX_INITIALS - next.len().min(MAX_INITIALS)) {
+                let mut t = s.clone();
+                t.push(*l);
+                next.push(t);
+            }
+        }
+        next.truncate(MAX_INITIALS);
+        if !next.is_empty() {
+            out = next;
+        }
+    }
+    out
 }
 
 /// Refuses to move the subtree at `moving` under `new_parent` when that would make a cycle.
@@ -249,9 +283,15 @@ mod tests {
     #[test]
     fn initials_are_each_characters_first_letter() {
         assert_eq!(pinyin_initials("衡阳市总工会"), "hyszgh");
-        assert_eq!(pinyin_initials("长沙市第1县(市、区)总工会"), "cssd1xsqzgh");
         assert_eq!(pinyin_initials("ABC 工会"), "abcgh");
         assert_eq!(pinyin_initials(""), "");
+        // 长 reads zhǎng or cháng: both spellings are searchable, the usual reading first.
+        let all = pinyin_initials_all("长沙市第1县(市、区)总工会");
+        assert!(all.contains(&"cssd1xsqzgh".to_owned()), "{all:?}");
+        assert_eq!(all[0], pinyin_initials("长沙市第1县(市、区)总工会"));
+        assert!(all.len() <= MAX_INITIALS);
+        let many = pinyin_initials_all(&"长".repeat(20));
+        assert_eq!(many.len(), MAX_INITIALS, "capped");
     }
 
     #[test]

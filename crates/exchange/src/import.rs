@@ -215,6 +215,17 @@ fn parse_cell(c: &ImportColumn, cell: &Cell) -> Result<Option<kaohe_domain::reco
     parse_field(f, &input).map(Some).map_err(|e| (e.message_zh, e.message_en))
 }
 
+/// Runs CPU work (reading a file, parsing its rows, writing an error report) so that it does not
+/// hold up a server's async workers: on a multi-threaded runtime the worker hands its other tasks
+/// to the rest while this runs; elsewhere (a test's single thread, no runtime) it just runs.
+fn off_the_workers<T>(work: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => tokio::task::block_in_place(work),
+        _ => work(),
+    }
+}
+
 /// Reads, checks and (unless `dry_run`) writes a file into registry `key`.
 pub async fn import(
     scoped: &Scoped<'_>,
@@ -227,8 +238,11 @@ pub async fn import(
     let ImportOptions { default_org, dry_run, limits } = options;
     let (default_org, dry_run) = (*default_org, *dry_run);
     let reg = scoped.registry(key).map_err(|e| ImportFailure::fatal(e.to_string()))?;
-    let table = read(bytes, file_name, limits).map_err(|e| ImportFailure::fatal(e.to_string()))?;
-    let (rows, mut errors, at) = parse_rows(reg, &table);
+    let (table, (rows, mut errors, at)) = off_the_workers(|| {
+        let table = read(bytes, file_name, limits).map_err(|e| ImportFailure::fatal(e.to_string()))?;
+        let parsed = parse_rows(reg, &table);
+        Ok::<_, ImportFailure>((table, parsed))
+    })?;
     let n = rows.len();
     // So many bad cells that the store's checks would only add to a list nobody reads.
     let skip_store = errors.len() > MAX_ERRORS;
@@ -285,6 +299,6 @@ pub async fn import(
             }
         })
         .collect();
-    let report_xlsx = write_error_report(&masked(reg, &table, &at, last_row), &cell_errors).ok();
+    let report_xlsx = off_the_workers(|| write_error_report(&masked(reg, &table, &at, last_row), &cell_errors).ok());
     Err(ImportFailure { errors, report_xlsx, fatal: None, truncated })
 }

@@ -4,7 +4,7 @@
 //! request or another server process changed the tree.
 
 use crate::{StoreError, orgs};
-use kaohe_domain::org::pinyin_initials;
+use kaohe_domain::org::pinyin_initials_all;
 use kaohe_domain::{Org, OrgId, OrgPath};
 use sea_orm::{ConnectionTrait, Statement};
 use std::collections::HashMap;
@@ -17,7 +17,7 @@ pub struct OrgIndex {
     orgs: Vec<Org>,
     by_id: HashMap<OrgId, usize>,
     /// Every org's searchable text one after another, in `orgs`' order, lower case: `\u{1}`
-    /// before each of name, short name and code, then `\u{2}` before each of the pinyin
+    /// before each of name, short name and code, then `\u{2}` before each spelling of the pinyin
     /// initials of the name and of the short name (so an initials query is anchored at their
     /// start by searching `\u{2}` + query).
     haystack: String,
@@ -43,7 +43,9 @@ impl OrgIndex {
                 o.code.as_str().to_lowercase()
             );
             initials.push(haystack.len());
-            let _ = write!(haystack, "\u{2}{}\u{2}{}", pinyin_initials(&o.name), pinyin_initials(short));
+            for spelling in pinyin_initials_all(&o.name).into_iter().chain(pinyin_initials_all(short)) {
+                let _ = write!(haystack, "\u{2}{spelling}");
+            }
         }
         starts.push(haystack.len());
         Self { orgs, by_id, haystack, starts, initials }

@@ -237,6 +237,10 @@ async fn search_finds_names_codes_and_pinyin_initials_inside_the_scope() {
         assert_eq!(codes(op.search_orgs("LYSG", 50).await.unwrap()), ["LYGS"]);
         assert_eq!(codes(op.search_orgs("cnszgh", 50).await.unwrap()), ["CN02"]);
         assert!(op.search_orgs("zgh", 50).await.unwrap().is_empty(), "initials match from the start only");
+        // 长 reads cháng or zhǎng: 长沙 is found by either spelling.
+        op.create_org(named("X3", "长沙市总工会", None, Some(city.id))).await.unwrap();
+        assert_eq!(codes(op.search_orgs("cs", 50).await.unwrap()), ["X3"]);
+        assert_eq!(codes(op.search_orgs("zss", 50).await.unwrap()), ["X3"]);
         // Names and codes match anywhere.
         assert_eq!(codes(op.search_orgs("钢铁", 50).await.unwrap()), ["LYGS"]);
         assert_eq!(codes(op.search_orgs("n02", 50).await.unwrap()), ["CN02"]);
