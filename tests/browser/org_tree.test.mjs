@@ -1,4 +1,5 @@
-// Browser test: a demo user logs in, creates an org, and finds it in the org tree — on a desktop
+// Browser test: a demo user logs in, creates an org, and finds it in the org tree (by name, by
+// expanding, and another by pinyin initials) — on a desktop
 // and a phone viewport — in Debian's Chromium driven by playwright-core. Screenshots are kept
 // under target/browser-screenshots/.
 //
@@ -65,6 +66,10 @@ for (const vp of viewports) {
     await page.waitForSelector(`#search-results a:has-text("${name}")`);
     await page.waitForSelector(`#tree a:has-text("${name}")`);
     await page.screenshot({ path: `${SHOTS}/org-found-${vp.name}.png`, fullPage: true });
+    // Pinyin initials find an org too: 耒阳市总工会 → lyszgh.
+    await page.fill("input.search", "lysz");
+    await page.waitForSelector(`#search-results a:has-text("耒阳市总工会")`);
+    await page.screenshot({ path: `${SHOTS}/org-pinyin-${vp.name}.png`, fullPage: true });
     assert.deepEqual(errors.filter((e) => !e.includes("favicon")), [], "no console errors (CSP violations included)");
     await ctx.close();
   });
