@@ -1,5 +1,5 @@
 //! The engine's snapshot of the registries, loaded from the database and kept current: each use
-//! reads the org tree's version and the registries' change counters (two small queries) and
+//! reads the org tree's version and the registries' change counters (one small query) and
 //! reloads only what changed — in this process or any other server on the same database. Only the
 //! columns formulas use are loaded; personal data never is.
 
