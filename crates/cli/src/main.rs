@@ -17,6 +17,12 @@ mod registry_cmds;
 mod report_cmd;
 
 use clap::{Parser, Subcommand};
+
+/// mimalloc rather than glibc's malloc: a page of 1,000 records allocates and frees tens of
+/// thousands of small strings, and under load glibc spent about a third of the server's CPU in
+/// malloc, free and `malloc_consolidate` (`perf`, docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use config::{Config, Overrides};
 use std::path::PathBuf;
 

@@ -40,6 +40,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
+                // Rows come from sqlx's SQLite worker thread through a bounded channel: at the
+                // default 50 the worker stops and is woken again every 50 rows of a page (up to
+                // 1,000), two thread switches each time.
+                .row_buffer_size(1024)
         });
     } else if !url.starts_with("postgres:") && !url.starts_with("postgresql:") {
         return Err(StoreError::Corrupt(format!(

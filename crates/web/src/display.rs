@@ -35,17 +35,23 @@ pub fn form_text(f: &FieldDef, v: &Value, org_codes: &HashMap<i64, String>) -> S
     }
 }
 
-/// A value as JSON for the API: money and decimals as exact decimal strings, dates ISO.
-pub fn json(f: &FieldDef, v: &Value) -> serde_json::Value {
-    match (f.ty, v) {
-        (_, Value::Null) => serde_json::Value::Null,
-        (FieldType::Money, Value::Fixed(x)) => format_money(*x).replace(',', "").into(),
-        (FieldType::Decimal, Value::Fixed(x)) => format_decimal(*x, f.scale).into(),
-        (_, Value::Int(i) | Value::Fixed(i)) => (*i).into(),
-        (_, Value::Date(d)) => d.to_string().into(),
-        (_, Value::Bool(b)) => (*b).into(),
-        (_, Value::Org(o)) => o.0.into(),
-        (_, Value::Text(s)) => s.clone().into(),
+/// A value as JSON for the API: money and decimals as exact decimal strings, dates ISO, org
+/// fields as org ids. Written straight to the serializer (a page of a thousand records builds no
+/// JSON tree in between).
+pub struct JsonValue<'a>(pub &'a FieldDef, pub &'a Value);
+
+impl serde::Serialize for JsonValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (self.0.ty, self.1) {
+            (_, Value::Null) => s.serialize_none(),
+            (FieldType::Money, Value::Fixed(x)) => s.serialize_str(&format_money(*x).replace(',', "")),
+            (FieldType::Decimal, Value::Fixed(x)) => s.serialize_str(&format_decimal(*x, self.0.scale)),
+            (_, Value::Int(i) | Value::Fixed(i)) => s.serialize_i64(*i),
+            (_, Value::Date(d)) => s.collect_str(d),
+            (_, Value::Bool(b)) => s.serialize_bool(*b),
+            (_, Value::Org(o)) => s.serialize_i64(o.0),
+            (_, Value::Text(t)) => s.serialize_str(t),
+        }
     }
 }
 

@@ -59,6 +59,8 @@ fn orgs_in(path: &OrgPath) -> SelectStatement {
         .to_owned()
 }
 
+/// Live records: id, org, version, then every field in definition order (read by position in
+/// [`read`]).
 fn select(reg: &RegistryDef) -> SelectStatement {
     let mut q = Query::select();
     q.from(Alias::new(table(&reg.key)));
@@ -72,15 +74,16 @@ fn select(reg: &RegistryDef) -> SelectStatement {
     q
 }
 
+/// A row of [`select`]: id, org, version, then the fields in definition order.
 fn read(reg: &RegistryDef, row: &QueryResult, p: &dyn Protector) -> Result<Record, StoreError> {
     let mut values = Values::new();
-    for f in &reg.fields {
-        values.insert(f.key.clone(), codec::from_row(f, row, p)?);
+    for (i, f) in reg.fields.iter().enumerate() {
+        values.insert(f.key.clone(), codec::from_row(f, row, 3 + i, p)?);
     }
     Ok(Record {
-        id: RecordId(row.try_get("", "id")?),
-        org_id: OrgId(row.try_get("", "org_id")?),
-        version: row.try_get("", "version")?,
+        id: RecordId(row.try_get_by_index(0)?),
+        org_id: OrgId(row.try_get_by_index(1)?),
+        version: row.try_get_by_index(2)?,
         values,
     })
 }

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::display::{json, raw_from_json};
+use crate::display::{JsonValue, raw_from_json};
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -15,6 +15,7 @@ use kaohe_store::RecordQuery;
 use kaohe_store::registry::{Cursor, Filter, FilterOp, Sort};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 /// A registry's definition: its fields and their types.
@@ -48,19 +49,41 @@ pub struct RecordDto {
     pub org_id: i64,
     pub version: i64,
     #[schema(value_type = Object)]
-    pub values: BTreeMap<String, serde_json::Value>,
+    pub values: FieldValues,
 }
 
-fn dto(reg: &RegistryDef, r: Record) -> RecordDto {
+/// A record's values by field key (in key order, every field present, empty ones `null`),
+/// serialized through [`JsonValue`] from the typed values.
+#[derive(Debug)]
+pub struct FieldValues {
+    reg: Arc<RegistryDef>,
+    values: Values,
+}
+
+impl Serialize for FieldValues {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.values.len()))?;
+        for (k, v) in &self.values {
+            if let Some(f) = self.reg.field(k) {
+                m.serialize_entry(k, &JsonValue(f, v))?;
+            }
+        }
+        m.end()
+    }
+}
+
+fn dto(reg: &Arc<RegistryDef>, mut r: Record) -> RecordDto {
+    if r.values.len() < reg.fields.len() {
+        for f in &reg.fields {
+            r.values.entry(f.key.clone()).or_insert(Value::Null);
+        }
+    }
     RecordDto {
         id: r.id.0,
         org_id: r.org_id.0,
         version: r.version,
-        values: reg
-            .fields
-            .iter()
-            .map(|f| (f.key.clone(), json(f, r.values.get(&f.key).unwrap_or(&Value::Null))))
-            .collect(),
+        values: FieldValues { reg: reg.clone(), values: r.values },
     }
 }
 
@@ -144,7 +167,7 @@ pub async fn list_records(
     Query(q): Query<RecordsQuery>,
 ) -> Result<Json<RecordPage>, ApiError> {
     let scoped = u.scoped(&state);
-    let reg = scoped.registry(&key)?.clone();
+    let reg = Arc::new(scoped.registry(&key)?.clone());
     let mut filters = Vec::new();
     for pair in q.filter.as_deref().unwrap_or("").split(',').filter(|p| !p.is_empty()) {
         let (k, v) = pair
@@ -202,7 +225,7 @@ pub async fn get_record(
     Query(q): Query<UnmaskQuery>,
 ) -> Result<Json<RecordDto>, ApiError> {
     let scoped = u.scoped(&state);
-    let reg = scoped.registry(&key)?.clone();
+    let reg = Arc::new(scoped.registry(&key)?.clone());
     Ok(Json(dto(&reg, scoped.record(&key, RecordId(id), q.unmask).await?)))
 }
 
