@@ -1,10 +1,12 @@
 //! Indicator pages: the catalogue (every indicator's figure for an org and a period, with a small
 //! trend), one indicator with its children table (本级, 合计), the org × indicator table of a
-//! section, the drill-down to the records, the formula editor, and XLSX downloads of each.
+//! section, the drill-down to the records, the formula editor, XLSX downloads of each, and the
+//! whole-tree evaluation run as a background job.
 
 mod catalogue;
 mod drill;
 mod editor;
+mod everywhere;
 mod table;
 
 use crate::auth::CurrentUser;
@@ -148,6 +150,7 @@ pub fn router() -> Router<AppState> {
         .route("/indicators", get(catalogue::page))
         .route("/indicators/export.xlsx", get(catalogue::export))
         .route("/indicators/table", get(table::page))
+        .route("/indicators/everywhere", post(everywhere::start))
         .route("/indicators/table.xlsx", get(table::export))
         .route("/indicators/editor", get(editor::page))
         .route("/indicators/preview", post(editor::preview))
