@@ -1,5 +1,6 @@
-//! Long jobs (imports, reports, whole-tree evaluations) run in the background: the request that starts one returns at
-//! once, the page polls the job's progress, and the job finishes even if the browser is closed.
+//! Long jobs (imports, reports, whole-tree evaluations) run in the background: the request that
+//! starts one returns at once, the page polls the job's progress, and the job finishes even if the
+//! browser is closed.
 //!
 //! Jobs live in the database (`kaohe_store::jobs`), so with several server processes behind a
 //! balancer a poll answered by another process still finds the job. The process running a job
