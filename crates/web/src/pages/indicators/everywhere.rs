@@ -20,7 +20,7 @@ use kaohe_store::jobs::JobFile;
 use std::collections::HashMap;
 use std::future::Future;
 
-/// Rows in one workbook at most, when every org is asked for with every indicator (13 million
+/// Cells in one workbook at most: every org of a province with every indicator (13 million
 /// cells would take minutes and gigabytes to write).
 const MAX_CELLS: usize = 3_000_000;
 
@@ -54,7 +54,9 @@ pub async fn start(
         return Err(DomainError::invalid("section", "没有这个指标组", "no such section").into());
     }
     let all = f.depth == "all";
-    let rows = s.org_subtree(Some(org.id), false).await?.into_iter().filter(|o| all || shown(o, &org)).count();
+    let orgs: Vec<Org> =
+        s.org_subtree(Some(org.id), false).await?.into_iter().filter(|o| all || shown(o, &org)).collect();
+    let rows = orgs.len();
     if rows * inds.len() > MAX_CELLS {
         return Err(DomainError::invalid(
             "section",
@@ -66,10 +68,10 @@ pub async fn start(
     let what = if f.section.is_empty() { u.lang.pick("全部指标", "every indicator").to_owned() } else { f.section };
     let title = format!("{} {} · {what} · {rows} {}", org.name, period.label_zh(), u.lang.pick("个组织", "orgs"));
     let id = state.jobs.start(u.actor.user_id(), title, state.store.clock().now()).await?;
-    state.jobs.update(id, |j| j.stage = Some(u.lang.pick("读取组织", "reading the orgs").to_owned()));
+    state.jobs.update(id, |j| j.stage = Some(u.lang.pick("开始计算", "starting").to_owned()));
     let (job_state, user) = (state.clone(), u.clone());
     tokio::spawn(off_the_workers(async move {
-        let outcome = evaluate(&job_state, &user, &org, &period, &inds, all, id).await;
+        let outcome = evaluate(&job_state, &user, &org, &orgs, &period, &inds, id).await;
         job_state.jobs.update(id, |j| {
             j.stage = None;
             match outcome {
@@ -104,20 +106,18 @@ async fn off_the_workers(job: impl Future<Output = ()> + Send + 'static) {
     }
 }
 
-/// Every indicator's figure for the shown orgs, section by section (one progress stage each),
+/// Every indicator's figure for `orgs` (under `top`), section by section (one progress stage each),
 /// then the workbook.
 async fn evaluate(
     state: &AppState,
     u: &CurrentUser,
     top: &Org,
+    orgs: &[Org],
     period: &Period,
     inds: &[Indicator],
-    all: bool,
     id: u64,
 ) -> Result<(JobFile, String), WebError> {
     let s = u.scoped(state);
-    let orgs: Vec<Org> =
-        s.org_subtree(Some(top.id), false).await?.into_iter().filter(|o| all || shown(o, top)).collect();
     let names = sections(&s).into_iter().filter(|n| inds.iter().any(|i| &i.def.section == n)).collect::<Vec<_>>();
     let mut values: HashMap<&str, Vec<Option<Number>>> = HashMap::new();
     for (k, name) in names.iter().enumerate() {
