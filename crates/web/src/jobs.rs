@@ -162,6 +162,21 @@ impl Jobs {
         });
     }
 
+    /// Ends a job that produces files (a report, an evaluation): succeeded with a summary and
+    /// its files, or failed with what went wrong.
+    pub fn finish(&self, id: u64, outcome: Result<(String, Vec<JobFile>), String>) {
+        self.update(id, |j| {
+            j.stage = None;
+            match outcome {
+                Ok((summary, files)) => {
+                    j.state = JobState::Succeeded { summary };
+                    j.files = files;
+                }
+                Err(summary) => j.state = JobState::Failed { summary, errors: Vec::new(), has_report: false },
+            }
+        });
+    }
+
     /// A job, if `owner` started it: this process's working copy, else the stored one.
     pub async fn get(&self, id: u64, owner: Option<UserId>) -> Result<Option<Job>, kaohe_store::StoreError> {
         if let Some(l) = self.live().get(&id) {

@@ -4,7 +4,6 @@
 
 use crate::auth::{CurrentUser, PageUser};
 use crate::figures;
-use crate::jobs::JobState;
 use crate::pages::registry_files::JobFragment;
 use crate::pages::{Shell, download, render};
 use crate::{AppState, PageError, WebError};
@@ -105,7 +104,7 @@ async fn start(
     // Refused here, before a job starts, when the org is outside the user's scope.
     let org = s.org(OrgId(f.org)).await?;
     s.report_template(&f.template)?;
-    let title = format!("{} {}年 · {}", org.name, f.year, f.template);
+    let title = title(&org.name, f.year, &f.template);
     let id = state.jobs.start(u.actor.user_id(), title, state.store.clock().now()).await?;
     state.jobs.update(id, |j| j.stage = Some(u.lang.pick("汇总数据", "gathering the figures").to_owned()));
     spawn_report(state.clone(), u.clone(), org, f.year, f.template, id);
@@ -115,6 +114,11 @@ async fn start(
         .await?
         .ok_or(WebError::Store(kaohe_domain::DomainError::NotFound.into()))?;
     render(&JobFragment::of(u.lang, id, j))
+}
+
+/// A report job's title (and, once generated, its summary's).
+fn title(org: &str, year: i32, template: &str) -> String {
+    format!("{org} {year}年 · {template}")
 }
 
 fn spawn_report(state: AppState, u: CurrentUser, org: Org, year: i32, template: String, id: u64) {
@@ -142,18 +146,8 @@ fn spawn_report(state: AppState, u: CurrentUser, org: Org, year: i32, template: 
             }
             Err(e) => Err(describe(e)),
         };
-        state.jobs.update(id, |j| {
-            j.stage = None;
-            match outcome {
-                Ok(files) => {
-                    j.state = JobState::Succeeded {
-                        summary: format!("{}:{}", u.lang.pick("已生成", "generated"), j.title),
-                    };
-                    j.files = files;
-                }
-                Err(summary) => j.state = JobState::Failed { summary, errors: Vec::new(), has_report: false },
-            }
-        });
+        let summary = format!("{}:{}", u.lang.pick("已生成", "generated"), title(&org.name, year, &template));
+        state.jobs.finish(id, outcome.map(|files| (summary, files)));
     });
 }
 

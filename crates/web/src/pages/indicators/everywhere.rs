@@ -7,7 +7,6 @@ use super::catalogue::cell;
 use super::sections;
 use crate::auth::{CurrentUser, PageUser};
 use crate::figures;
-use crate::jobs::JobState;
 use crate::pages::registry_files::JobFragment;
 use crate::pages::{XLSX, render};
 use crate::{AppState, PageError, WebError};
@@ -72,16 +71,7 @@ pub async fn start(
     let (job_state, user) = (state.clone(), u.clone());
     tokio::spawn(off_the_workers(async move {
         let outcome = evaluate(&job_state, &user, &org, &orgs, &period, &inds, id).await;
-        job_state.jobs.update(id, |j| {
-            j.stage = None;
-            match outcome {
-                Ok((file, summary)) => {
-                    j.state = JobState::Succeeded { summary };
-                    j.files = vec![file];
-                }
-                Err(e) => j.state = JobState::Failed { summary: e.to_string(), errors: Vec::new(), has_report: false },
-            }
-        });
+        job_state.jobs.finish(id, outcome.map(|(file, summary)| (summary, vec![file])).map_err(|e| e.to_string()));
     }));
     let j = state.jobs.get(id, u.actor.user_id()).await?.ok_or(WebError::Store(DomainError::NotFound.into()))?;
     render(&JobFragment::of(u.lang, id, j))
