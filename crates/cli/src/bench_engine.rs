@@ -5,7 +5,7 @@
 
 use kaohe_domain::Actor;
 use kaohe_domain::indicator::{Period, Plan};
-use kaohe_store::Store;
+use kaohe_store::{Budget, Store};
 use std::time::Instant;
 
 /// Query b: new members of the year by gender (two figures), every org over its subtree.
@@ -88,7 +88,7 @@ pub async fn indicators(store: &Store, year: i32, reps: usize) -> anyhow::Result
         let v: Vec<f64> = (0..reps)
             .map(|_| {
                 let t = Instant::now();
-                std::hint::black_box(snap.compute_all(plans, &period));
+                std::hint::black_box(snap.compute_all(plans, &period, &Budget::unlimited()).expect("no limit"));
                 t.elapsed().as_secs_f64() * 1000.0
             })
             .collect();
@@ -112,9 +112,13 @@ pub async fn indicators(store: &Store, year: i32, reps: usize) -> anyhow::Result
             .map(|_| {
                 let t = Instant::now();
                 if cached {
-                    std::hint::black_box(snap.evaluate_at(&[one], &period, &[root]));
+                    std::hint::black_box(
+                        snap.evaluate_at(&[one], &period, &[root], &Budget::unlimited()).expect("no limit"),
+                    );
                 } else {
-                    std::hint::black_box(snap.compute_at(&[one], &period, &[root]));
+                    std::hint::black_box(
+                        snap.compute_at(&[one], &period, &[root], &Budget::unlimited()).expect("no limit"),
+                    );
                 }
                 t.elapsed().as_secs_f64() * 1000.0
             })

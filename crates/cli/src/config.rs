@@ -20,6 +20,19 @@ pub struct Config {
     /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
     pub audit: AuditConfig,
+    pub eval: EvalConfig,
+}
+
+/// Limits on evaluations the web app runs for users (their formulas, their scopes).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EvalConfig {
+    /// Seconds a request's evaluation may run before it is stopped (503).
+    pub deadline_seconds: u64,
+    /// Row-steps a request's evaluation may take (a record read, times the steps of its
+    /// condition) before it is refused (422).
+    pub max_cost: u64,
+    /// Seconds a background job's evaluation (全域测算) may run.
+    pub job_deadline_seconds: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,8 +76,17 @@ impl Default for Config {
             lockout: LockoutConfig { max_failures: 5, window_minutes: 15, lock_minutes: 30, ip_max_failures: 20 },
             trust_forwarded_for: false,
             audit: AuditConfig { retention_days: 0 },
+            eval: EvalConfig {
+                deadline_seconds: secs(kaohe_web::REQUEST_EVAL_LIMITS.deadline),
+                max_cost: kaohe_web::REQUEST_EVAL_LIMITS.max_cost,
+                job_deadline_seconds: secs(kaohe_web::JOB_EVAL_LIMITS.deadline),
+            },
         }
     }
+}
+
+fn secs(d: Option<std::time::Duration>) -> u64 {
+    d.map_or(0, |d| d.as_secs())
 }
 
 /// Flags that override the configuration (only those given).
@@ -133,6 +155,14 @@ impl Config {
             login_ip_max_failures: self.lockout.ip_max_failures,
             login_ip_window_minutes: self.lockout.window_minutes,
             trust_forwarded_for: self.trust_forwarded_for,
+            eval: kaohe_store::EvalLimits {
+                deadline: Some(std::time::Duration::from_secs(self.eval.deadline_seconds.max(1))),
+                max_cost: self.eval.max_cost,
+            },
+            job_eval: kaohe_store::EvalLimits {
+                deadline: Some(std::time::Duration::from_secs(self.eval.job_deadline_seconds.max(1))),
+                max_cost: u64::MAX,
+            },
         }
     }
 }

@@ -8,7 +8,7 @@ use kaohe_domain::ids::OrgId;
 use kaohe_domain::indicator::{IndicatorSet, Period, Plan};
 use kaohe_domain::pack::parse_pack;
 use kaohe_domain::record::Value;
-use kaohe_engine::{ColumnKind, OrgTree, Snapshot, TableBuilder};
+use kaohe_engine::{Budget, ColumnKind, OrgTree, Snapshot, TableBuilder};
 use std::time::Instant;
 
 const REGISTRIES: &str = r#"
@@ -133,7 +133,7 @@ fn main() {
     // `KAOHE_BENCH_REPEAT_C=N`: only query c, N times (for profiling).
     if let Some(n) = std::env::var("KAOHE_BENCH_REPEAT_C").ok().and_then(|v| v.parse::<usize>().ok()) {
         for _ in 0..n {
-            std::hint::black_box(snap.compute_all(&[&c], &period));
+            std::hint::black_box(snap.compute_all(&[&c], &period, &Budget::unlimited()).expect("no limit"));
         }
         return;
     }
@@ -141,7 +141,7 @@ fn main() {
         median(
             || {
                 let t = Instant::now();
-                std::hint::black_box(snap.compute_all(plans, &period));
+                std::hint::black_box(snap.compute_all(plans, &period, &Budget::unlimited()).expect("no limit"));
                 t.elapsed().as_secs_f64() * 1000.0
             },
             15,
@@ -159,7 +159,7 @@ fn main() {
     let one = median(
         || {
             let t = Instant::now();
-            std::hint::black_box(snap.compute_at(&[&b[0]], &period, &[city]));
+            std::hint::black_box(snap.compute_at(&[&b[0]], &period, &[city], &Budget::unlimited()).expect("no limit"));
             t.elapsed().as_secs_f64() * 1000.0
         },
         15,

@@ -2,6 +2,7 @@
 //! then rolled up the tree (a prefix sum over the pre-order for counts and sums, a fold into the
 //! parents for extremes).
 
+use crate::budget::{Budget, Stopped};
 use crate::column::{Column, NULL_INT, Table};
 use crate::mask::Masker;
 use crate::tree::OrgTree;
@@ -74,22 +75,25 @@ impl Acc {
 }
 
 /// Computes every job over `rows`; with `per_org`, one slot per dense org (own rows only),
-/// otherwise one slot for all the rows.
+/// otherwise one slot for all the rows. Each block of rows is charged to `budget` first.
 pub(crate) fn accumulate(
     table: &Table,
     calendar: &dyn WorkCalendar,
     jobs: &[Job],
     rows: Range<usize>,
-    slots: usize,
-    per_org: bool,
-) -> Vec<Acc> {
+    (slots, per_org): (usize, bool),
+    budget: &Budget,
+) -> Result<Vec<Acc>, Stopped> {
     let mut accs: Vec<Acc> = jobs.iter().map(|j| Acc::new(j.func, slots)).collect();
     let mut masker = Masker::new(table, calendar);
     let ones = vec![1u8; BLOCK];
     let orgs = table.orgs();
+    // Row-steps per row: every job reads the row and applies its condition.
+    let per_row: u64 = jobs.iter().map(|j| 1 + j.filter.map_or(0, Filter::size)).sum();
     let mut start = rows.start;
     while start < rows.end {
         let end = (start + BLOCK).min(rows.end);
+        budget.charge(per_row.saturating_mul((end - start) as u64))?;
         masker.next_block();
         for (job, acc) in jobs.iter().zip(&mut accs) {
             // A count ANDs the parts of its condition as it adds up; a sum or extreme reads the
@@ -148,7 +152,7 @@ pub(crate) fn accumulate(
         }
         start = end;
     }
-    accs
+    Ok(accs)
 }
 
 /// How many rows a 0/1 mask keeps (added up as bytes into 32 bits, which vectorises well).

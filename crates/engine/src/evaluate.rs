@@ -3,6 +3,7 @@
 //! programs are then run per org on the jobs' figures.
 
 use crate::aggregate::{Acc, Job, accumulate, roll_up, scale_of};
+use crate::budget::{Budget, Stopped};
 use crate::column::{Column, NULL_INT, Table};
 use crate::mask::{Masker, resolve};
 use crate::program::{Leaves, Program, column};
@@ -39,6 +40,16 @@ impl Resolved<'_> {
             filter: self.filter.as_ref(),
         }
     }
+}
+
+/// Figures `[plan][org]`, or why the evaluation stopped.
+pub type Figured = Result<Vec<Vec<Option<Number>>>, Stopped>;
+
+/// Where a drill-down is: the org (dense), the roles from the outside in, the budget.
+struct DrillAt<'a> {
+    d: u32,
+    roles: Vec<DrillRole>,
+    budget: &'a Budget,
 }
 
 /// Which orgs a computation is for (dense ids).
@@ -213,7 +224,7 @@ impl Snapshot {
     /// Computes the jobs for `targets`. With `cache`, whole-tree results are kept with their
     /// table (until the table is replaced) and reused; a scope covering more than an eighth of a
     /// table is answered from a whole-tree pass, smaller scopes by scanning their rows.
-    fn figures(&self, jobs: &Jobs, targets: &Targets, cache: bool) -> Vec<Figures> {
+    fn figures(&self, jobs: &Jobs, targets: &Targets, cache: bool, budget: &Budget) -> Result<Vec<Figures>, Stopped> {
         let mut out: Vec<Option<Figures>> = (0..jobs.list.len()).map(|_| None).collect();
         // Group the jobs by registry: one pass per table for all its aggregates and periods.
         let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -254,7 +265,7 @@ impl Snapshot {
                 Targets::Own(_) => false,
             };
             if whole {
-                let own = accumulate(table, &*self.calendar, &specs, 0..table.rows(), n, true);
+                let own = accumulate(table, &*self.calendar, &specs, 0..table.rows(), (n, true), budget)?;
                 for (i, acc) in missing.into_iter().zip(own) {
                     let acc = Arc::new(roll_up(acc, &self.tree));
                     if cache {
@@ -271,7 +282,7 @@ impl Snapshot {
             };
             let mut per_scope: Vec<Acc> = specs.iter().map(|_| Acc::empty(ranges.len())).collect();
             for (slot, (from, to)) in ranges.iter().enumerate() {
-                let one = accumulate(table, &*self.calendar, &specs, table.range(*from, *to), 1, false);
+                let one = accumulate(table, &*self.calendar, &specs, table.range(*from, *to), (1, false), budget)?;
                 for (acc, o) in per_scope.iter_mut().zip(one) {
                     acc.set_slot(slot, &o);
                 }
@@ -280,47 +291,49 @@ impl Snapshot {
                 out[i] = Some(Figures::Slots(acc));
             }
         }
-        out.into_iter().map(|f| f.unwrap_or(Figures::Slots(Acc::default()))).collect()
+        Ok(out.into_iter().map(|f| f.unwrap_or(Figures::Slots(Acc::default()))).collect())
     }
 
-    fn run(&self, plans: &[&Plan], period: &Period, targets: &Targets, cache: bool) -> Vec<Vec<Option<Number>>> {
+    fn run(&self, plans: &[&Plan], period: &Period, targets: &Targets, cache: bool, budget: &Budget) -> Figured {
         let mut jobs = Jobs::default();
         let programs: Vec<Program> = plans.iter().map(|p| jobs.compile(p, *period)).collect();
-        let figures = self.figures(&jobs, targets, cache);
+        let figures = self.figures(&jobs, targets, cache, budget)?;
         let slots = match targets {
             Targets::Every => self.tree.len(),
             Targets::Subtrees(r) | Targets::Own(r) => r.len(),
         };
+        let steps: u64 = plans.iter().map(|p| p.steps()).fold(0, u64::saturating_add);
+        budget.charge(steps.saturating_mul(slots as u64))?;
         let leaves = JobFigures { jobs: &jobs, figures: &figures, targets };
-        programs.iter().map(|prog| column(prog, &leaves, slots)).collect()
+        Ok(programs.iter().map(|prog| column(prog, &leaves, slots)).collect())
     }
 
     /// Every plan for every org (over its whole scope): `[plan][dense org]`. Aggregates already
     /// computed for this snapshot are reused.
-    pub fn evaluate_all(&self, plans: &[&Plan], period: &Period) -> Vec<Vec<Option<Number>>> {
-        self.run(plans, period, &Targets::Every, true)
+    pub fn evaluate_all(&self, plans: &[&Plan], period: &Period, budget: &Budget) -> Figured {
+        self.run(plans, period, &Targets::Every, true, budget)
     }
 
     /// As [`Snapshot::evaluate_all`], computing everything afresh (for benchmarks of the bulk
     /// pass, and tests).
-    pub fn compute_all(&self, plans: &[&Plan], period: &Period) -> Vec<Vec<Option<Number>>> {
-        self.run(plans, period, &Targets::Every, false)
+    pub fn compute_all(&self, plans: &[&Plan], period: &Period, budget: &Budget) -> Figured {
+        self.run(plans, period, &Targets::Every, false, budget)
     }
 
     /// Every plan for the given orgs (each over its scope): `[plan][org]`; an org not in the
     /// tree gets no figures. Large scopes are answered from (and fill) the whole-tree results.
-    pub fn evaluate_at(&self, plans: &[&Plan], period: &Period, orgs: &[OrgId]) -> Vec<Vec<Option<Number>>> {
-        self.run_for(plans, period, orgs, false, true)
+    pub fn evaluate_at(&self, plans: &[&Plan], period: &Period, orgs: &[OrgId], budget: &Budget) -> Figured {
+        self.run_for(plans, period, orgs, (false, true), budget)
     }
 
     /// As [`Snapshot::evaluate_at`], scanning the orgs' rows without any stored results.
-    pub fn compute_at(&self, plans: &[&Plan], period: &Period, orgs: &[OrgId]) -> Vec<Vec<Option<Number>>> {
-        self.run_for(plans, period, orgs, false, false)
+    pub fn compute_at(&self, plans: &[&Plan], period: &Period, orgs: &[OrgId], budget: &Budget) -> Figured {
+        self.run_for(plans, period, orgs, (false, false), budget)
     }
 
     /// Every plan for the given orgs' own records only (本级, without their subordinates).
-    pub fn evaluate_own(&self, plans: &[&Plan], period: &Period, orgs: &[OrgId]) -> Vec<Vec<Option<Number>>> {
-        self.run_for(plans, period, orgs, true, false)
+    pub fn evaluate_own(&self, plans: &[&Plan], period: &Period, orgs: &[OrgId], budget: &Budget) -> Figured {
+        self.run_for(plans, period, orgs, (true, false), budget)
     }
 
     fn run_for(
@@ -328,15 +341,15 @@ impl Snapshot {
         plans: &[&Plan],
         period: &Period,
         orgs: &[OrgId],
-        own: bool,
-        cache: bool,
-    ) -> Vec<Vec<Option<Number>>> {
+        (own, cache): (bool, bool),
+        budget: &Budget,
+    ) -> Figured {
         let known: Vec<(usize, u32)> =
             orgs.iter().enumerate().filter_map(|(i, o)| self.tree.dense(*o).map(|d| (i, d))).collect();
         let roots: Vec<u32> = known.iter().map(|(_, d)| *d).collect();
         let targets = if own { Targets::Own(&roots) } else { Targets::Subtrees(&roots) };
-        let found = self.run(plans, period, &targets, cache);
-        found
+        let found = self.run(plans, period, &targets, cache, budget)?;
+        Ok(found
             .into_iter()
             .map(|per| {
                 let mut row = vec![None; orgs.len()];
@@ -345,48 +358,60 @@ impl Snapshot {
                 }
                 row
             })
-            .collect()
+            .collect())
     }
 
     /// The records behind a figure of `org`: every aggregate of the plan, with its period and role.
-    pub fn drill(&self, plan: &Plan, period: &Period, org: OrgId) -> Drilled {
-        let Some(d) = self.tree.dense(org) else { return Drilled::default() };
+    pub fn drill(&self, plan: &Plan, period: &Period, org: OrgId, budget: &Budget) -> Result<Drilled, Stopped> {
+        let Some(d) = self.tree.dense(org) else { return Ok(Drilled::default()) };
         let mut parts = Vec::new();
-        self.drill_into(plan, *period, d, &mut Vec::new(), &mut parts);
-        Drilled { parts }
+        let mut at = DrillAt { d, roles: Vec::new(), budget };
+        self.drill_into(plan, *period, &mut at, &mut parts)?;
+        Ok(Drilled { parts })
     }
 
-    fn drill_into(&self, plan: &Plan, period: Period, d: u32, roles: &mut Vec<DrillRole>, out: &mut Vec<DrillPart>) {
+    fn drill_into(
+        &self,
+        plan: &Plan,
+        period: Period,
+        at: &mut DrillAt,
+        out: &mut Vec<DrillPart>,
+    ) -> Result<(), Stopped> {
         let mut with = |role: Option<DrillRole>, p: &Plan, period: Period, out: &mut Vec<DrillPart>| {
-            roles.extend(role);
-            self.drill_into(p, period, d, roles, out);
+            at.roles.extend(role);
+            let done = self.drill_into(p, period, at, out);
             if role.is_some() {
-                roles.pop();
+                at.roles.pop();
             }
+            done
         };
         match plan {
-            Plan::Agg(a) => out.push(self.drill_agg(a, period, d, roles.clone())),
+            Plan::Agg(a) => out.push(self.drill_agg(a, period, at)?),
             Plan::Ratio(a, b) => {
-                with(Some(DrillRole::Numerator), a, period, out);
-                with(Some(DrillRole::Denominator), b, period, out);
+                with(Some(DrillRole::Numerator), a, period, out)?;
+                with(Some(DrillRole::Denominator), b, period, out)?;
             }
             Plan::Growth(x) => {
-                with(None, x, period, out);
-                with(Some(DrillRole::PreviousPeriod), x, period.previous(), out);
+                with(None, x, period, out)?;
+                with(Some(DrillRole::PreviousPeriod), x, period.previous(), out)?;
             }
             Plan::Arith(_, a, b) => {
-                with(None, a, period, out);
-                with(None, b, period, out);
+                with(None, a, period, out)?;
+                with(None, b, period, out)?;
             }
-            Plan::Neg(a) | Plan::Ref(_, a) => with(None, a, period, out),
+            Plan::Neg(a) | Plan::Ref(_, a) => with(None, a, period, out)?,
             Plan::Const(_) | Plan::Manual(_) => {}
         }
+        Ok(())
     }
 
-    fn drill_agg(&self, a: &Agg, period: Period, d: u32, roles: Vec<DrillRole>) -> DrillPart {
+    fn drill_agg(&self, a: &Agg, period: Period, at: &DrillAt) -> Result<DrillPart, Stopped> {
+        let (d, roles) = (at.d, at.roles.clone());
         let mut record_ids = Vec::new();
         if let Some(table) = self.table(&a.registry) {
             let rows = table.range(d, self.tree.end(d));
+            let per_row = 1 + a.filter.as_ref().map_or(0, Filter::size);
+            at.budget.charge(per_row.saturating_mul(rows.len() as u64))?;
             let filter = a.filter.as_ref().map(|f| resolve(f, &period));
             let mut masker = Masker::new(table, &*self.calendar);
             let mask: Vec<u8> = match &filter {
@@ -404,13 +429,13 @@ impl Snapshot {
                 }
             }
         }
-        DrillPart {
+        Ok(DrillPart {
             registry: a.registry.clone(),
             func: a.func,
             field: a.field.as_ref().map(|f| f.key.clone()),
             period,
             roles,
             record_ids,
-        }
+        })
     }
 }

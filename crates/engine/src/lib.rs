@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod aggregate;
+mod budget;
 mod column;
 mod evaluate;
 mod mask;
@@ -15,6 +16,7 @@ mod persist;
 mod program;
 mod tree;
 
+pub use budget::{Budget, Stopped};
 pub use column::{Codes, Column, ColumnKind, Table, TableBuilder};
-pub use evaluate::{DrillPart, DrillRole, Drilled, Snapshot};
+pub use evaluate::{DrillPart, DrillRole, Drilled, Figured, Snapshot};
 pub use tree::OrgTree;

@@ -10,7 +10,7 @@ use kaohe_domain::indicator::{IndicatorSet, Number, Period, Plan};
 use kaohe_domain::pack::parse_pack;
 use kaohe_domain::record::{Record, RecordId, Value};
 use kaohe_domain::registry::RegistryDef;
-use kaohe_engine::{ColumnKind, OrgTree, Snapshot, TableBuilder};
+use kaohe_engine::{Budget, ColumnKind, OrgTree, Snapshot, TableBuilder};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
@@ -209,13 +209,13 @@ proptest! {
         let table = b.finish(snap.tree());
         snap.set_table("r", table);
         let refs: Vec<&Plan> = plans.iter().collect();
-        let all = snap.evaluate_all(&refs, &period);
+        let all = snap.evaluate_all(&refs, &period, &Budget::unlimited()).unwrap();
         let orgs: Vec<OrgId> = (0..n).map(org).rev().collect();
         // Scans first (nothing stored yet), then the whole-tree pass, then answers from it.
-        let scanned = snap.compute_at(&refs, &period, &orgs);
-        prop_assert_eq!(snap.compute_all(&refs, &period), snap.evaluate_all(&refs, &period));
-        let at = snap.evaluate_at(&refs, &period, &orgs);
-        let own = snap.evaluate_own(&refs, &period, &orgs);
+        let scanned = snap.compute_at(&refs, &period, &orgs, &Budget::unlimited()).unwrap();
+        prop_assert_eq!(snap.compute_all(&refs, &period, &Budget::unlimited()).unwrap(), snap.evaluate_all(&refs, &period, &Budget::unlimited()).unwrap());
+        let at = snap.evaluate_at(&refs, &period, &orgs, &Budget::unlimited()).unwrap();
+        let own = snap.evaluate_own(&refs, &period, &orgs, &Budget::unlimited()).unwrap();
         for (p, plan) in plans.iter().enumerate() {
             for (k, o) in orgs.iter().enumerate() {
                 let scope = subtree(&parents, (0..n).find(|i| org(*i) == *o).unwrap());
@@ -231,7 +231,7 @@ proptest! {
                 let data = Data { records: &recs, in_scope: &only_own, calendar: &Weekends, manual: None };
                 prop_assert_eq!(own[p][k], naive::evaluate(plan, &period, &data), "own rows, {} at {:?}", formulas[p], o);
                 if let Plan::Agg(a) = plan && a.func == kaohe_domain::indicator::ast::AggFunc::Count {
-                    let drilled = snap.drill(plan, &period, *o);
+                    let drilled = snap.drill(plan, &period, *o, &Budget::unlimited()).unwrap();
                     let ids = &drilled.parts[0].record_ids;
                     prop_assert_eq!(Some(Number::int(ids.len() as i64)), want);
                     prop_assert!(ids.iter().all(|id| in_scope(&records[*id as usize - 1])));
@@ -289,7 +289,7 @@ fn wide_text_columns_filter_like_small_ones() {
         (r#"count(r where t = "nothing")"#, 0),
     ] {
         let plan = set.compile(formula, &regs, None).unwrap();
-        let got = snap.evaluate_at(&[&plan], &Period::year(2009), &[OrgId(1)]);
+        let got = snap.evaluate_at(&[&plan], &Period::year(2009), &[OrgId(1)], &Budget::unlimited()).unwrap();
         assert_eq!(got[0][0], Some(Number::int(want)), "{formula}");
     }
 }

@@ -24,6 +24,10 @@ pub enum StoreError {
     /// why and where; nothing was changed).
     #[error("{0}")]
     Backup(String),
+    /// An evaluation stopped before its end: past its deadline, over its cost budget, or its
+    /// request went away.
+    #[error(transparent)]
+    Stopped(#[from] kaohe_engine::Stopped),
 }
 
 impl StoreError {

@@ -31,7 +31,7 @@ pub use auth::LoginRefusal;
 pub use backup::{BackupKey, BackupSummary};
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
-pub use kaohe_engine::{DrillPart, DrillRole, Drilled};
+pub use kaohe_engine::{Budget, DrillPart, DrillRole, Drilled, Stopped};
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
 pub use scoped::{
     FigureRow, ImportRow, InboxRow, MAX_EVIDENCE_BYTES, MAX_NAMES, RecordQuery, Report, RowKind, Scoped, evidence_kind,
@@ -55,6 +55,31 @@ use std::sync::Arc;
 /// The shortest audit retention allowed: six months (GB/T 22239-2019 level 2 asks for at least
 /// six months of audit records).
 pub const MIN_AUDIT_RETENTION_DAYS: u32 = 183;
+
+/// Limits on the evaluations made for users (formulas are theirs): a deadline and a cost budget
+/// in row-steps (a record read, times the steps of the condition applied to it). Unlimited by
+/// default; `kaohe serve` sets them from the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvalLimits {
+    pub deadline: Option<std::time::Duration>,
+    pub max_cost: u64,
+}
+
+impl EvalLimits {
+    /// No deadline and no cost limit.
+    pub const UNLIMITED: EvalLimits = EvalLimits { deadline: None, max_cost: u64::MAX };
+
+    /// A fresh budget under these limits.
+    pub fn budget(&self) -> Budget {
+        Budget::new(self.deadline, self.max_cost)
+    }
+}
+
+impl Default for EvalLimits {
+    fn default() -> Self {
+        Self::UNLIMITED
+    }
+}
 
 /// Security settings the store enforces.
 #[derive(Debug, Clone, Copy, Default)]
@@ -86,6 +111,8 @@ pub struct Store {
     files_dir: Option<Arc<std::path::PathBuf>>,
     /// The installed pack's report templates (a federation's own replace the pack's).
     reports: Arc<Vec<kaohe_domain::report::ReportTemplate>>,
+    /// Limits on every evaluation made through [`Scoped`].
+    eval_limits: EvalLimits,
 }
 
 impl std::fmt::Debug for Store {
@@ -111,7 +138,19 @@ impl Store {
             rulebooks: Arc::new(Vec::new()),
             files_dir: None,
             reports: Arc::new(Vec::new()),
+            eval_limits: EvalLimits::UNLIMITED,
         }
+    }
+
+    /// The same store evaluating under `limits` (see [`EvalLimits`]).
+    pub fn with_eval_limits(mut self, limits: EvalLimits) -> Self {
+        self.eval_limits = limits;
+        self
+    }
+
+    /// The limits evaluations run under.
+    pub fn eval_limits(&self) -> EvalLimits {
+        self.eval_limits
     }
 
     /// Installs a pack's registries (creating or extending their tables) and the protector that

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kaohe_domain::{DomainError, FieldError};
-use kaohe_store::StoreError;
+use kaohe_store::{Stopped, StoreError};
 use serde::Serialize;
 
 /// Everything a request can fail with.
@@ -52,7 +52,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: `validation`, `not_found`, `forbidden`, `conflict`,
-    /// `unauthenticated`, `csrf`, `bad_request`, `import_refused`, `internal`.
+    /// `unauthenticated`, `csrf`, `bad_request`, `import_refused`, `too_costly`, `timed_out`,
+    /// `cancelled`, `internal`.
     pub code: &'static str,
     pub message: String,
     pub message_en: String,
@@ -73,6 +74,8 @@ impl WebError {
                 DomainError::Unauthenticated => StatusCode::UNAUTHORIZED,
             },
             WebError::Store(StoreError::Import(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Store(StoreError::Stopped(Stopped::OverBudget)) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Store(StoreError::Stopped(_)) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
             WebError::Csrf => StatusCode::FORBIDDEN,
@@ -108,6 +111,22 @@ impl WebError {
                     })
                     .collect(),
             ),
+            WebError::Store(StoreError::Stopped(stopped)) => {
+                let (code, zh, en) = match stopped {
+                    Stopped::OverBudget => (
+                        "too_costly",
+                        "计算量超出上限,已停止:请缩小组织范围、缩短期间或简化公式",
+                        "the evaluation would read more than its limit allows: choose a smaller org, a shorter period or a simpler formula",
+                    ),
+                    Stopped::TimedOut => (
+                        "timed_out",
+                        "计算超过时限,已停止:请缩小组织范围、缩短期间或简化公式,或稍后再试",
+                        "the evaluation ran past its time limit and was stopped: choose a smaller org, a shorter period or a simpler formula, or try later",
+                    ),
+                    Stopped::Cancelled => ("cancelled", "计算已取消", "the evaluation was cancelled"),
+                };
+                (code, zh.to_owned(), en.to_owned(), vec![])
+            }
             WebError::Unauthenticated => ("unauthenticated", "请先登录".into(), "please sign in".into(), vec![]),
             WebError::Csrf => {
                 ("csrf", "页面已过期,请刷新后重试".into(), "the form has expired; reload and try again".into(), vec![])

@@ -3,6 +3,7 @@
 //! with 本级 and 合计).
 
 use crate::error::WebError;
+use kaohe_domain::calendar;
 use kaohe_domain::indicator::{FormulaError, Indicator, Number, Period, Plan};
 use kaohe_domain::{DomainError, Org, OrgId};
 use kaohe_store::{RowKind, Scoped};
@@ -23,8 +24,16 @@ pub fn period(s: Option<&str>, scoped: &Scoped<'_>) -> Result<Period, WebError> 
         Some(s) => Period::parse(s).ok_or_else(|| {
             DomainError::invalid(
                 "period",
-                "期间格式应为 2009、2009Q3、2009-07 或 2009-01-01..2009-06-30",
-                "period must look like 2009, 2009Q3, 2009-07 or 2009-01-01..2009-06-30",
+                format!(
+                    "期间格式应为 2009、2009Q3、2009-07 或 2009-01-01..2009-06-30,且在{}年至{}年之间",
+                    calendar::FIRST_YEAR,
+                    calendar::LAST_YEAR
+                ),
+                format!(
+                    "period must look like 2009, 2009Q3, 2009-07 or 2009-01-01..2009-06-30, between {} and {}",
+                    calendar::FIRST_YEAR,
+                    calendar::LAST_YEAR
+                ),
             )
             .into()
         }),

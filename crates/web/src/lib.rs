@@ -41,7 +41,20 @@ pub struct WebConfig {
     pub login_ip_window_minutes: i64,
     /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// Limits on an evaluation a request starts (formula editor, API, drill-down, pages).
+    pub eval: kaohe_store::EvalLimits,
+    /// Limits on an evaluation a background job runs (the whole-tree evaluation).
+    pub job_eval: kaohe_store::EvalLimits,
 }
+
+/// A request's evaluation: at most a minute and 5·10^10 row-steps (about as many seconds of
+/// one core's work at province scale).
+pub const REQUEST_EVAL_LIMITS: kaohe_store::EvalLimits =
+    kaohe_store::EvalLimits { deadline: Some(std::time::Duration::from_secs(60)), max_cost: 50_000_000_000 };
+
+/// A background job's evaluation: at most half an hour, no cost limit.
+pub const JOB_EVAL_LIMITS: kaohe_store::EvalLimits =
+    kaohe_store::EvalLimits { deadline: Some(std::time::Duration::from_secs(1800)), max_cost: u64::MAX };
 
 impl Default for WebConfig {
     fn default() -> Self {
@@ -52,6 +65,8 @@ impl Default for WebConfig {
             login_ip_max_failures: 20,
             login_ip_window_minutes: 15,
             trust_forwarded_for: false,
+            eval: REQUEST_EVAL_LIMITS,
+            job_eval: JOB_EVAL_LIMITS,
         }
     }
 }
@@ -82,6 +97,8 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         std::time::Duration::from_secs(config.login_ip_window_minutes.max(1) as u64 * 60),
     ));
     let jobs = jobs::Jobs::new(store.clone());
+    // Every evaluation a request starts runs under the request limits (jobs set their own).
+    let store = store.with_eval_limits(config.eval);
     let state = AppState {
         store,
         config: Arc::new(config),

@@ -17,9 +17,41 @@ pub struct Names<'a> {
     pub indicator_keys: &'a [String],
 }
 
-/// Checks a parsed formula.
+/// The most steps a checked formula may expand to: every aggregate, constant and operation
+/// counted, referenced indicators inlined, and what `growth` wraps counted twice (it is computed
+/// for two periods). Keeps `growth(growth(…))` and indicators that refer to each other twice over
+/// from costing 2^n.
+pub const MAX_PLAN_STEPS: u64 = 5_000;
+
+/// How deep a checked formula may be once referenced indicators are inlined.
+pub const MAX_PLAN_DEPTH: usize = 200;
+
+/// Checks a parsed formula; a plan past [`MAX_PLAN_STEPS`] or [`MAX_PLAN_DEPTH`] is refused.
 pub fn check(text: &str, e: &Expr, names: &Names) -> Result<Plan, FormulaError> {
-    Checker { text, names }.expr(e)
+    let plan = Checker { text, names }.expr(e)?;
+    let depth = plan.depth();
+    if depth > MAX_PLAN_DEPTH {
+        return Err(FormulaError::at(
+            text,
+            0,
+            format!("指标引用层次过深:展开后共{depth}层,最多{MAX_PLAN_DEPTH}层"),
+            format!("indicators refer to each other too deeply: {depth} levels, at most {MAX_PLAN_DEPTH}"),
+        ));
+    }
+    let steps = plan.steps();
+    if steps > MAX_PLAN_STEPS {
+        let shown = if steps == u64::MAX { "极多".to_owned() } else { steps.to_string() };
+        let shown_en = if steps == u64::MAX { "too many".to_owned() } else { steps.to_string() };
+        return Err(FormulaError::at(
+            text,
+            0,
+            format!("公式过于复杂:展开后需{shown}步计算(引用的指标计入,growth 内的部分算两次),最多{MAX_PLAN_STEPS}步"),
+            format!(
+                "the formula is too complex: {shown_en} steps once expanded (referenced indicators included, what growth wraps counted twice), at most {MAX_PLAN_STEPS}"
+            ),
+        ));
+    }
+    Ok(plan)
 }
 
 struct Checker<'a> {

@@ -182,7 +182,22 @@ impl IndicatorSet {
         let mut order = Vec::new();
         let mut state = BTreeMap::new();
         for k in &keys {
-            visit(k, &deps, &mut state, &mut Vec::new(), &mut order, &mut |path: &[String]| {
+            visit(k, &deps, &mut state, &mut Vec::new(), &mut order, &mut |path: &[String], cycle: bool| {
+                if !cycle {
+                    // A chain longer than any plan may be deep: refused at its top.
+                    let i = by_key[&path[0]];
+                    let (n, max) = (path.len(), check::MAX_PLAN_DEPTH);
+                    errors.push(IndicatorError {
+                        index: i,
+                        error: FormulaError::at(
+                            &defs[i].formula,
+                            0,
+                            format!("指标引用层次过深:引用链超过{n}层,最多{max}层"),
+                            format!("indicators refer to each other too deeply: a chain of over {n}, at most {max}"),
+                        ),
+                    });
+                    return;
+                }
                 let (from, to) = (&path[path.len() - 2], &path[path.len() - 1]);
                 let i = by_key[from];
                 let span = ref_spans.get(&(i, to.clone())).cloned().unwrap_or(0..0);
@@ -202,6 +217,10 @@ impl IndicatorSet {
         for k in order {
             let i = by_key[&k];
             let Some(e) = parsed.get(&i) else { continue };
+            // An indicator that refers to a broken one is not checked (nor reported) again.
+            if deps.get(&k).is_some_and(|d| d.iter().any(|r| !plans.contains_key(r))) {
+                continue;
+            }
             let lookup = |key: &str| plans.get(key).cloned();
             let names = check::Names { registries, indicator: &lookup, indicator_keys: &keys };
             match check::check(&defs[i].formula, e, &names) {
@@ -209,11 +228,7 @@ impl IndicatorSet {
                     let p = p.with_manual_key(&k);
                     plans.insert(k, p);
                 }
-                // An indicator that refers to a broken one is not reported again.
-                Err(error) if !deps.get(&k).is_some_and(|d| d.iter().any(|r| !plans.contains_key(r))) => {
-                    errors.push(IndicatorError { index: i, error })
-                }
-                Err(_) => {}
+                Err(error) => errors.push(IndicatorError { index: i, error }),
             }
         }
         if !errors.is_empty() {
@@ -291,7 +306,7 @@ fn visit(
     state: &mut BTreeMap<String, u8>,
     path: &mut Vec<String>,
     order: &mut Vec<String>,
-    on_cycle: &mut dyn FnMut(&[String]),
+    on_problem: &mut dyn FnMut(&[String], bool),
 ) {
     match state.get(k) {
         Some(2) => return,
@@ -299,20 +314,28 @@ fn visit(
             let start = path.iter().position(|p| p == k).unwrap_or(0);
             let mut cycle = path[start..].to_vec();
             cycle.push(k.to_owned());
-            on_cycle(&cycle);
+            on_problem(&cycle, true);
             return;
         }
         _ => {}
     }
+    // A chain of references deeper than any plan may be is reported (`false`: not a cycle) and
+    // not followed further, so this walk's own depth stays bounded.
+    if path.len() > check::MAX_PLAN_DEPTH {
+        on_problem(path, false);
+        return;
+    }
     state.insert(k.to_owned(), 1);
     path.push(k.to_owned());
     for d in deps.get(k).into_iter().flatten() {
-        visit(d, deps, state, path, order, on_cycle);
+        visit(d, deps, state, path, order, on_problem);
     }
     path.pop();
     state.insert(k.to_owned(), 2);
     order.push(k.to_owned());
 }
 
+#[cfg(test)]
+mod limits_tests;
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,10 @@
 //! scalar  := FIELD | "text" | number | 2009-12-31 | true | false
 //!          | period_start | period_end | period_year | working_days "(" scalar "," scalar ")"
 //! ```
+//!
+//! Formulas come from users: the text is at most [`MAX_FORMULA_BYTES`] long, and brackets,
+//! `not`, unary minus and chained operators nest at most [`MAX_DEPTH`] deep, so no formula can
+//! exhaust the stack of the parser or of anything that walks its tree.
 
 use super::FormulaError;
 use super::ast::*;
@@ -54,11 +58,31 @@ pub const KEYWORDS: [&str; 22] = [
     "period_year",
 ];
 
+/// The longest formula accepted, in bytes.
+pub const MAX_FORMULA_BYTES: usize = 10_000;
+
+/// How deep brackets, `not`, unary minus, function arguments and chained operators may nest.
+pub const MAX_DEPTH: usize = 100;
+
+/// The label of the error raised past [`MAX_DEPTH`].
+const TOO_DEEP: &str = "nesting too deep";
+/// The label of the error raised by a date outside the calendar's years.
+const DATE_RANGE: &str = "date out of range";
+
 /// Parses a formula into its syntax tree.
 pub fn parse(text: &str) -> Result<Expr, FormulaError> {
+    if text.len() > MAX_FORMULA_BYTES {
+        let at = (0..=MAX_FORMULA_BYTES).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        return Err(FormulaError::at(
+            text,
+            at,
+            format!("公式过长:最多{MAX_FORMULA_BYTES}个字节,此处已超出"),
+            format!("the formula is too long: at most {MAX_FORMULA_BYTES} bytes, exceeded here"),
+        ));
+    }
     let mut input = LocatingSlice::new(text);
     let result = (|| -> ModalResult<Expr> {
-        let e = expr(&mut input)?;
+        let e = expr(&mut input, 0)?;
         ws(&mut input)?;
         if !input.is_empty() {
             return expected(&mut input, "end of formula");
@@ -71,6 +95,25 @@ pub fn parse(text: &str) -> Result<Expr, FormulaError> {
             ErrMode::Backtrack(c) | ErrMode::Cut(c) => c,
             ErrMode::Incomplete(_) => ContextError::new(),
         };
+        if inner.context().any(|c| matches!(c, StrContext::Label(l) if *l == TOO_DEEP)) {
+            return FormulaError::at(
+                text,
+                offset,
+                format!("公式嵌套过深:括号、not、负号、函数参数与连续运算合计最多{MAX_DEPTH}层"),
+                format!(
+                    "the formula nests too deep: brackets, not, minus signs, arguments and chained operators at most {MAX_DEPTH} levels"
+                ),
+            );
+        }
+        if inner.context().any(|c| matches!(c, StrContext::Label(l) if *l == DATE_RANGE)) {
+            let (a, b) = (crate::calendar::FIRST_YEAR, crate::calendar::LAST_YEAR);
+            return FormulaError::at(
+                text,
+                offset,
+                format!("日期超出范围:应在{a}年至{b}年之间"),
+                format!("date out of range: it must fall between {a} and {b}"),
+            );
+        }
         from_context(text, offset, &inner)
     })
 }
@@ -143,6 +186,14 @@ fn eat(i: &mut In<'_>, s: &str) -> ModalResult<bool> {
     Ok(false)
 }
 
+/// One level deeper than `d`, or the "too deep" error here.
+fn deeper(i: &mut In<'_>, d: usize) -> ModalResult<usize> {
+    if d >= MAX_DEPTH {
+        return cut_err(fail).context(StrContext::Label(TOO_DEEP)).parse_next(i);
+    }
+    Ok(d + 1)
+}
+
 fn need(i: &mut In<'_>, s: &str, what: &'static str) -> ModalResult<()> {
     if eat(i, s)? { Ok(()) } else { expected(i, what) }
 }
@@ -180,8 +231,8 @@ fn eat_word(i: &mut In<'_>, w: &str) -> ModalResult<bool> {
     Ok(false)
 }
 
-fn expr(i: &mut In<'_>) -> ModalResult<Expr> {
-    let mut left = term(i)?;
+fn expr(i: &mut In<'_>, mut d: usize) -> ModalResult<Expr> {
+    let mut left = term(i, d)?;
     loop {
         let op = if eat(i, "+")? {
             ArithOp::Add
@@ -190,12 +241,13 @@ fn expr(i: &mut In<'_>) -> ModalResult<Expr> {
         } else {
             return Ok(left);
         };
-        left = Expr::Arith(op, Box::new(left), Box::new(term(i)?));
+        d = deeper(i, d)?;
+        left = Expr::Arith(op, Box::new(left), Box::new(term(i, d)?));
     }
 }
 
-fn term(i: &mut In<'_>) -> ModalResult<Expr> {
-    let mut left = unary(i)?;
+fn term(i: &mut In<'_>, mut d: usize) -> ModalResult<Expr> {
+    let mut left = unary(i, d)?;
     loop {
         let op = if eat(i, "*")? {
             ArithOp::Mul
@@ -204,26 +256,31 @@ fn term(i: &mut In<'_>) -> ModalResult<Expr> {
         } else {
             return Ok(left);
         };
-        left = Expr::Arith(op, Box::new(left), Box::new(unary(i)?));
+        d = deeper(i, d)?;
+        left = Expr::Arith(op, Box::new(left), Box::new(unary(i, d)?));
     }
 }
 
-fn unary(i: &mut In<'_>) -> ModalResult<Expr> {
+fn unary(i: &mut In<'_>, d: usize) -> ModalResult<Expr> {
     if eat(i, "-")? {
-        return Ok(Expr::Neg(Box::new(unary(i)?)));
+        let d = deeper(i, d)?;
+        return Ok(Expr::Neg(Box::new(unary(i, d)?)));
     }
-    primary(i)
+    primary(i, d)
 }
 
-fn primary(i: &mut In<'_>) -> ModalResult<Expr> {
+fn primary(i: &mut In<'_>, d: usize) -> ModalResult<Expr> {
     ws(i)?;
     let start = i.current_token_start();
     if i.starts_with(|c: char| c.is_ascii_digit()) {
         let n = number(i)?;
         return Ok(Expr::Num(n, start..i.current_token_start()));
     }
-    if eat(i, "(")? {
-        let e = expr(i)?;
+    if i.starts_with('(') {
+        // Checked before the bracket is taken, so an error points at the bracket too deep.
+        let d = deeper(i, d)?;
+        i.next_slice(1);
+        let e = expr(i, d)?;
         need(i, ")", "`)`")?;
         return Ok(e);
     }
@@ -247,22 +304,29 @@ fn primary(i: &mut In<'_>) -> ModalResult<Expr> {
         need(i, "(", "`(`")?;
         let registry = word(i, "a registry")?;
         let field = if eat(i, ".")? { Some(word(i, "a field")?) } else { None };
-        let filter = if eat_word(i, "where")? { Some(cond(i)?) } else { None };
+        let filter = if eat_word(i, "where")? {
+            let d = deeper(i, d)?;
+            Some(cond(i, d)?)
+        } else {
+            None
+        };
         need(i, ")", "`)`")?;
         return Ok(Expr::Agg { func, registry, field, filter, span: start..i.current_token_start() });
     }
     match (w.as_str(), call) {
         ("ratio", true) => {
             need(i, "(", "`(`")?;
-            let a = expr(i)?;
+            let d = deeper(i, d)?;
+            let a = expr(i, d)?;
             need(i, ",", "`,`")?;
-            let b = expr(i)?;
+            let b = expr(i, d)?;
             need(i, ")", "`)`")?;
             Ok(Expr::Ratio(Box::new(a), Box::new(b), start..i.current_token_start()))
         }
         ("growth", true) => {
             need(i, "(", "`(`")?;
-            let a = expr(i)?;
+            let d = deeper(i, d)?;
+            let a = expr(i, d)?;
             need(i, ")", "`)`")?;
             Ok(Expr::Growth(Box::new(a), start..i.current_token_start()))
         }
@@ -291,32 +355,34 @@ fn number(i: &mut In<'_>) -> ModalResult<Number> {
     Ok(Number::new(num, den).unwrap_or(Number::ZERO))
 }
 
-fn cond(i: &mut In<'_>) -> ModalResult<Cond> {
-    let mut parts = vec![conj(i)?];
+fn cond(i: &mut In<'_>, d: usize) -> ModalResult<Cond> {
+    let mut parts = vec![conj(i, d)?];
     while eat_word(i, "or")? {
-        parts.push(conj(i)?);
+        parts.push(conj(i, d)?);
     }
     Ok(if parts.len() == 1 { parts.remove(0) } else { Cond::Or(parts) })
 }
 
-fn conj(i: &mut In<'_>) -> ModalResult<Cond> {
-    let mut parts = vec![neg(i)?];
+fn conj(i: &mut In<'_>, d: usize) -> ModalResult<Cond> {
+    let mut parts = vec![neg(i, d)?];
     while eat_word(i, "and")? {
-        parts.push(neg(i)?);
+        parts.push(neg(i, d)?);
     }
     Ok(if parts.len() == 1 { parts.remove(0) } else { Cond::And(parts) })
 }
 
-fn neg(i: &mut In<'_>) -> ModalResult<Cond> {
+fn neg(i: &mut In<'_>, d: usize) -> ModalResult<Cond> {
     if eat_word(i, "not")? {
-        return Ok(Cond::Not(Box::new(neg(i)?)));
+        let d = deeper(i, d)?;
+        return Ok(Cond::Not(Box::new(neg(i, d)?)));
     }
     if eat(i, "(")? {
-        let c = cond(i)?;
+        let d = deeper(i, d)?;
+        let c = cond(i, d)?;
         need(i, ")", "`)`")?;
         return Ok(c);
     }
-    let s = scalar(i)?;
+    let s = scalar(i, d)?;
     ws(i)?;
     for (sym, op) in [
         ("<=", CmpOp::Le),
@@ -329,7 +395,7 @@ fn neg(i: &mut In<'_>) -> ModalResult<Cond> {
         (">", CmpOp::Gt),
     ] {
         if eat(i, sym)? {
-            return Ok(Cond::Cmp(s, op, scalar(i)?));
+            return Ok(Cond::Cmp(s, op, scalar(i, d)?));
         }
     }
     let cp = i.checkpoint();
@@ -346,7 +412,7 @@ fn neg(i: &mut In<'_>) -> ModalResult<Cond> {
             loop {
                 ws(i)?;
                 let before_item = i.checkpoint();
-                let Scalar::Lit(l, span) = scalar(i)? else {
+                let Scalar::Lit(l, span) = scalar(i, d)? else {
                     i.reset(&before_item);
                     return expected(i, "a literal");
                 };
@@ -370,7 +436,7 @@ fn neg(i: &mut In<'_>) -> ModalResult<Cond> {
     Ok(Cond::Truth(s))
 }
 
-fn scalar(i: &mut In<'_>) -> ModalResult<Scalar> {
+fn scalar(i: &mut In<'_>, d: usize) -> ModalResult<Scalar> {
     ws(i)?;
     let start = i.current_token_start();
     let span = |i: &In<'_>| start..i.current_token_start();
@@ -415,9 +481,10 @@ fn scalar(i: &mut In<'_>) -> ModalResult<Scalar> {
         "working_days" => {
             i.next_slice(w.len());
             need(i, "(", "`(`")?;
-            let a = scalar(i)?;
+            let d = deeper(i, d)?;
+            let a = scalar(i, d)?;
             need(i, ",", "`,`")?;
-            let b = scalar(i)?;
+            let b = scalar(i, d)?;
             need(i, ")", "`)`")?;
             Ok(Scalar::WorkingDays(Box::new(a), Box::new(b), span(i)))
         }
@@ -444,7 +511,11 @@ fn date(i: &mut In<'_>) -> ModalResult<Option<NaiveDate>> {
         *p = d.parse().unwrap_or(0);
     }
     match NaiveDate::from_ymd_opt(y, parts[0], parts[1]) {
-        Some(d) => Ok(Some(d)),
+        Some(d) if crate::calendar::in_range(d) => Ok(Some(d)),
+        Some(_) => {
+            i.reset(&cp);
+            cut_err(fail).context(StrContext::Label(DATE_RANGE)).parse_next(i)
+        }
         None => {
             i.reset(&cp);
             expected(i, "a valid date")

@@ -40,8 +40,13 @@ impl Period {
         Period { start, end, kind: PeriodKind::Year }
     }
 
-    /// Parses `2009`, `2009Q3`, `2009-07` or `2009-01-01..2009-06-30`.
+    /// Parses `2009`, `2009Q3`, `2009-07` or `2009-01-01..2009-06-30`; every day of it within
+    /// the calendar's years ([`crate::calendar::FIRST_YEAR`] to [`crate::calendar::LAST_YEAR`]).
     pub fn parse(s: &str) -> Option<Self> {
+        Self::parse_any(s).filter(|p| crate::calendar::in_range(p.start) && crate::calendar::in_range(p.end))
+    }
+
+    fn parse_any(s: &str) -> Option<Self> {
         let s = s.trim();
         if let Some((a, b)) = s.split_once("..") {
             let start: NaiveDate = a.trim().parse().ok()?;
@@ -61,7 +66,7 @@ impl Period {
             return Some(Period { start: ymd(y, m, 1)?, end: month_end(y, m)?, kind: PeriodKind::Month });
         }
         let y: i32 = s.parse().ok()?;
-        (1900..=2999).contains(&y).then(|| Period::year(y))
+        NaiveDate::from_ymd_opt(y, 1, 1).map(|_| Period::year(y))
     }
 
     /// The period of the same length just before this one (a year's is the year before).
@@ -144,7 +149,17 @@ mod tests {
         for s in ["2009", "2009Q3", "2009-07", "2009-01-01..2009-06-30"] {
             assert_eq!(Period::parse(s).unwrap().to_string(), s);
         }
-        for bad in ["2009Q5", "2009-13", "09", "2009-02-01..2009-01-01", "abc"] {
+        for bad in [
+            "2009Q5",
+            "2009-13",
+            "09",
+            "2009-02-01..2009-01-01",
+            "abc",
+            "1899",
+            "2101Q1",
+            "2009-01-01..9999-12-31",
+            "0001-01",
+        ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
         assert_eq!(Period::parse("2009Q3").unwrap().label_zh(), "2009年第3季度");

@@ -128,6 +128,27 @@ impl Plan {
         }
     }
 
+    /// How deep the plan is (an aggregate, constant or manual figure: 1).
+    pub fn depth(&self) -> usize {
+        match self {
+            Plan::Agg(_) | Plan::Const(_) | Plan::Manual(_) => 1,
+            Plan::Ratio(a, b) | Plan::Arith(_, a, b) => 1 + a.depth().max(b.depth()),
+            Plan::Growth(a) | Plan::Neg(a) | Plan::Ref(_, a) => 1 + a.depth(),
+        }
+    }
+
+    /// The steps evaluating the plan takes: one per node, what `growth` wraps twice (two
+    /// periods), an aggregate's filter counted by its size. Saturates at `u64::MAX`.
+    pub fn steps(&self) -> u64 {
+        match self {
+            Plan::Agg(a) => 1 + a.filter.as_ref().map_or(0, Filter::size),
+            Plan::Const(_) | Plan::Manual(_) => 1,
+            Plan::Ratio(a, b) | Plan::Arith(_, a, b) => a.steps().saturating_add(b.steps()).saturating_add(1),
+            Plan::Growth(a) => a.steps().saturating_mul(2).saturating_add(1),
+            Plan::Neg(a) | Plan::Ref(_, a) => a.steps().saturating_add(1),
+        }
+    }
+
     /// Whether the figure is a fraction best shown as a percentage.
     pub fn is_ratio(&self) -> bool {
         match self {
@@ -182,6 +203,17 @@ impl Agg {
 }
 
 impl Filter {
+    /// How many conditions and values the filter holds (its cost per record).
+    pub fn size(&self) -> u64 {
+        match self {
+            Filter::And(v) | Filter::Or(v) => 1 + v.iter().map(Filter::size).sum::<u64>(),
+            Filter::Not(f) => 1 + f.size(),
+            Filter::Cmp(a, _, b) => 1 + a.size() + b.size(),
+            Filter::In(a, list) => 1 + a.size() + list.len() as u64,
+            Filter::IsEmpty(a) | Filter::IsTrue(a) => 1 + a.size(),
+        }
+    }
+
     fn fields<'a>(&'a self, out: &mut BTreeSet<&'a str>) {
         match self {
             Filter::And(v) | Filter::Or(v) => v.iter().for_each(|f| f.fields(out)),
@@ -196,6 +228,13 @@ impl Filter {
 }
 
 impl Operand {
+    fn size(&self) -> u64 {
+        match self {
+            Operand::WorkingDays(a, b) => 1 + a.size() + b.size(),
+            _ => 1,
+        }
+    }
+
     fn fields<'a>(&'a self, out: &mut BTreeSet<&'a str>) {
         match self {
             Operand::Field(f) => {

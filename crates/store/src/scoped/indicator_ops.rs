@@ -34,6 +34,16 @@ pub struct FigureRow {
     pub values: Vec<Option<Number>>,
 }
 
+/// The plans, owned (to move onto the evaluation's thread).
+fn owned(plans: &[&Plan]) -> Vec<Plan> {
+    plans.iter().map(|p| (*p).clone()).collect()
+}
+
+/// The owned plans, borrowed back.
+fn refs(plans: &[Plan]) -> Vec<&Plan> {
+    plans.iter().collect()
+}
+
 /// The fields the plans read, per registry.
 pub fn needs(plans: &[&Plan]) -> Needs {
     let mut out = Needs::new();
@@ -80,7 +90,8 @@ impl Scoped<'_> {
             self.check(Action::RecordRead, Some(&org.path))?;
         }
         let snap = self.store.snapshot_at(&needs(plans), &at).await?;
-        let mut values = snap.evaluate_at(plans, period, orgs);
+        let (owned, period_c, orgs_c) = (owned(plans), *period, orgs.to_vec());
+        let mut values = self.run_engine(snap, move |s, b| s.evaluate_at(&refs(&owned), &period_c, &orgs_c, b)).await?;
         self.fill_manual(plans, period, orgs, &mut values).await?;
         Ok(values)
     }
@@ -98,9 +109,14 @@ impl Scoped<'_> {
         let kids = self.child_orgs(org).await?;
         let snap = self.store.snapshot(&needs(plans)).await?;
         let ids: Vec<OrgId> = kids.iter().map(|o| o.id).chain([org]).collect();
-        let mut scoped = snap.evaluate_at(plans, period, &ids);
+        let (owned, period_c, ids_c) = (owned(plans), *period, ids.clone());
+        let (mut scoped, mut own) = self
+            .run_engine(snap, move |s, b| {
+                let plans = refs(&owned);
+                Ok((s.evaluate_at(&plans, &period_c, &ids_c, b)?, s.evaluate_own(&plans, &period_c, &[org], b)?))
+            })
+            .await?;
         self.fill_manual(plans, period, &ids, &mut scoped).await?;
-        let mut own = snap.evaluate_own(plans, period, &[org]);
         self.fill_manual(plans, period, &[org], &mut own).await?;
         let column = |per: &Vec<Vec<Option<Number>>>, i: usize| per.iter().map(|v| v[i]).collect::<Vec<_>>();
         let mut rows: Vec<FigureRow> = kids
@@ -122,7 +138,8 @@ impl Scoped<'_> {
     ) -> Result<(Vec<OrgId>, Vec<Vec<Option<Number>>>), StoreError> {
         self.check(Action::RecordRead, None)?;
         let snap = self.store.snapshot(&needs(plans)).await?;
-        let all = snap.evaluate_all(plans, period);
+        let (owned, period_c) = (owned(plans), *period);
+        let all = self.run_engine(snap.clone(), move |s, b| s.evaluate_all(&refs(&owned), &period_c, b)).await?;
         let tree = snap.tree();
         let range = match self.actor.scope() {
             None => 0..tree.len() as u32,
@@ -156,7 +173,8 @@ impl Scoped<'_> {
         self.check(Action::RecordRead, None)?;
         self.org_in_scope(Action::RecordRead, org).await?;
         let snap = self.store.snapshot(&needs(&[plan])).await?;
-        Ok(snap.drill(plan, period, org))
+        let (plan, period) = (plan.clone(), *period);
+        self.run_engine(snap, move |s, b| s.drill(&plan, &period, org, b)).await
     }
 
     /// Records by id (a page of a drill-down), in the order given, each checked against the

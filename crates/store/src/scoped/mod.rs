@@ -4,6 +4,7 @@
 
 mod assessment_ops;
 mod audit_ops;
+mod evaluation;
 mod evidence_ops;
 mod import_ops;
 mod indicator_ops;
@@ -27,11 +28,19 @@ use kaohe_domain::{Action, Actor, OrgPath, authorize};
 pub struct Scoped<'a> {
     store: &'a Store,
     actor: Actor,
+    /// Limits on the evaluations made through this view (the store's unless set).
+    limits: crate::EvalLimits,
 }
 
 impl<'a> Scoped<'a> {
     pub(crate) fn new(store: &'a Store, actor: Actor) -> Self {
-        Self { store, actor }
+        Self { store, actor, limits: store.eval_limits }
+    }
+
+    /// The same view evaluating under other limits (a background job's, longer than a request's).
+    pub fn with_limits(mut self, limits: crate::EvalLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// Who is acting.

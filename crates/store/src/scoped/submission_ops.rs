@@ -101,7 +101,11 @@ impl Scoped<'_> {
             Vec::new()
         } else {
             let snap = self.store.snapshot(&super::needs(&plans)).await?;
-            snap.evaluate_at(&plans, &Period::year(s.year), &[s.org_id])
+            let (owned, year, org) = (plans.iter().map(|p| (*p).clone()).collect::<Vec<Plan>>(), s.year, s.org_id);
+            self.run_engine(snap, move |snap, b| {
+                snap.evaluate_at(&owned.iter().collect::<Vec<_>>(), &Period::year(year), &[org], b)
+            })
+            .await?
         };
         let lookup = |k: &str| {
             s.values

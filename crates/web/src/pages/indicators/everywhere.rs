@@ -107,7 +107,8 @@ async fn evaluate(
     inds: &[Indicator],
     id: u64,
 ) -> Result<(JobFile, String), WebError> {
-    let s = u.scoped(state);
+    // A job runs longer than a request may, under the job limits.
+    let s = u.scoped(state).with_limits(state.config.job_eval);
     let names = sections(&s).into_iter().filter(|n| inds.iter().any(|i| &i.def.section == n)).collect::<Vec<_>>();
     let mut values: HashMap<&str, Vec<Option<Number>>> = HashMap::new();
     for (k, name) in names.iter().enumerate() {
