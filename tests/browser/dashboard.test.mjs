@@ -45,6 +45,20 @@ for (const [name, vp] of [["desktop", desktop], ["phone", phone]]) {
     await s.page.goto(server.base + "/dashboard?year=2009");
     const pixels = await painted(s.page);
     CHARTS.forEach((c, i) => assert.ok(pixels[i] > 500, `${c}: ${pixels[i]} painted pixels`));
+    // Tooltips under the strict CSP: hovering every chart breaks no style-src rule.
+    await s.page.evaluate(() => {
+      window.__cspViolations = 0;
+      document.addEventListener("securitypolicyviolation", () => window.__cspViolations++);
+    });
+    for (const c of CHARTS) {
+      const box = await s.page.locator(`#chart-${c} canvas`).first().boundingBox();
+      if (!box) continue;
+      for (const [fx, fy] of [[0.5, 0.5], [0.3, 0.6], [0.7, 0.4]]) {
+        await s.page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+        await s.page.waitForTimeout(120);
+      }
+    }
+    assert.equal(await s.page.evaluate(() => window.__cspViolations), 0, "CSP violations while hovering charts");
     // The tables hold the same figures: the ranking lists the assessed departments and counties.
     assert.match(await s.page.textContent("#card-ranking table"), /组织部/);
     await s.page.screenshot({ path: `${DOCS}/dashboard-${name}.png`, fullPage: name === "desktop" });

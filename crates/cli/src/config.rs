@@ -19,6 +19,10 @@ pub struct Config {
     pub lockout: LockoutConfig,
     /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// The proxies in front (addresses); empty: the connection's peer is the one proxy. The
+    /// client is the right-most `X-Forwarded-For` entry that is not one of them.
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub audit: AuditConfig,
     pub eval: EvalConfig,
 }
@@ -75,6 +79,7 @@ impl Default for Config {
             password: PasswordConfig { min_length: 10, min_classes: 3 },
             lockout: LockoutConfig { max_failures: 5, window_minutes: 15, lock_minutes: 30, ip_max_failures: 20 },
             trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
             audit: AuditConfig { retention_days: 0 },
             eval: EvalConfig {
                 deadline_seconds: secs(kaohe_web::REQUEST_EVAL_LIMITS.deadline),
@@ -154,7 +159,7 @@ impl Config {
             secure_cookies: self.session.secure_cookies,
             login_ip_max_failures: self.lockout.ip_max_failures,
             login_ip_window_minutes: self.lockout.window_minutes,
-            trust_forwarded_for: self.trust_forwarded_for,
+            proxies: kaohe_web::ProxyTrust { enabled: self.trust_forwarded_for, proxies: self.trusted_proxies.clone() },
             eval: kaohe_store::EvalLimits {
                 deadline: Some(std::time::Duration::from_secs(self.eval.deadline_seconds.max(1))),
                 max_cost: self.eval.max_cost,

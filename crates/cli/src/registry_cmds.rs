@@ -69,7 +69,7 @@ pub async fn import(
             }
             if let Some(x) = f.report_xlsx {
                 let path = file.with_extension("errors.xlsx");
-                std::fs::write(&path, x)?;
+                kaohe_store::private_files::write(&path, &x)?;
                 eprintln!("标出错误的文件 / error report: {}", path.display());
             }
             bail!("导入失败 / import refused")
@@ -93,7 +93,8 @@ pub async fn export(
     };
     let fmt = if format == "csv" { ExportFormat::Csv } else { ExportFormat::Xlsx };
     let bytes = kaohe_exchange::export(&op, registry, under, unmask, fmt).await?;
-    std::fs::write(output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
+    // An export holds personal data (masked or not): the owner's alone, as the database is.
+    kaohe_store::private_files::write(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
     println!("已导出 / exported: {}", output.display());
     Ok(())
 }

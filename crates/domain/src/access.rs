@@ -43,7 +43,7 @@ impl Action {
         use Action::*;
         use Role::*;
         match self {
-            OrgRead => !matches!(role, AuditAdmin),
+            OrgRead => !matches!(role, AuditAdmin | Pending),
             OrgWrite | UserWrite => role == SystemAdmin,
             UserRead => matches!(role, SystemAdmin | SecurityAdmin),
             UserSecurity => role == SecurityAdmin,
@@ -103,6 +103,45 @@ impl Actor {
     }
 }
 
+/// Whether `actor` may create an account holding `role`: the 系统管理员 creates accounts without
+/// a role ([`Role::Pending`]); roles are the 安全管理员's to grant (三员分立). The operator at the
+/// command line may create any.
+pub fn may_create_with(actor: &Actor, role: Role) -> Result<(), DomainError> {
+    match actor {
+        Actor::Operator => Ok(()),
+        Actor::User { role: Role::SystemAdmin, .. } if role == Role::Pending => Ok(()),
+        Actor::User { .. } => Err(DomainError::Forbidden(
+            "系统管理员新建的账户没有角色,角色由安全管理员授予 / accounts are created without a role; the security administrator grants roles",
+        )),
+    }
+}
+
+/// Whether `actor` may change user `target`'s role from `current` to `new` (三员分立): the
+/// 安全管理员 grants and revokes roles, never his own, never a business role to an
+/// administrator's account nor an administrator's role to a business account.
+pub fn may_grant(actor: &Actor, target: UserId, current: Role, new: Role) -> Result<(), DomainError> {
+    let Actor::User { id, role, .. } = actor else {
+        return Ok(());
+    };
+    if *role != Role::SecurityAdmin {
+        return Err(DomainError::Forbidden("角色由安全管理员授予 / roles are granted by the security administrator"));
+    }
+    if *id == target {
+        return Err(DomainError::Forbidden("不能更改自己的角色 / nobody changes their own role"));
+    }
+    if current.is_admin() && new.is_business() {
+        return Err(DomainError::Forbidden(
+            "管理员账户不能授予业务角色 / an administrator's account gets no business role",
+        ));
+    }
+    if current.is_business() && new.is_admin() {
+        return Err(DomainError::Forbidden(
+            "业务账户不能授予管理员角色 / a business account gets no administrator role",
+        ));
+    }
+    Ok(())
+}
+
 /// Decides whether `actor` may take `action` on something that lives at `target` in the tree
 /// (`None`: not tied to one org, e.g. listing). A role without the action gets `Forbidden`; a
 /// target outside the scope gets `NotFound`, so ids cannot be probed across scopes.
@@ -147,6 +186,32 @@ mod tests {
             }
         }
         assert!(!Action::OrgRead.allowed_for(Role::AuditAdmin));
+    }
+
+    #[test]
+    fn roles_are_granted_by_the_security_admin_within_their_class_and_never_to_himself() {
+        let city = OrgPath::root(OrgId(1));
+        for actor_role in Role::ALL {
+            let actor = user(actor_role, city.clone());
+            for new in Role::ALL {
+                let created = may_create_with(&actor, new).is_ok();
+                assert_eq!(
+                    created,
+                    actor_role == Role::SystemAdmin && new == Role::Pending,
+                    "{actor_role:?} creates {new:?}"
+                );
+                for current in Role::ALL {
+                    let other = may_grant(&actor, UserId(7), current, new).is_ok();
+                    let allowed = actor_role == Role::SecurityAdmin
+                        && !(current.is_admin() && new.is_business())
+                        && !(current.is_business() && new.is_admin());
+                    assert_eq!(other, allowed, "{actor_role:?} gives {new:?} to a {current:?}");
+                    assert!(may_grant(&actor, UserId(1), current, new).is_err(), "{actor_role:?} changes his own role");
+                }
+            }
+        }
+        assert!(may_create_with(&Actor::Operator, Role::Assessor).is_ok());
+        assert!(!Action::OrgRead.allowed_for(Role::Pending) && !Action::RecordRead.allowed_for(Role::Pending));
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub enum AuditAction {
     Import,
     /// An assessment published (frozen).
     Publish,
+    /// Records looked up by a personal-data value (an ID number, an income, an illness…).
+    Lookup,
 }
 
 impl AuditAction {
@@ -46,6 +48,7 @@ impl AuditAction {
             Self::Export => "export",
             Self::Import => "import",
             Self::Publish => "publish",
+            Self::Lookup => "lookup",
         }
     }
 }

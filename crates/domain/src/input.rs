@@ -41,7 +41,17 @@ pub fn parse_field(f: &FieldDef, cell: &RawCell) -> Result<Value, ValueError> {
         return Ok(Value::Null);
     }
     Ok(match f.ty {
-        FieldType::Text => Value::Text(text),
+        // Line breaks and tabs were folded into spaces above; any other control character is
+        // refused (a text is one line, never layout).
+        FieldType::Text => match text.chars().position(char::is_control) {
+            Some(at) => {
+                return Err(ValueError::new(
+                    format!("第{}个字符是控制字符,文字中不能含有", at + 1),
+                    format!("character {} is a control character, which text may not hold", at + 1),
+                ));
+            }
+            None => Value::Text(text),
+        },
         FieldType::Integer => match cell {
             RawCell::Number(n) if n.fract() == 0.0 => Value::Int(*n as i64),
             _ => Value::Int(parse_decimal(&text, 0).map_err(|_| {

@@ -25,7 +25,7 @@ pub mod submission;
 pub mod supervision;
 pub mod values;
 
-pub use access::{Action, Actor, authorize};
+pub use access::{Action, Actor, authorize, may_create_with, may_grant};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{DomainError, FieldError};
 pub use ids::{OrgId, UserId};

@@ -122,6 +122,15 @@ pub fn parse_org_name(field: &str, s: &str) -> Result<String, DomainError> {
     if n == 0 || n > 100 {
         return Err(DomainError::invalid(field, "名称须为1至100个字符", "name must be 1–100 characters"));
     }
+    // A name is one line: a line break or another control character would let it pose as layout
+    // (a heading or a table row) in a report or a page.
+    if let Some(at) = t.chars().position(char::is_control) {
+        return Err(DomainError::invalid(
+            field,
+            format!("名称须为一行文字,第{}个字符是换行或其他控制字符", at + 1),
+            format!("a name is one line of text; character {} is a line break or another control character", at + 1),
+        ));
+    }
     Ok(t.to_owned())
 }
 

@@ -147,4 +147,16 @@ impl RegistryDef {
     pub fn has_sensitive(&self) -> bool {
         self.fields.iter().any(|f| f.sensitive)
     }
+
+    /// Whether a field tells personal data: a sensitive field, or one derived from a sensitive
+    /// field that gives part of it away (a birth date is six digits of an ID number). Gender is
+    /// derived too but tells one bit, and the figures need it (ADR 0010).
+    pub fn is_personal(&self, key: &str) -> bool {
+        self.field(key).is_some_and(|f| {
+            f.sensitive
+                || f.derived.as_ref().is_some_and(|d| {
+                    d.rule != DeriveRule::Gender && self.field(&d.from).is_some_and(|src| src.sensitive)
+                })
+        })
+    }
 }

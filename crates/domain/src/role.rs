@@ -21,11 +21,14 @@ pub enum Role {
     Editor,
     /// 领导: reads dashboards and reports.
     Viewer,
+    /// 待授权: an account the 系统管理员 created, with no rights until the 安全管理员 grants a
+    /// role (the 系统管理员 grants none).
+    Pending,
 }
 
 impl Role {
     /// Every role, in display order.
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Self::SystemAdmin,
         Self::SecurityAdmin,
         Self::AuditAdmin,
@@ -33,7 +36,18 @@ impl Role {
         Self::Reviewer,
         Self::Editor,
         Self::Viewer,
+        Self::Pending,
     ];
+
+    /// One of the three administrators (系统管理员, 安全管理员, 审计管理员): no business data.
+    pub fn is_admin(self) -> bool {
+        matches!(self, Self::SystemAdmin | Self::SecurityAdmin | Self::AuditAdmin)
+    }
+
+    /// A business role (考核办, 审核员, 填报员, 领导): never held by an administrator's account.
+    pub fn is_business(self) -> bool {
+        matches!(self, Self::Assessor | Self::Reviewer | Self::Editor | Self::Viewer)
+    }
 
     /// The stable code used in storage and the API.
     pub fn code(self) -> &'static str {
@@ -45,12 +59,14 @@ impl Role {
             Self::Reviewer => "reviewer",
             Self::Editor => "editor",
             Self::Viewer => "viewer",
+            Self::Pending => "pending",
         }
     }
 
-    /// Parses a stable code.
+    /// Parses a stable code or a Chinese or English label (`assessor`, `考核办`, `Reviewer`).
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.code() == s.trim())
+        let s = s.trim();
+        Self::ALL.into_iter().find(|r| r.code() == s || r.label_zh() == s || r.label_en().eq_ignore_ascii_case(s))
     }
 
     /// The Chinese label.
@@ -63,6 +79,7 @@ impl Role {
             Self::Reviewer => "审核员",
             Self::Editor => "填报员",
             Self::Viewer => "领导",
+            Self::Pending => "待授权",
         }
     }
 
@@ -76,6 +93,7 @@ impl Role {
             Self::Reviewer => "Reviewer",
             Self::Editor => "Editor",
             Self::Viewer => "Leader (viewer)",
+            Self::Pending => "No role yet",
         }
     }
 }

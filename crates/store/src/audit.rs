@@ -114,6 +114,25 @@ pub(crate) async fn record_alone(
     Ok(())
 }
 
+/// How many rows of `action` were written for `actor` since `since`: a per-user rate that every
+/// server process reads alike.
+pub(crate) async fn count_by_actor<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    action: AuditAction,
+    since: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    use sea_orm::PaginatorTrait;
+    let q = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq(action.code()))
+        .filter(audit_log::Column::At.gte(since));
+    let q = match actor.user_id() {
+        Some(id) => q.filter(audit_log::Column::ActorUserId.eq(id.0)),
+        None => q.filter(audit_log::Column::Actor.eq(actor.audit_name())),
+    };
+    Ok(q.count(conn).await?)
+}
+
 /// SHA-256 (hex) of the previous row's hash and a row's content (every column but the id and the
 /// hash itself), as a JSON array so that no field can bleed into the next.
 pub(crate) fn chain_hash(previous: &str, r: &audit_log::Model) -> String {

@@ -26,9 +26,16 @@ impl Store {
         let since = users::failure_horizon(user.as_ref(), now, lock.window_minutes, lock.lock_minutes);
         let failures = users::recent_failures(&txn, username.trim(), since).await?;
         let locked = lock.locked_until(&failures, now).is_some();
+        // Exactly one password check whatever the case (unknown name, locked, disabled), so the
+        // answer's timing does not tell which.
+        let hash: &str = match &user {
+            Some(u) => &u.password_hash,
+            None => users::dummy_hash(),
+        };
+        let password_ok = users::verify_password(hash, password) && user.is_some();
         let verdict = match &user {
             _ if locked => Err(LoginRefusal::Locked),
-            Some(u) if users::verify_password(&u.password_hash, password) => {
+            Some(u) if password_ok => {
                 if u.disabled {
                     Err(LoginRefusal::Disabled)
                 } else {

@@ -31,8 +31,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
         if let Some(dir) = sqlite_file(url).and_then(|p| std::path::Path::new(&p).parent().map(|d| d.to_path_buf()))
             && !dir.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(&dir)
+            crate::private_files::create_dir(&dir)
                 .map_err(|e| StoreError::Corrupt(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        // The database file readable by its owner only (SQLite gives its journals the same mode).
+        if let Some(file) = sqlite_file(url).filter(|f| !f.is_empty() && !f.starts_with(':')) {
+            crate::private_files::touch(std::path::Path::new(&file))
+                .map_err(|e| StoreError::Corrupt(format!("cannot create {file}: {e}")))?;
         }
         opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)

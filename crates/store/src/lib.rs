@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod migration;
 mod org_cache;
 mod orgs;
+pub mod private_files;
 pub mod registry;
 mod scoped;
 mod session_store;
@@ -34,12 +35,12 @@ pub use error::StoreError;
 pub use kaohe_engine::{Budget, DrillPart, DrillRole, Drilled, Stopped};
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
 pub use scoped::{
-    FigureRow, ImportRow, InboxRow, MAX_EVIDENCE_BYTES, MAX_NAMES, RecordQuery, Report, RowKind, Scoped, evidence_kind,
-    needs,
+    FigureRow, ImportRow, InboxRow, LOOKUPS_PER_HOUR, MAX_EVIDENCE_BYTES, MAX_NAMES, RecordQuery, Report, RowKind,
+    Scoped, evidence_kind, needs,
 };
 pub use session_store::DbSessionStore;
 pub use snapshot::{DataStamp, Needs};
-pub use users::{NewUser, User, generate_password, hash_password};
+pub use users::{NewUser, User, generate_password, hash_password, verifications_on_this_thread};
 
 use kaohe_domain::calendar::{Weekends, WorkCalendar};
 use kaohe_domain::indicator::IndicatorSet;

@@ -46,7 +46,7 @@ pub(crate) fn write(dir: &Path, registry: &str, stamp: &Stamp, table: &Table) ->
     let target = path(dir, registry);
     let tmp = target.with_extension(format!("{}.tmp", std::process::id()));
     {
-        let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        let mut w = BufWriter::with_capacity(1 << 20, crate::private_files::create(&tmp)?);
         writeln!(w, "KAOHESNAP {} {} {}", stamp.org_version, stamp.version, stamp.max_id)?;
         table.write_to(&mut w)?;
         w.flush()?;

@@ -74,7 +74,25 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
 
 /// True if `password` matches the stored argon2 hash.
 pub(crate) fn verify_password(hash: &str, password: &str) -> bool {
+    VERIFICATIONS.with(|n| n.set(n.get() + 1));
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A hash of no one's password: a sign-in with an unknown user name (or a locked account) is
+/// checked against it, so it takes as long as one with a known name and the time tells nothing.
+pub(crate) fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&generate_password()).unwrap_or_default())
+}
+
+thread_local! {
+    /// Password checks made on this thread (tests count them: every sign-in makes exactly one).
+    static VERIFICATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many password checks this thread has made.
+pub fn verifications_on_this_thread() -> u64 {
+    VERIFICATIONS.with(|n| n.get())
 }
 
 /// A password that meets the default policy, for `kaohe init` and the demo users.

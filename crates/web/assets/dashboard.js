@@ -16,7 +16,7 @@
     sections: function (d) {
       return {
         grid: { left: 8, right: 56, top: 16, bottom: 8, containLabel: true },
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", renderMode: "richText" },
         xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
         yAxis: { type: "category", inverse: true, data: d.bars.map(function (b) { return b.name; }) },
         series: [{
@@ -30,7 +30,7 @@
     ranking: function (d) {
       return {
         grid: { left: 8, right: 40, top: 16, bottom: 8, containLabel: true },
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", renderMode: "richText" },
         xAxis: { type: "value" },
         yAxis: { type: "category", inverse: true, data: d.bars.map(function (b) { return b.group + " " + b.rank + ". " + b.org; }) },
         series: [{
@@ -44,7 +44,7 @@
       // One small chart per indicator, each on its own scale (members and unions differ a hundredfold).
       var n = Math.max(d.series.length, 1), h = 100 / n;
       return {
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", renderMode: "richText" },
         axisPointer: { link: [{ xAxisIndex: "all" }] },
         grid: d.series.map(function (_, i) { return { left: 8, right: 16, top: (i * h + 6) + "%", height: (h - 12) + "%", containLabel: true }; }),
         title: d.series.map(function (s, i) { return { text: s.name + "(" + s.unit + ")", top: (i * h) + "%", left: 8, textStyle: { fontSize: 12, fontWeight: "normal" } }; }),
@@ -57,7 +57,7 @@
       var h = d.heat, t = d.thresholds;
       return {
         grid: { left: 8, right: 8, top: 8, bottom: 56, containLabel: true },
-        tooltip: { position: "top" },
+        tooltip: { position: "top", renderMode: "richText" },
         xAxis: { type: "category", data: h.items, axisLabel: { rotate: 60, fontSize: 10 } },
         yAxis: { type: "category", data: h.orgs, inverse: true, axisLabel: { fontSize: 10 } },
         visualMap: {
@@ -73,7 +73,7 @@
     },
     lights: function (d) {
       return {
-        tooltip: { trigger: "item" },
+        tooltip: { trigger: "item", renderMode: "richText" },
         legend: { bottom: 0 },
         series: [{
           type: "pie", radius: ["35%", "65%"],

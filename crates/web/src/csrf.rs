@@ -3,7 +3,7 @@
 //! Requests authenticated by a bearer token carry no ambient credential and are exempt.
 
 use crate::auth::CSRF;
-use crate::error::{PageError, WebError};
+use crate::error::{ApiError, PageError, WebError};
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{Method, header};
@@ -20,19 +20,25 @@ pub async fn require_token(req: Request, next: Next) -> Response {
     {
         return next.run(req).await;
     }
+    let api = req.uri().path().starts_with("/api/");
+    // The API answers in its JSON shape (401 without any credential); pages with the 403 page.
+    let refuse = |e: WebError| if api { ApiError(e).into_response() } else { PageError(e).into_response() };
     let expected = match req.extensions().get::<Session>() {
         Some(s) => s.get::<String>(CSRF).await.ok().flatten(),
         None => None,
     };
     let Some(expected) = expected else {
-        return PageError(WebError::Csrf).into_response();
+        return refuse(if api { WebError::Unauthenticated } else { WebError::Csrf });
     };
     if let Some(h) = req.headers().get("x-csrf-token") {
         return if constant_eq(h.as_bytes(), expected.as_bytes()) {
             next.run(req).await
         } else {
-            PageError(WebError::Csrf).into_response()
+            refuse(WebError::Csrf)
         };
+    }
+    if api {
+        return refuse(WebError::Csrf);
     }
     let is_form = req
         .headers()

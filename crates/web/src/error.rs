@@ -20,6 +20,9 @@ pub enum WebError {
     Csrf,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// No route has this path (told apart from a refusal, which is `NotFound` of the domain).
+    #[error("no such route")]
+    NoRoute,
     #[error("internal error")]
     Internal(String),
 }
@@ -53,7 +56,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable machine-readable code: `validation`, `not_found`, `forbidden`, `conflict`,
     /// `unauthenticated`, `csrf`, `bad_request`, `import_refused`, `too_costly`, `timed_out`,
-    /// `cancelled`, `internal`.
+    /// `cancelled`, `no_such_route`, `internal`.
     pub code: &'static str,
     pub message: String,
     pub message_en: String,
@@ -80,6 +83,7 @@ impl WebError {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
             WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::NoRoute => StatusCode::NOT_FOUND,
         }
     }
 
@@ -132,6 +136,12 @@ impl WebError {
                 ("csrf", "页面已过期,请刷新后重试".into(), "the form has expired; reload and try again".into(), vec![])
             }
             WebError::BadRequest(m) => ("bad_request", m.clone(), m.clone(), vec![]),
+            WebError::NoRoute => (
+                "no_such_route",
+                "没有这个页面或接口,请检查地址".into(),
+                "there is no such page or API route".into(),
+                vec![],
+            ),
             WebError::Store(_) | WebError::Internal(_) => {
                 tracing::error!(error = %self, "internal error");
                 ("internal", "服务器内部错误".into(), "internal server error".into(), vec![])

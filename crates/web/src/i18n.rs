@@ -235,6 +235,11 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("returned_because", "退回理由:", "Returned:"),
     ("review", "审核", "Review"),
     ("role", "角色", "Role"),
+    (
+        "role_granted_later",
+        "新建账户暂无角色(待授权),由安全管理员授予角色后方可使用",
+        "A new account has no role until the security administrator grants one",
+    ),
     ("save", "保存", "Save"),
     ("save_draft", "保存草稿", "Save draft"),
     ("scope", "数据范围", "Scope"),
@@ -300,6 +305,11 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("unlock", "解除锁定", "Unlock"),
     ("unmask", "显示个人信息", "Show personal data"),
     ("unmask_audited", "查看明文个人信息会记入审计日志", "Showing personal data in clear is recorded in the audit log"),
+    (
+        "unmask_by_post",
+        "明文导出个人信息须在台账页面点击“导出”按钮,不能通过链接",
+        "Personal data in clear is exported with the Export button on the registry page, never by a link",
+    ),
     ("upload", "上传", "Upload"),
     ("username", "用户名", "User name"),
     ("users", "用户", "Users"),

@@ -20,6 +20,7 @@ mod stamp_cache;
 pub use api::openapi_document;
 pub use error::{ApiError, PageError, WebError};
 pub use i18n::Lang;
+pub use login_limit::ProxyTrust;
 
 use axum::Router;
 use kaohe_store::{DbSessionStore, Store};
@@ -39,8 +40,8 @@ pub struct WebConfig {
     /// Failed sign-ins allowed from one address per window before it must wait.
     pub login_ip_max_failures: u32,
     pub login_ip_window_minutes: i64,
-    /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
-    pub trust_forwarded_for: bool,
+    /// Which proxies' `X-Forwarded-For` gives the client's address.
+    pub proxies: login_limit::ProxyTrust,
     /// Limits on an evaluation a request starts (formula editor, API, drill-down, pages).
     pub eval: kaohe_store::EvalLimits,
     /// Limits on an evaluation a background job runs (the whole-tree evaluation).
@@ -64,7 +65,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             login_ip_max_failures: 20,
             login_ip_window_minutes: 15,
-            trust_forwarded_for: false,
+            proxies: login_limit::ProxyTrust::default(),
             eval: REQUEST_EVAL_LIMITS,
             job_eval: JOB_EVAL_LIMITS,
         }
@@ -111,8 +112,20 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .merge(pages::router())
         .merge(api::router())
         .merge(assets::router())
+        .fallback(no_route)
         .layer(axum::middleware::from_fn(csrf::require_token))
         .layer(session_layer)
         .layer(axum::middleware::from_fn(security_headers::add))
         .with_state(state)
+}
+
+/// A path no route has: the API's JSON error or the error page, coded `no_such_route` so it is
+/// never mistaken for a refusal (a refusal outside the scope is `not_found`).
+async fn no_route(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        error::ApiError(WebError::NoRoute).into_response()
+    } else {
+        error::PageError(WebError::NoRoute).into_response()
+    }
 }

@@ -56,21 +56,41 @@ impl LoginLimiter {
     }
 }
 
-/// The client's address: the first `X-Forwarded-For` entry when the server is configured to
-/// trust its proxy, else the connection's peer (unspecified when unknown, as in some tests).
-pub fn client_ip(headers: &axum::http::HeaderMap, peer: Option<SocketAddr>, trust_forwarded_for: bool) -> IpAddr {
-    let forwarded = || {
-        headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse::<IpAddr>().ok())
+/// Which proxies' `X-Forwarded-For` is believed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProxyTrust {
+    /// Whether the server sits behind a proxy at all.
+    pub enabled: bool,
+    /// The proxies' addresses; empty: the connection's peer is the one proxy.
+    pub proxies: Vec<IpAddr>,
+}
+
+impl ProxyTrust {
+    fn trusts(&self, ip: IpAddr, is_peer: bool) -> bool {
+        if self.proxies.is_empty() { is_peer } else { self.proxies.contains(&ip) }
+    }
+}
+
+/// The client's address. Behind trusted proxies it is the right-most `X-Forwarded-For` entry
+/// that is not one of them (entries further left are whatever the client wrote, so a forged
+/// first entry changes nothing); otherwise the connection's peer (unspecified when unknown).
+pub fn client_ip(headers: &axum::http::HeaderMap, peer: Option<SocketAddr>, trust: &ProxyTrust) -> IpAddr {
+    let peer_ip = peer.map(|p| p.ip());
+    let forwarded = || -> Option<IpAddr> {
+        if !trust.enabled || !peer_ip.is_some_and(|p| trust.trusts(p, true)) {
+            return None;
+        }
+        let chain: Vec<IpAddr> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|v| v.trim().parse::<IpAddr>().ok())
+            .collect::<Option<Vec<_>>>()?;
+        // From the right: skip our own proxies (only a listed one can be told apart).
+        chain.iter().rev().find(|ip| trust.proxies.is_empty() || !trust.trusts(**ip, false)).copied()
     };
-    trust_forwarded_for
-        .then(forwarded)
-        .flatten()
-        .or(peer.map(|p| p.ip()))
-        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+    forwarded().or(peer_ip).unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
 }
 
 #[cfg(test)]
@@ -94,10 +114,22 @@ mod tests {
     #[test]
     fn the_forwarded_address_counts_only_behind_a_trusted_proxy() {
         let mut h = axum::http::HeaderMap::new();
-        h.insert("x-forwarded-for", "203.0.113.9, 10.0.0.1".parse().unwrap());
+        // The client wrote 203.0.113.9; the proxy added what it saw: 198.51.100.7.
+        h.insert("x-forwarded-for", "203.0.113.9, 198.51.100.7".parse().unwrap());
         let peer = Some("127.0.0.1:5000".parse().unwrap());
-        assert_eq!(client_ip(&h, peer, true).to_string(), "203.0.113.9");
-        assert_eq!(client_ip(&h, peer, false).to_string(), "127.0.0.1");
-        assert_eq!(client_ip(&h, None, false).to_string(), "0.0.0.0");
+        let one = ProxyTrust { enabled: true, proxies: vec![] };
+        assert_eq!(client_ip(&h, peer, &one).to_string(), "198.51.100.7", "the right-most entry");
+        assert_eq!(client_ip(&h, peer, &ProxyTrust::default()).to_string(), "127.0.0.1");
+        assert_eq!(client_ip(&h, None, &ProxyTrust::default()).to_string(), "0.0.0.0");
+        // Two proxies in a row, both listed: the first address neither of them is.
+        let two =
+            ProxyTrust { enabled: true, proxies: vec!["127.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap()] };
+        h.insert("x-forwarded-for", "203.0.113.9, 198.51.100.7, 10.0.0.2".parse().unwrap());
+        assert_eq!(client_ip(&h, peer, &two).to_string(), "198.51.100.7");
+        // A peer that is not a listed proxy: its header is not believed.
+        assert_eq!(client_ip(&h, Some("192.0.2.1:1".parse().unwrap()), &two).to_string(), "192.0.2.1");
+        // A garbled header: the peer.
+        h.insert("x-forwarded-for", "203.0.113.9, nonsense".parse().unwrap());
+        assert_eq!(client_ip(&h, peer, &one).to_string(), "127.0.0.1");
     }
 }

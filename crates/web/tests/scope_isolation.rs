@@ -123,7 +123,19 @@ fn api_cases(t: &Tree) -> Vec<(Method, String, Option<serde_json::Value>)> {
     for org in [t.b.0, t.b_child.0, 999_999] {
         v.push((Method::GET, format!("/api/v1/assessments/2009/orgs/{org}"), None));
         v.push((Method::GET, format!("/api/v1/assessments/2009?org={org}"), None));
-        v.push((Method::GET, format!("/api/v1/indicators/new_members/figures?org={org}&period=2009"), None));
+        v.push((Method::GET, format!("/api/v1/indicators/new_members/values?org={org}&period=2009"), None));
+        v.push((
+            Method::GET,
+            format!("/api/v1/indicators/new_members/values?org={org}&period=2009&children=true"),
+            None,
+        ));
+        v.push((
+            Method::POST,
+            "/api/v1/eval".into(),
+            Some(json!({"formula": "count(members)", "org": org, "period": "2009"})),
+        ));
+        v.push((Method::POST, format!("/api/v1/assessments/2009/publish?org={org}"), None));
+        v.push((Method::GET, format!("/api/v1/assessments/2009/versions?org={org}"), None));
         v.push((Method::GET, format!("/api/v1/registries/members/records?under={org}"), None));
     }
     for (reg, id) in record_targets(t) {
@@ -271,7 +283,7 @@ async fn no_role_of_one_county_reaches_another() {
                 .await
                 .unwrap()
                 .status();
-            let expect_own = if role == Role::AuditAdmin { 403 } else { 200 };
+            let expect_own = if matches!(role, Role::AuditAdmin | Role::Pending) { 403 } else { 200 };
             assert_eq!(own, expect_own, "{role:?} reading its own county");
 
             for (method, path, body) in api_cases(&t) {
@@ -283,8 +295,9 @@ async fn no_role_of_one_county_reaches_another() {
                 let status = res.status().as_u16();
                 let text = res.text().await.unwrap();
                 // A list under another county's org must not succeed; neither may anything else.
+                // A path no route has is not a refusal: it fails the suite.
                 assert!(
-                    status == 403 || status == 404,
+                    (status == 403 || status == 404) && !text.contains("no_such_route"),
                     "{:?} {role:?} {method} {path} → {status} {text}",
                     app.db.backend
                 );
@@ -325,8 +338,9 @@ async fn no_role_of_one_county_reaches_another() {
                     }
                 };
                 let status = res.status().as_u16();
+                let text = res.text().await.unwrap();
                 assert!(
-                    status == 403 || status == 404,
+                    (status == 403 || status == 404) && !text.contains("没有这个页面或接口"),
                     "{:?} {role:?} page {path} {form:?} → {status}",
                     app.db.backend
                 );
@@ -342,5 +356,31 @@ async fn no_role_of_one_county_reaches_another() {
         assert_eq!(fingerprint_b(&app, &t).await, before, "county B unchanged");
         assert!(checked >= 2000, "{checked} cases");
         println!("{:?}: {checked} cross-county requests refused", app.db.backend);
+    }
+}
+
+/// A path no route has answers `no_such_route`, never the `not_found` of a refusal, so the suite
+/// above cannot count a mistyped path as a refusal.
+#[tokio::test]
+async fn an_unknown_route_is_told_apart_from_a_refusal() {
+    for app in spawn_apps().await {
+        let t = tree(&app).await;
+        let token = app.token(app.user("ly_editor", t.a, Role::Editor).await).await;
+        let http = reqwest::Client::new();
+        let get = |path: String| {
+            let (http, token) = (http.clone(), token.clone());
+            async move {
+                let res = http.get(path).bearer_auth(token).send().await.unwrap();
+                (res.status().as_u16(), res.json::<serde_json::Value>().await.unwrap())
+            }
+        };
+        let (status, body) = get(app.url(&format!("/api/v1/indicators/new_members/figures?org={}", t.b.0))).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (404, Some("no_such_route")), "{body}");
+        let (status, body) = get(app.url(&format!("/api/v1/indicators/new_members/values?org={}", t.b.0))).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")), "{body}");
+        let (c, _, _) = app.login("ly_editor", support::PASSWORD).await;
+        let page = c.get(app.url("/no/such/page")).send().await.unwrap();
+        assert_eq!(page.status(), 404);
+        assert!(page.text().await.unwrap().contains("没有这个页面或接口"));
     }
 }

@@ -211,7 +211,7 @@ impl<'a> Checker<'a> {
                 format!("registry `{}` has no field `{}`{en}", reg.key, name.text),
             ));
         };
-        if def.sensitive {
+        if reg.is_personal(&def.key) {
             return Err(self.err(
                 &name.span,
                 format!("字段“{}”是个人敏感信息,不能用于指标公式", def.label_zh),

@@ -64,6 +64,12 @@ struct RawBook {
     requests: Vec<RawRequest>,
     #[serde(default)]
     checks: Vec<RawCheck>,
+    #[serde(default = "four_eyes_default")]
+    four_eyes: bool,
+}
+
+fn four_eyes_default() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -511,5 +517,6 @@ pub(super) fn read(src: &Source, indicators: &IndicatorSet, errors: &mut Vec<Pac
         tie_break,
         requests,
         checks,
+        four_eyes: raw.four_eyes,
     })
 }

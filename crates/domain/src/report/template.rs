@@ -230,7 +230,7 @@ fn register(env: &mut Environment<'static>, facts: &Arc<Facts>, wants: &Arc<Mute
             .iter()
             .map(|i| {
                 let text = strip.as_deref().and_then(|s| i.text.strip_suffix(s)).unwrap_or(&i.text);
-                doc::link(&Target::Record { registry: i.registry.clone(), id: i.record }, text)
+                doc::link(&Target::Record { registry: i.registry.clone(), id: i.record }, &one_line(text))
             })
             .collect();
         Ok(shown.join(sep.as_deref().unwrap_or("、")))
@@ -373,7 +373,7 @@ pub fn render(tpl: &ReportTemplate, facts: &Facts) -> Result<Outcome, TemplateEr
         .collect();
     let ctx = minijinja::context! {
         year => facts.year,
-        org => facts.org_name.clone(),
+        org => one_line(&facts.org_name),
         date_cn => phrase::cn_year_month(facts.date),
         ranking => ranking,
     };
@@ -383,4 +383,10 @@ pub fn render(tpl: &ReportTemplate, facts: &Facts) -> Result<Outcome, TemplateEr
         return Ok(Outcome::Needs(wanted));
     }
     Ok(Outcome::Done(doc::parse(&out)))
+}
+
+/// A name as one line of text: control characters (line breaks above all) become spaces, so a
+/// name can never start a heading or a table row of the document.
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }

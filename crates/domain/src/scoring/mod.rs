@@ -46,6 +46,9 @@ pub struct Rulebook {
     pub requests: Vec<crate::submission::Request>,
     /// Consistency checks a submission must pass.
     pub checks: Vec<crate::submission::Check>,
+    /// Four eyes: a submission is approved by someone other than whoever saved or submitted it
+    /// (on unless the rulebook says `four_eyes = false`).
+    pub four_eyes: bool,
 }
 
 /// The built-in figure an adjustment may read besides the pack's indicators: how many of the

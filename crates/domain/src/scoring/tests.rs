@@ -174,6 +174,7 @@ fn book() -> Rulebook {
         tie_break: TieBreak::Shared,
         requests: vec![],
         checks: vec![],
+        four_eyes: true,
     }
 }
 

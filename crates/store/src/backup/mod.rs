@@ -81,7 +81,7 @@ impl Store {
             }
             crate::Backend::Sqlite => self.db.begin().await?,
         };
-        let file = std::fs::File::create(part)?;
+        let file = crate::private_files::create(part)?;
         let mut w = LineWriter::new(GzEncoder::new(BufWriter::with_capacity(1 << 20, file), Compression::fast()), key);
         w.line(&Header {
             format: format::FORMAT.into(),

@@ -262,9 +262,9 @@ fn write_file(store: &Store, sha: &str, bytes: &[u8]) -> Result<(), StoreError> 
     if path.exists() {
         return Ok(());
     }
-    std::fs::create_dir_all(dir)?;
+    crate::private_files::create_dir(dir)?;
     let tmp = dir.join(format!("{sha}.part"));
-    std::fs::write(&tmp, bytes)?;
+    crate::private_files::write(&tmp, bytes)?;
     std::fs::rename(tmp, path)?;
     Ok(())
 }

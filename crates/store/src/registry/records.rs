@@ -147,11 +147,18 @@ fn filter_condition(reg: &RegistryDef, f: &Filter, p: &dyn Protector) -> Result<
     let v: sea_orm::Value = codec::to_columns(def, &f.value, p).remove(0).1;
     Ok(Condition::all().add(match f.op {
         FilterOp::Eq => c.eq(v),
-        FilterOp::Contains => c.like(format!("%{}%", codec::canonical(&f.value).replace('%', "\\%"))),
+        FilterOp::Contains => c.like(contains_pattern(&codec::canonical(&f.value))),
         FilterOp::Gte => c.gte(v),
         FilterOp::Lte => c.lte(v),
         FilterOp::IsEmpty => c.is_null(),
     }))
+}
+
+/// `LIKE` for "contains `text`": `%`, `_` and the escape itself match only themselves, on both
+/// engines (SQLite has no default escape character, so it is named).
+fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 /// A page of live records under `under` (an org subtree), filtered and keyset-paged.

@@ -70,9 +70,9 @@ impl Scoped<'_> {
         let sha = hex::encode(Sha256::digest(bytes));
         let path = dir.join(&sha);
         if !path.exists() {
-            std::fs::create_dir_all(dir.as_path())?;
+            crate::private_files::create_dir(dir.as_path())?;
             let tmp = dir.join(format!("{sha}.part"));
-            std::fs::write(&tmp, bytes)?;
+            crate::private_files::write(&tmp, bytes)?;
             std::fs::rename(&tmp, &path)?;
         }
         let now = self.store.clock.now();

@@ -7,7 +7,7 @@ use super::Scoped;
 use crate::audit::{self, Event, digest};
 use crate::registry::bulk::{self, BulkReport, BulkRow};
 use crate::registry::records::{self, Stamp};
-use crate::{RowError, StoreError, orgs};
+use crate::{RowError, StoreError};
 use kaohe_domain::audit::AuditAction;
 use kaohe_domain::input::check_record;
 use kaohe_domain::record::Values;
@@ -116,19 +116,14 @@ impl Scoped<'_> {
         for ((row, _, _), nk) in checked.iter().zip(&nks) {
             if let Some((_, _, owner)) = existing.get(nk) {
                 if !org_paths.contains_key(owner) {
-                    let inside = match orgs::find(&txn, *owner).await? {
-                        Some(o) => self.check(Action::RecordWrite, Some(&o.path)).is_ok(),
-                        None => false,
-                    };
+                    let inside = self.writes_under(&txn, *owner).await?;
                     org_paths.insert(*owner, inside);
                 }
                 if !org_paths[owner] {
-                    problems.push(problem(
-                        *row,
-                        &reg.natural_key[0],
-                        "该记录已存在于您范围之外的组织".into(),
-                        "this record exists under an org outside your scope".into(),
-                    ));
+                    // Neutral: where the record is would tell who is on file elsewhere.
+                    let (zh, en) =
+                        super::record_ops::NOT_HERE.split_once(" / ").unwrap_or((super::record_ops::NOT_HERE, ""));
+                    problems.push(problem(*row, &reg.natural_key[0], zh.into(), en.into()));
                 }
             }
         }
@@ -147,6 +142,14 @@ impl Scoped<'_> {
         }
         if !problems.is_empty() {
             problems.sort_by(|a, b| (a.row, &a.column).cmp(&(b.row, &b.column)));
+            txn.rollback().await?;
+            // A refused import is audited as an import: what it tried tells as much as what it did.
+            let (n, rows_seen) = (problems.len(), checked.len());
+            let summary = format!(
+                "导入{}被拒绝:{n}处错误,未写入 / import of {} refused: {n} error(s), nothing written ({rows_seen} rows checked)",
+                reg.label_zh, reg.key
+            );
+            self.audit_import(reg, summary).await?;
             return Err(StoreError::Import(problems));
         }
         let total = checked.len();
@@ -172,12 +175,26 @@ impl Scoped<'_> {
                 report.unchanged
             ),
         };
-        audit::record(&txn, stamp.at, &self.actor, event, None, Some(summary_digest)).await?;
         if dry_run {
             txn.rollback().await?;
+            let summary = format!("试导入(未写入):{} / dry run (nothing written): {}", event.summary, reg.key);
+            self.audit_import(reg, summary).await?;
         } else {
+            audit::record(&txn, stamp.at, &self.actor, event, None, Some(summary_digest)).await?;
             txn.commit().await?;
         }
         Ok(report)
+    }
+
+    /// An import row in the audit log for an import that wrote nothing (a dry run, a refusal).
+    async fn audit_import(&self, reg: &kaohe_domain::registry::RegistryDef, summary: String) -> Result<(), StoreError> {
+        let event = Event {
+            action: AuditAction::Import,
+            entity: "record_import",
+            entity_id: Some(reg.key.clone()),
+            scope: self.actor.scope(),
+            summary,
+        };
+        audit::record_alone(&self.store.db, self.store.clock.now(), &self.actor, event).await
     }
 }

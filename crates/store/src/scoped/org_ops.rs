@@ -104,6 +104,7 @@ impl Scoped<'_> {
     pub async fn update_org(&self, id: OrgId, upd: OrgUpdate) -> Result<Org, StoreError> {
         let txn = crate::db::begin_write(&self.store.db).await?;
         let before = self.org_for_write(&txn, id).await?;
+        self.may_redefine(&before, upd.name.as_deref(), upd.kind)?;
         let after = orgs::update(&txn, self.store.clock.now(), &before, &upd).await?;
         self.audit_org(&txn, AuditAction::Update, &after, Some(&before), format!("修改组织 {}", after.code.as_str()))
             .await?;
@@ -167,6 +168,7 @@ impl Scoped<'_> {
         for (row, kind) in &plan {
             let code = row.code.trim();
             if let Some(e) = existing.get(code) {
+                self.may_redefine(e, Some(&row.name), Some(*kind))?;
                 let upd = OrgUpdate { name: Some(row.name.clone()), kind: Some(*kind), ..Default::default() };
                 by_code.insert(code.to_owned(), orgs::update(&txn, now, e, &upd).await?);
                 report.updated += 1;
@@ -208,6 +210,25 @@ impl Scoped<'_> {
             txn.commit().await?;
         }
         Ok(report)
+    }
+
+    /// An org's name and kind are what its assessor ranks it by: an actor may not change them on
+    /// their own org (the top of their scope), only on orgs below it — a county's from the city.
+    fn may_redefine(
+        &self,
+        org: &Org,
+        name: Option<&str>,
+        kind: Option<kaohe_domain::OrgKind>,
+    ) -> Result<(), StoreError> {
+        let renamed = name.is_some_and(|n| n.trim() != org.name);
+        let rekinded = kind.is_some_and(|k| k != org.kind);
+        if (renamed || rekinded) && Some(&org.path) == self.actor.scope() {
+            return Err(DomainError::Forbidden(
+                "本级组织的名称和类别由上级修改 / your own org's name and kind are changed from above",
+            )
+            .into());
+        }
+        Ok(())
     }
 
     async fn org_for_write<C: sea_orm::ConnectionTrait>(&self, conn: &C, id: OrgId) -> Result<Org, StoreError> {

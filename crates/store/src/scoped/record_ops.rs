@@ -12,6 +12,16 @@ use kaohe_domain::record::{Record, RecordId, Value, Values};
 use kaohe_domain::registry::{FieldType, RegistryDef};
 use kaohe_domain::{Action, DomainError, FieldError, Org, OrgId};
 
+/// What a derived personal field (a birth date) shows when masked.
+const HIDDEN: &str = "******";
+
+/// The refusal of a record whose key is taken outside the actor's scope: it says nothing of where.
+pub(super) const NOT_HERE: &str =
+    "无法录入该记录,请联系上级审核员核实 / this record cannot be entered here; ask the reviewer above";
+
+/// Look-ups by personal data a user may make in an hour.
+pub const LOOKUPS_PER_HOUR: u64 = 30;
+
 /// What a record list asks for.
 #[derive(Debug, Clone, Default)]
 pub struct RecordQuery {
@@ -45,15 +55,62 @@ impl Scoped<'_> {
 
     pub(super) fn present(&self, reg: &RegistryDef, mut rec: Record, unmask: bool) -> Record {
         if !unmask {
-            for f in reg.fields.iter().filter(|f| f.sensitive) {
+            for f in reg.fields.iter().filter(|f| reg.is_personal(&f.key)) {
                 if let Some(v) = rec.values.get_mut(&f.key)
                     && !v.is_null()
                 {
-                    *v = Value::Text(mask(&crate::registry::codec::canonical(v)));
+                    // A derived field (a birth date) is hidden whole: a part of it is a part of
+                    // the ID number the mask hides.
+                    let shown = if f.sensitive { mask(&crate::registry::codec::canonical(v)) } else { HIDDEN.into() };
+                    *v = Value::Text(shown);
                 }
             }
         }
         rec
+    }
+
+    /// Personal-data filters (an exact ID number, an income, a birth date) find whether such a
+    /// person is on file: only roles that may unmask may use them, each use is audited, and at
+    /// most [`LOOKUPS_PER_HOUR`] an hour per user (counted from the audit log, so every server
+    /// process counts the same).
+    async fn check_lookups(&self, reg: &RegistryDef, filters: &[crate::registry::Filter]) -> Result<(), StoreError> {
+        let personal: Vec<&str> = filters
+            .iter()
+            .filter(|f| reg.is_personal(&f.field) && f.op != crate::registry::FilterOp::IsEmpty)
+            .map(|f| f.field.as_str())
+            .collect();
+        if personal.is_empty() {
+            return Ok(());
+        }
+        if !self.can(Action::Unmask) {
+            return Err(DomainError::Forbidden(
+                "按个人信息查找仅限可查看明文的角色 / only roles that may unmask look records up by personal data",
+            )
+            .into());
+        }
+        let now = self.store.clock.now();
+        let done =
+            audit::count_by_actor(&self.store.db, &self.actor, AuditAction::Lookup, now - chrono::Duration::hours(1))
+                .await?;
+        if done >= LOOKUPS_PER_HOUR {
+            return Err(DomainError::Forbidden(
+                "按个人信息查找过于频繁,请一小时后再试 / too many look-ups by personal data; try again in an hour",
+            )
+            .into());
+        }
+        let event = Event {
+            action: AuditAction::Lookup,
+            entity: "record_lookup",
+            entity_id: Some(reg.key.clone()),
+            scope: self.actor.scope(),
+            summary: format!(
+                "按个人信息查找{}:{} / looked up by {}",
+                reg.label_zh,
+                personal.join("、"),
+                personal.join(", ")
+            ),
+        };
+        audit::record_alone(&self.store.db, now, &self.actor, event).await
     }
 
     async fn audit_unmask(&self, reg: &RegistryDef, ids: &[RecordId], how: &str) -> Result<(), StoreError> {
@@ -87,6 +144,7 @@ impl Scoped<'_> {
     pub async fn records(&self, key: &str, q: &RecordQuery) -> Result<Vec<Record>, StoreError> {
         let reg = self.registry(key)?;
         self.check_unmask(q.unmask)?;
+        self.check_lookups(reg, &q.filters).await?;
         let under = match q.under {
             Some(id) => Some(self.org(id).await?.path),
             None => self.actor.scope().cloned(),
@@ -186,7 +244,7 @@ impl Scoped<'_> {
         self.org_in_scope(Action::RecordRead, rec.org_id).await?;
         let mut h = records::history_of(&self.store.db, reg, id).await?;
         for e in &mut h {
-            for f in reg.fields.iter().filter(|f| f.sensitive) {
+            for f in reg.fields.iter().filter(|f| reg.is_personal(&f.key)) {
                 if let Some(v) = e.data.get_mut(&f.key)
                     && !v.is_empty()
                 {
@@ -289,11 +347,31 @@ impl Scoped<'_> {
         let org = self.org_in_scope(Action::RecordWrite, org).await?;
         let values = self.checked(reg, values).await?;
         let txn = crate::db::begin_write(&self.store.db).await?;
+        // A record with the same key outside the scope is not told apart from any other refusal:
+        // "already exists" would say that a person is a member (or a 困难职工) elsewhere.
+        let nk = crate::registry::codec::natural_key(reg, &values, self.store.protector());
+        if let Some((_, _, owner)) = records::ids_by_natural_key(&txn, reg, std::slice::from_ref(&nk)).await?.get(&nk)
+            && !self.writes_under(&txn, *owner).await?
+        {
+            return Err(DomainError::Conflict(NOT_HERE.into()).into());
+        }
         let stamp = Stamp { actor: self.actor.audit_name(), at: self.store.clock.now() };
         let id = records::insert(&txn, reg, org.id, &values, &stamp, self.store.protector()).await?;
         self.audit_record(&txn, reg, AuditAction::Create, id, &org, &values).await?;
         txn.commit().await?;
         Ok(id)
+    }
+
+    /// Whether the actor may write records of `org` (inside the scope).
+    pub(super) async fn writes_under<C: sea_orm::ConnectionTrait>(
+        &self,
+        conn: &C,
+        org: OrgId,
+    ) -> Result<bool, StoreError> {
+        Ok(match orgs::find(conn, org).await? {
+            Some(o) => self.check(Action::RecordWrite, Some(&o.path)).is_ok(),
+            None => false,
+        })
     }
 
     /// Changes a record if nobody changed it since `version`; fields absent from `values` keep

@@ -116,6 +116,22 @@ impl Scoped<'_> {
         Ok(checks.iter().filter_map(|c| c.run(&lookup)).collect())
     }
 
+    /// Four eyes: whoever saved or submitted a submission does not approve it.
+    async fn not_an_author(&self, s: Option<&Submission>) -> Result<(), StoreError> {
+        // The operator at the command line (the demo's history) is not a person reviewing.
+        let (Some(s), Some(_)) = (s, self.actor.user_id()) else { return Ok(()) };
+        let me = self.actor.audit_name();
+        let history = submissions::history(&self.store.db, s.id).await?;
+        let wrote = history.iter().any(|e| e.actor == me && matches!(e.step.as_str(), "save" | "submit"));
+        if wrote || s.updated_by == me {
+            return Err(DomainError::Forbidden(
+                "填报人不能审核自己保存或提交的填报(双人复核) / whoever saved or submitted a submission does not approve it (four eyes)",
+            )
+            .into());
+        }
+        Ok(())
+    }
+
     async fn step(
         &self,
         year: i32,
@@ -145,6 +161,9 @@ impl Scoped<'_> {
         let now = self.store.clock.now();
         let before = submissions::get(&self.store.db, year, org, &req.key).await?;
         let state = next(before.as_ref().map(|s| s.state), &step)?;
+        if matches!(step, Step::Approve) && self.rulebook(year)?.four_eyes {
+            self.not_an_author(before.as_ref()).await?;
+        }
         let mut s = before.clone().unwrap_or(Submission {
             id: 0,
             year,

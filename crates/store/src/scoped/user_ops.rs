@@ -10,8 +10,6 @@ use kaohe_domain::audit::AuditAction;
 use kaohe_domain::{Action, Actor, DomainError, OrgId, OrgPath, Role, UserId};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
-const ADMIN_ROLES: [Role; 3] = [Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin];
-
 impl Scoped<'_> {
     /// Users whose org lies inside the scope, by user name.
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
@@ -32,16 +30,11 @@ impl Scoped<'_> {
         users::to_domain(&m)
     }
 
-    /// Creates a user in an org inside the scope. A system administrator may not hand out the
-    /// three administrator roles (that is the security administrator's job).
+    /// Creates a user in an org inside the scope. The system administrator creates accounts
+    /// without a role ([`Role::Pending`]); the security administrator grants one (三员分立).
     pub async fn create_user(&self, new: NewUser) -> Result<User, StoreError> {
         self.check(Action::UserWrite, None)?;
-        if matches!(self.actor.role(), Some(Role::SystemAdmin)) && ADMIN_ROLES.contains(&new.role) {
-            return Err(DomainError::Forbidden(
-                "管理员角色由安全管理员授予 / administrator roles are granted by the security administrator",
-            )
-            .into());
-        }
+        kaohe_domain::may_create_with(&self.actor, new.role)?;
         let username = users::check_username(&new.username)?;
         let display_name = kaohe_domain::org::parse_org_name("display_name", &new.display_name)?;
         self.store.policy.password.check(&new.password)?;
@@ -81,8 +74,12 @@ impl Scoped<'_> {
         Ok(created)
     }
 
-    /// Changes a user's role (security administrator).
+    /// Changes a user's role (security administrator): never his own, never across the line
+    /// between administrators and business roles (see [`kaohe_domain::may_grant`]).
     pub async fn set_role(&self, id: UserId, role: Role) -> Result<User, StoreError> {
+        let (current, _) = self.user_in_scope(Action::UserSecurity, id).await?;
+        let current = users::to_domain(&current)?;
+        kaohe_domain::may_grant(&self.actor, id, current.role, role)?;
         self.security_change(id, AuditAction::Update, format!("角色改为 {}", role.label_zh()), |am| {
             am.role = Set(role.code().to_owned())
         })

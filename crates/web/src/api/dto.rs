@@ -113,7 +113,10 @@ pub struct NewUserBody {
     pub username: String,
     pub display_name: String,
     pub org_id: i64,
-    pub role: String,
+    /// Left out by the system administrator: accounts are created without a role (`pending`)
+    /// and the security administrator grants one. Only the operator names one here.
+    #[serde(default)]
+    pub role: Option<String>,
     pub password: String,
 }
 
@@ -124,7 +127,23 @@ pub struct RoleBody {
 }
 
 pub fn parse_role(s: &str) -> Result<Role, kaohe_domain::DomainError> {
-    Role::parse(s).ok_or_else(|| kaohe_domain::DomainError::invalid("role", "未知角色", "unknown role"))
+    Role::parse(s).ok_or_else(|| {
+        let zh: Vec<&str> = Role::ALL.iter().map(|r| r.label_zh()).collect();
+        let en: Vec<String> = Role::ALL.iter().map(|r| format!("{} ({})", r.code(), r.label_en())).collect();
+        kaohe_domain::DomainError::invalid(
+            "role",
+            format!("未知角色“{s}”,可用:{}", zh.join("、")),
+            format!("unknown role {s:?}; one of: {}", en.join(", ")),
+        )
+    })
+}
+
+/// The role asked for, or none yet ([`Role::Pending`]) when left out.
+pub fn parse_optional_role(s: Option<&str>) -> Result<Role, kaohe_domain::DomainError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(Role::Pending),
+        Some(s) => parse_role(s),
+    }
 }
 
 /// An audit row.

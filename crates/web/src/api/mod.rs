@@ -4,7 +4,7 @@
 
 mod assessments;
 mod audit;
-mod dto;
+pub(crate) mod dto;
 mod indicators;
 mod me;
 mod orgs;

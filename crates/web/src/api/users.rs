@@ -1,6 +1,6 @@
 //! `/api/v1/users`: accounts inside the caller's scope.
 
-use super::dto::{NewUserBody, RoleBody, UserDto, parse_role};
+use super::dto::{NewUserBody, RoleBody, UserDto, parse_optional_role, parse_role};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
@@ -30,7 +30,7 @@ pub async fn create(
         username: b.username,
         display_name: b.display_name,
         org_id: OrgId(b.org_id),
-        role: parse_role(&b.role)?,
+        role: parse_optional_role(b.role.as_deref())?,
         password: b.password,
     };
     Ok((StatusCode::CREATED, Json(u.scoped(&state).create_user(new).await?.into())))

@@ -50,7 +50,7 @@ async fn submit(
     session: Session,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    let ip = client_ip(&headers, peer.map(|p| p.0.0), state.config.trust_forwarded_for);
+    let ip = client_ip(&headers, peer.map(|p| p.0.0), &state.config.proxies);
     let now = std::time::Instant::now();
     if let Some(wait) = state.login_limiter.blocked(ip, now) {
         tracing::warn!(%ip, "sign-in refused: too many failures from this address");

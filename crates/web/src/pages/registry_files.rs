@@ -28,6 +28,7 @@ async fn template(
     Ok(download(bytes, &format!("{}导入模板.xlsx", reg.label_zh), XLSX))
 }
 
+/// A masked export: a plain link.
 async fn export(
     State(state): State<AppState>,
     PageUser(u): PageUser,
@@ -35,16 +36,46 @@ async fn export(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let p = parse_query(raw.as_deref());
-    let scoped = u.scoped(&state);
-    let label = scoped.registry(&key)?.label_zh.clone();
+    // Personal data in clear leaves only by a form posted from the page (CSRF-checked), never by
+    // a link: a link can be sent from another site and would write an unmask audit row.
+    if p.get("unmask").is_some_and(|v| v == "1") {
+        return Err(WebError::BadRequest(u.lang.s("unmask_by_post").to_owned()).into());
+    }
+    export_as(&state, &u, &key, &p, false).await
+}
+
+/// The export form: `format` and the list's query `q`, with personal data in clear (audited).
+#[derive(serde::Deserialize)]
+struct ExportForm {
+    #[serde(default)]
+    q: String,
+}
+
+async fn export_unmasked(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(key): Path<String>,
+    axum::Form(f): axum::Form<ExportForm>,
+) -> Result<Response, PageError> {
+    export_as(&state, &u, &key, &parse_query(Some(&f.q)), true).await
+}
+
+async fn export_as(
+    state: &AppState,
+    u: &CurrentUser,
+    key: &str,
+    p: &std::collections::BTreeMap<String, String>,
+    unmask: bool,
+) -> Result<Response, PageError> {
+    let scoped = u.scoped(state);
+    let label = scoped.registry(key)?.label_zh.clone();
     let under = p.get("under").and_then(|v| v.parse().ok()).map(OrgId);
-    let unmask = p.get("unmask").is_some_and(|v| v == "1");
     let (fmt, ext, mime) = if p.get("format").is_some_and(|f| f == "csv") {
         (ExportFormat::Csv, "csv", "text/csv; charset=utf-8")
     } else {
         (ExportFormat::Xlsx, "xlsx", XLSX)
     };
-    let bytes = kaohe_exchange::export(&scoped, &key, under, unmask, fmt).await?;
+    let bytes = kaohe_exchange::export(&scoped, key, under, unmask, fmt).await?;
     Ok(download(bytes, &format!("{label}.{ext}"), mime))
 }
 
@@ -182,7 +213,7 @@ fn not_found() -> WebError {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/registries/{key}/template", get(template))
-        .route("/registries/{key}/export", get(export))
+        .route("/registries/{key}/export", get(export).post(export_unmasked))
         .route(
             "/registries/{key}/import",
             get(import_page).post(start_import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),

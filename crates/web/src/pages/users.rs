@@ -28,7 +28,6 @@ struct UsersPage {
     shell: Shell,
     users: Vec<UserRow>,
     can_create: bool,
-    roles: Vec<Opt>,
     orgs: Vec<Opt>,
     errors: Vec<String>,
 }
@@ -55,8 +54,14 @@ async fn row(state: &AppState, u: &CurrentUser, user: &User) -> UserRow {
     }
 }
 
-fn roles(u: &CurrentUser, selected: Role) -> Vec<Opt> {
-    Role::ALL.iter().map(|r| Opt::new(r.code(), u.lang.pick(r.label_zh(), r.label_en()), *r == selected)).collect()
+/// The roles the acting user may give `user` (三员分立), the current one first selected.
+fn roles(u: &CurrentUser, state: &AppState, user: &User) -> Vec<Opt> {
+    let actor = u.scoped(state).actor().clone();
+    Role::ALL
+        .iter()
+        .filter(|r| **r == user.role || kaohe_domain::may_grant(&actor, user.id, user.role, **r).is_ok())
+        .map(|r| Opt::new(r.code(), u.lang.pick(r.label_zh(), r.label_en()), *r == user.role))
+        .collect()
 }
 
 async fn list_page(state: &AppState, u: &CurrentUser, errors: Vec<String>) -> Result<Response, PageError> {
@@ -78,14 +83,7 @@ async fn list_page(state: &AppState, u: &CurrentUser, errors: Vec<String>) -> Re
         vec![]
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page = UsersPage {
-        shell: Shell::new(u, state, "users"),
-        users: rows,
-        can_create,
-        roles: roles(u, Role::Editor),
-        orgs,
-        errors,
-    };
+    let page = UsersPage { shell: Shell::new(u, state, "users"), users: rows, can_create, orgs, errors };
     Ok((status, render(&page)?).into_response())
 }
 
@@ -98,12 +96,14 @@ struct CreateForm {
     username: String,
     display_name: String,
     org_id: i64,
-    role: String,
+    /// Absent from the system administrator's form: accounts start without a role.
+    #[serde(default)]
+    role: Option<String>,
     password: String,
 }
 
 fn parse_role(s: &str) -> Result<Role, WebError> {
-    Role::parse(s).ok_or_else(|| WebError::BadRequest(format!("unknown role {s:?}")))
+    Ok(crate::api::dto::parse_role(s)?)
 }
 
 async fn create(
@@ -115,7 +115,7 @@ async fn create(
         username: f.username,
         display_name: f.display_name,
         org_id: OrgId(f.org_id),
-        role: parse_role(&f.role)?,
+        role: crate::api::dto::parse_optional_role(f.role.as_deref())?,
         password: f.password,
     };
     match u.scoped(&state).create_user(new).await {
@@ -144,7 +144,7 @@ async fn detail_page(
         user: row(state, u, &user).await,
         locked_until,
         can_security,
-        roles: roles(u, user.role),
+        roles: roles(u, state, &user),
         errors,
     };
     Ok((status, render(&page)?).into_response())
