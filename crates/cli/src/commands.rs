@@ -263,7 +263,10 @@ async fn user(cfg: &Config, cmd: UserCommand) -> anyhow::Result<()> {
     };
     match cmd {
         UserCommand::Add { username, org, role, name } => {
-            let role = Role::parse(&role).with_context(|| format!("unknown role {role:?}"))?;
+            let role = Role::parse(&role).with_context(|| {
+                let names: Vec<String> = Role::ALL.iter().map(|r| format!("{}({})", r.label_zh(), r.code())).collect();
+                format!("未知角色 / unknown role {role:?};可用 / one of: {}", names.join("、"))
+            })?;
             let org = op.org_by_code(&org).await.map_err(|_| anyhow::anyhow!("没有组织 / no org {org:?}"))?;
             let pw = generate_password();
             let display_name = name.unwrap_or_else(|| username.clone());

@@ -84,8 +84,16 @@ impl Store {
     /// [`Store::actor_for_user`] and the user's UI language (`zh` or `en`), from one read of the
     /// user: what every signed-in request needs.
     pub async fn actor_and_language(&self, id: UserId) -> Result<(Actor, String), StoreError> {
+        self.actor_for_session(id, i64::MAX).await
+    }
+
+    /// As [`Store::actor_and_language`] for a session that signed in (or last changed its own
+    /// password) at `authenticated_at` (Unix seconds): a password set since ends the session.
+    pub async fn actor_for_session(&self, id: UserId, authenticated_at: i64) -> Result<(Actor, String), StoreError> {
         match users::find(&self.db, id).await? {
-            Some(u) if !u.disabled => Ok((users::actor_of(&self.db, &u).await?, u.language)),
+            Some(u) if !u.disabled && u.password_changed_at.timestamp() <= authenticated_at => {
+                Ok((users::actor_of(&self.db, &u).await?, u.language))
+            }
             _ => Err(DomainError::Unauthenticated.into()),
         }
     }

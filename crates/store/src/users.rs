@@ -209,6 +209,22 @@ pub(crate) async fn insert_token<C: ConnectionTrait>(
     Ok(token)
 }
 
+/// Revokes every live API token of a user (a password reset or change ends them all).
+pub(crate) async fn revoke_tokens<C: ConnectionTrait>(
+    conn: &C,
+    user: i64,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    use sea_orm::sea_query::Expr;
+    let done = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(now))
+        .filter(api_token::Column::UserId.eq(user))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(done.rows_affected)
+}
+
 pub(crate) async fn find_token<C: ConnectionTrait>(
     conn: &C,
     token: &str,

@@ -78,11 +78,14 @@ async fn records_round_trip_sealed_and_scoped() {
         let rec = ed.record("members", id, false).await.unwrap();
         assert_eq!(rec.values["id_number"], Value::Text("110***********002X".into()), "masked for editors");
         assert_eq!(rec.values["gender"], Value::Text("女".into()), "derived from the ID number");
-        assert_eq!(rec.values["birth_date"], Value::Date(NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()));
+        // The birth date is six digits of the ID number: hidden with it (ADR 0010), in clear on unmask.
+        assert_eq!(rec.values["birth_date"], Value::Text("******".into()), "hidden for editors");
         assert!(matches!(ed.record("members", id, true).await, Err(StoreError::Domain(DomainError::Forbidden(_)))));
 
         let rv = store.scoped(reviewer);
-        assert_eq!(rv.record("members", id, true).await.unwrap().values["id_number"], Value::Text(ID_A.into()));
+        let clear = rv.record("members", id, true).await.unwrap();
+        assert_eq!(clear.values["id_number"], Value::Text(ID_A.into()));
+        assert_eq!(clear.values["birth_date"], Value::Date(NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()));
         let db = store.connection();
         let count = |sql: String| async move {
             let r = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();

@@ -15,6 +15,8 @@ use tower_sessions::Session;
 
 pub(crate) const UID: &str = "uid";
 pub(crate) const LOGIN_AT: &str = "login_at";
+/// When the session last proved its password (sign-in, or a change of one's own password).
+pub(crate) const AUTH_AT: &str = "auth_at";
 pub(crate) const SEEN: &str = "seen";
 pub(crate) const CSRF: &str = "csrf";
 pub(crate) const LANG: &str = "lang";
@@ -67,7 +69,10 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<CurrentUser, Web
     if now - seen >= 30 {
         session.insert(SEEN, now).await?;
     }
-    let (actor, lang) = state.store.actor_and_language(UserId(uid)).await.map_err(|_| WebError::Unauthenticated)?;
+    // A password set after this session signed in (a reset, a change elsewhere) ends it.
+    let authenticated_at = session.get::<i64>(AUTH_AT).await?.unwrap_or(login_at);
+    let (actor, lang) =
+        state.store.actor_for_session(UserId(uid), authenticated_at).await.map_err(|_| WebError::Unauthenticated)?;
     Ok(CurrentUser { actor, lang: Lang::from_code(&lang), csrf: csrf_token(&session).await? })
 }
 

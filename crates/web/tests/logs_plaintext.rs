@@ -84,7 +84,12 @@ async fn no_id_number_in_clear_in_the_logs() {
             .await
             .unwrap();
         assert!(found.contains("市自来水公司"), "found by its ID number");
-        let export = c.get(app.url("/registries/members/export?format=csv&unmask=1")).send().await.unwrap();
+        let export = c
+            .post(app.url("/registries/members/export"))
+            .form(&[("_csrf", csrf.as_str()), ("q", "format=csv&unmask=1")])
+            .send()
+            .await
+            .unwrap();
         assert!(export.text().await.unwrap().contains(&id_number(23)), "exported in clear");
 
         let csv = format!(

@@ -477,6 +477,20 @@ fn check_derived(
 mod tests {
     use super::*;
 
+    /// Pack files come from federations (a province hands its own to its cities): TOML nested
+    /// past any sane depth is a located error from the TOML reader's depth limit, never a stack
+    /// overflow.
+    #[test]
+    fn deeply_nested_pack_files_are_refused_not_overflowed() {
+        for nested in [
+            format!("key = {}1{}", "[".repeat(20_000), "]".repeat(20_000)),
+            format!("key = {}1{}", "{ a = ".repeat(20_000), " }".repeat(20_000)),
+        ] {
+            let errors = parse_pack(&pack(&nested)).unwrap_err();
+            assert!(errors.iter().any(|e| e.to_string().contains("registries/r.toml")), "{errors:?}");
+        }
+    }
+
     fn pack(reg: &str) -> Vec<(String, String)> {
         vec![
             ("pack.toml".into(), "key = \"t\"\nversion = \"1\"\nname_zh = \"测\"\nname_en = \"t\"\n".into()),

@@ -6,6 +6,7 @@
 pub mod doc;
 pub mod facts;
 pub mod html;
+pub mod limits;
 pub mod markdown;
 pub mod phrase;
 pub mod tables;

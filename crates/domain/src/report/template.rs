@@ -326,10 +326,36 @@ fn environment(facts: &Arc<Facts>, wants: &Arc<Mutex<Wants>>) -> Environment<'st
 }
 
 /// Compiles `tpl` in `env` and checks that every name it reads is defined.
+/// The largest template accepted, in bytes (the built-in annual report is about 20 KB).
+pub const MAX_TEMPLATE_BYTES: usize = 256 * 1024;
+
 fn compile<'e>(
     env: &'e mut Environment<'static>,
     tpl: &ReportTemplate,
 ) -> Result<minijinja::Template<'e, 'e>, TemplateError> {
+    if tpl.source.len() > MAX_TEMPLATE_BYTES {
+        return Err(TemplateError {
+            file: tpl.file.clone(),
+            line: 1,
+            column: 1,
+            source_line: tpl.source.lines().next().unwrap_or("").chars().take(80).collect(),
+            message: format!(
+                "模板过大:最多{MAX_TEMPLATE_BYTES}字节,此模板{}字节 / the template is too large: at most {MAX_TEMPLATE_BYTES} bytes, this one {}",
+                tpl.source.len(),
+                tpl.source.len()
+            ),
+        });
+    }
+    if let Some((offset, zh, en)) = super::limits::check_shape(&tpl.source) {
+        let at = Location::of(&tpl.source, offset);
+        return Err(TemplateError {
+            file: tpl.file.clone(),
+            line: at.line,
+            column: at.column,
+            source_line: at.source_line,
+            message: format!("{zh} / {en}"),
+        });
+    }
     env.add_template_owned(tpl.file.clone(), tpl.source.clone()).map_err(|e| located(tpl, &e))?;
     let t = env.get_template(&tpl.file).map_err(|e| located(tpl, &e))?;
     if let Some((name, offset)) = undefined_name(tpl, &t) {

@@ -142,3 +142,28 @@ fn the_trade_union_template_compiles_and_names_only_known_helpers() {
     let t = ReportTemplate { key: "annual".into(), file: "reports/annual.md.j2".into(), source: source.into() };
     super::template::check(&t).unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// Templates are written by users (a federation's own): nesting past any sane depth is a located
+/// error, never a stack overflow, in the template language and in what it renders.
+#[test]
+fn deeply_nested_templates_are_refused_not_overflowed() {
+    let tpl = |source: String| ReportTemplate { key: "t".into(), file: "reports/t.md.j2".into(), source };
+    let cases = [
+        format!("{{{{ {}1{} }}}}", "(".repeat(5000), ")".repeat(5000)),
+        format!("{}x{}", "{% if true %}".repeat(3000), "{% endif %}".repeat(3000)),
+        format!("{{{{ {}1{} }}}}", "[".repeat(5000), "]".repeat(5000)),
+        format!("{{{{ 1{} }}}}", " + 1".repeat(20000)),
+        format!("{{{{ {}true }}}}", "not ".repeat(20000)),
+    ];
+    for source in cases {
+        let t = tpl(source);
+        let checked = super::template::check(&t);
+        assert!(checked.is_err(), "{:?} accepted", &t.source[..40]);
+        let e = checked.unwrap_err().to_string();
+        assert!(e.contains("t.md.j2"), "located: {e}");
+        assert!(render(&t, &facts()).is_err());
+    }
+    // A template past the size limit is refused before it is parsed.
+    let big = tpl("x".repeat(super::template::MAX_TEMPLATE_BYTES + 1));
+    assert!(super::template::check(&big).is_err());
+}

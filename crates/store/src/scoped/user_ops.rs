@@ -91,11 +91,15 @@ impl Scoped<'_> {
         self.store.policy.password.check(password)?;
         let hash = users::hash_password(password)?;
         let now = self.store.clock.now();
-        self.security_change(id, AuditAction::PasswordChange, "重置密码 / password reset".into(), move |am| {
-            am.password_hash = Set(hash);
-            am.password_changed_at = Set(now);
-        })
-        .await
+        let done = self
+            .security_change(id, AuditAction::PasswordChange, "重置密码 / password reset".into(), move |am| {
+                am.password_hash = Set(hash);
+                am.password_changed_at = Set(now);
+            })
+            .await?;
+        // The sessions end by their sign-in time (see `Store::actor_for_session`); the tokens here.
+        users::revoke_tokens(&self.store.db, id.0, now).await?;
+        Ok(done)
     }
 
     /// Lifts a lockout (security administrator).
@@ -163,6 +167,7 @@ impl Scoped<'_> {
         am.password_hash = Set(users::hash_password(new)?);
         am.password_changed_at = Set(self.store.clock.now());
         let u = users::to_domain(&am.update(&txn).await?)?;
+        users::revoke_tokens(&txn, id.0, self.store.clock.now()).await?;
         self.audit_user(
             &txn,
             AuditAction::PasswordChange,

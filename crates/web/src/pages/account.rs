@@ -59,10 +59,15 @@ struct PasswordForm {
 async fn change_password(
     State(state): State<AppState>,
     PageUser(u): PageUser,
+    session: tower_sessions::Session,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     match u.scoped(&state).change_own_password(&f.current_password, &f.new_password).await {
-        Ok(()) => Ok(Redirect::to("/account").into_response()),
+        Ok(()) => {
+            // This session proved the new password; every other session of the user ends.
+            session.insert(crate::auth::AUTH_AT, state.store.clock().now().timestamp()).await?;
+            Ok(Redirect::to("/account").into_response())
+        }
         Err(e) => page(&state, &u, String::new(), form_messages(&u, e)?).await,
     }
 }

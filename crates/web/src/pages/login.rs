@@ -69,6 +69,7 @@ async fn submit(
             session.remove::<String>(auth::CSRF).await?;
             session.insert(UID, uid).await?;
             session.insert(LOGIN_AT, now).await?;
+            session.insert(auth::AUTH_AT, now).await?;
             session.insert(SEEN, now).await?;
             csrf_token(&session).await?;
             Ok(Redirect::to("/").into_response())
