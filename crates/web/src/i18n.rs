@@ -56,6 +56,9 @@ impl Lang {
 /// (key, 中文, English), sorted by key (a test checks the order).
 pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("account", "我的账户", "My account"),
+    ("account_disabled", "已停用", "Disabled"),
+    ("account_enabled", "正常", "Active"),
+    ("account_state", "账户状态", "Account"),
     ("actions", "操作", "Actions"),
     ("actor", "操作人", "Actor"),
     ("actual", "完成数", "Actual"),
@@ -105,6 +108,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("delete", "删除", "Delete"),
     ("denominator", "分母", "Denominator"),
     ("digest", "摘要(前/后)", "Digest (before/after)"),
+    ("disable_account", "停用账户", "Disable the account"),
     ("display_name", "姓名", "Name"),
     ("drill_down", "查看明细记录", "Records behind the figure"),
     (
@@ -115,6 +119,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("dry_run", "只检查,不写入", "Check only, write nothing"),
     ("due_on", "传达时限", "Due"),
     ("edit", "修改", "Edit"),
+    ("enable_account", "启用账户", "Enable the account"),
     ("entity", "对象", "Object"),
     ("escalation", "需督促事项", "Escalation"),
     ("evenly", "平均分配", "evenly"),

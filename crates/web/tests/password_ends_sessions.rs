@@ -52,3 +52,47 @@ async fn a_reset_or_a_change_ends_the_other_sessions_and_every_token() {
         assert_eq!(api(token).await, 401, "tokens end with a change too");
     }
 }
+
+/// The 系统管理员 switches an account off (its session and token stop at once, it cannot sign
+/// in) and on again; never his own, and the 安全管理员 does not.
+#[tokio::test]
+async fn a_disabled_account_stops_at_once_and_comes_back_when_enabled() {
+    for app in spawn_apps().await {
+        let city = app.org("HY", None, OrgKind::Federation).await;
+        let ed = app.user("ed", city, Role::Editor).await;
+        let admin = app.user("sysadmin", city, Role::SystemAdmin).await;
+        let admin_token = app.token(admin).await;
+        let security = app.token(app.user("security", city, Role::SecurityAdmin).await).await;
+        let token = app.token(ed).await;
+        let (browser, _, _) = app.login("ed", PASSWORD).await;
+        let http = reqwest::Client::new();
+        let set = |who: String, id: i64, disabled: bool| {
+            let (http, url) = (http.clone(), app.url(&format!("/api/v1/users/{id}/disabled")));
+            async move {
+                http.put(url)
+                    .bearer_auth(who)
+                    .json(&serde_json::json!({"disabled": disabled}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        };
+        assert_eq!(set(security.clone(), ed.0, true).await, 403, "the security administrator does not");
+        assert_eq!(set(admin_token.clone(), admin.0, true).await, 403, "nobody disables himself");
+        assert_eq!(set(admin_token.clone(), ed.0, true).await, 200);
+        let me = |t: String| {
+            let url = app.url("/api/v1/me");
+            async move { reqwest::Client::new().get(url).bearer_auth(t).send().await.unwrap().status().as_u16() }
+        };
+        assert_eq!(me(token.clone()).await, 401);
+        assert_eq!(browser.get(app.url("/account")).send().await.unwrap().status(), 303);
+        let (_, status, _) = app.login("ed", PASSWORD).await;
+        assert!(!status.is_redirection(), "a disabled account cannot sign in");
+        assert_eq!(set(admin_token, ed.0, false).await, 200);
+        assert_eq!(me(token).await, 200);
+        let audit = app.count("SELECT COUNT(*) FROM audit_log WHERE summary LIKE '%account disabled%' OR summary LIKE '%account enabled%'").await;
+        assert_eq!(audit, 2);
+    }
+}

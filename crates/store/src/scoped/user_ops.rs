@@ -102,6 +102,33 @@ impl Scoped<'_> {
         Ok(done)
     }
 
+    /// Switches an account off or on again (system administrator, never his own account): a
+    /// disabled account's sessions and tokens stop working at their next request, and it cannot
+    /// sign in; nothing of it is deleted.
+    pub async fn set_disabled(&self, id: UserId, disabled: bool) -> Result<User, StoreError> {
+        let (m, path) = self.user_in_scope(Action::UserWrite, id).await?;
+        if self.actor.user_id() == Some(id) {
+            return Err(DomainError::Forbidden("不能停用自己的账户 / nobody disables their own account").into());
+        }
+        let before = users::to_domain(&m)?;
+        let txn = crate::db::begin_write(&self.store.db).await?;
+        let mut am: user::ActiveModel = m.into();
+        am.disabled = Set(disabled);
+        let after = users::to_domain(&am.update(&txn).await?)?;
+        let summary = if disabled { "停用账户 / account disabled" } else { "启用账户 / account enabled" };
+        self.audit_user(
+            &txn,
+            AuditAction::Update,
+            &after,
+            &path,
+            Some(&before),
+            format!("{} {summary}", after.username),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
     /// Lifts a lockout (security administrator).
     pub async fn unlock(&self, id: UserId) -> Result<User, StoreError> {
         let now = self.store.clock.now();

@@ -87,10 +87,19 @@ pub struct UserDto {
     pub username: String,
     pub display_name: String,
     pub org_id: i64,
-    /// One of `system_admin`, `security_admin`, `audit_admin`, `assessor`, `reviewer`, `editor`, `viewer`.
+    /// One of `system_admin`, `security_admin`, `audit_admin`, `assessor`, `reviewer`, `editor`,
+    /// `viewer`, `pending` (no role yet).
     pub role: String,
     pub role_label: String,
     pub language: String,
+    /// Switched off: cannot sign in; its sessions and tokens no longer work.
+    pub disabled: bool,
+}
+
+/// Whether an account is switched off.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DisabledBody {
+    pub disabled: bool,
 }
 
 impl From<User> for UserDto {
@@ -103,6 +112,7 @@ impl From<User> for UserDto {
             role: u.role.code().to_owned(),
             role_label: u.role.label_zh().to_owned(),
             language: u.language,
+            disabled: u.disabled,
         }
     }
 }

@@ -57,6 +57,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::get_one))
         .routes(routes!(users::set_role))
         .routes(routes!(users::unlock))
+        .routes(routes!(users::set_disabled))
         .routes(routes!(audit::list))
         .routes(routes!(registries::list_registries))
         .routes(routes!(registries::list_records, registries::create_record))

@@ -1,6 +1,6 @@
 //! `/api/v1/users`: accounts inside the caller's scope.
 
-use super::dto::{NewUserBody, RoleBody, UserDto, parse_optional_role, parse_role};
+use super::dto::{DisabledBody, NewUserBody, RoleBody, UserDto, parse_optional_role, parse_role};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
@@ -58,6 +58,18 @@ pub async fn set_role(
     Json(b): Json<RoleBody>,
 ) -> Result<Json<UserDto>, ApiError> {
     Ok(Json(u.scoped(&state).set_role(UserId(id), parse_role(&b.role)?).await?.into()))
+}
+
+/// Switches an account off or on (system administrator; never his own).
+#[utoipa::path(put, path = "/users/{id}/disabled", tag = "users", params(("id" = i64, Path)), request_body = DisabledBody, responses(
+    (status = 200, body = UserDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn set_disabled(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<i64>,
+    Json(b): Json<DisabledBody>,
+) -> Result<Json<UserDto>, ApiError> {
+    Ok(Json(u.scoped(&state).set_disabled(UserId(id), b.disabled).await?.into()))
 }
 
 /// Lifts a user's lockout (security administrator).

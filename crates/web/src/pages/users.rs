@@ -20,6 +20,7 @@ pub struct UserRow {
     pub display_name: String,
     pub org_name: String,
     pub role: &'static str,
+    pub disabled: bool,
 }
 
 #[derive(Template)]
@@ -39,6 +40,7 @@ struct UserPage {
     user: UserRow,
     locked_until: String,
     can_security: bool,
+    can_manage: bool,
     roles: Vec<Opt>,
     errors: Vec<String>,
 }
@@ -51,6 +53,7 @@ async fn row(state: &AppState, u: &CurrentUser, user: &User) -> UserRow {
         display_name: user.display_name.clone(),
         org_name,
         role: u.lang.pick(user.role.label_zh(), user.role.label_en()),
+        disabled: user.disabled,
     }
 }
 
@@ -144,6 +147,7 @@ async fn detail_page(
         user: row(state, u, &user).await,
         locked_until,
         can_security,
+        can_manage: scoped.can(Action::UserWrite) && u.scoped(state).actor().user_id() != Some(user.id),
         roles: roles(u, state, &user),
         errors,
     };
@@ -190,6 +194,23 @@ async fn reset_password(
     }
 }
 
+#[derive(Deserialize)]
+struct DisabledForm {
+    disabled: String,
+}
+
+async fn set_disabled(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<DisabledForm>,
+) -> Result<Response, PageError> {
+    match u.scoped(&state).set_disabled(UserId(id), f.disabled == "1").await {
+        Ok(_) => Ok(Redirect::to(&format!("/users/{id}")).into_response()),
+        Err(e) => detail_page(&state, &u, UserId(id), form_messages(&u, e)?).await,
+    }
+}
+
 async fn unlock(
     State(state): State<AppState>,
     PageUser(u): PageUser,
@@ -203,6 +224,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/users", get(list).post(create))
         .route("/users/{id}", get(detail))
+        .route("/users/{id}/disabled", post(set_disabled))
         .route("/users/{id}/role", post(set_role))
         .route("/users/{id}/password", post(reset_password))
         .route("/users/{id}/unlock", post(unlock))
