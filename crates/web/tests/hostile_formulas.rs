@@ -105,38 +105,30 @@ async fn evaluations_answer_503_past_their_deadline_and_422_past_their_budget() 
         app.member(&ed, 1, city, "2009-03-05").await;
         let body = json!({"formula": "count(members where joined_on in period)", "org": city.0, "period": "2009"});
 
-        let tight = kaohe_web::WebConfig {
-            eval: kaohe_store::EvalLimits { deadline: Some(Duration::ZERO), max_cost: u64::MAX },
-            ..Default::default()
-        };
-        let base = serve_with(&app.store, tight).await;
-        let res = reqwest::Client::new()
-            .post(format!("{base}/api/v1/eval"))
-            .bearer_auth(&ed)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 503);
-        let v: Value = res.json().await.unwrap();
-        assert_eq!(v["error"]["code"], "timed_out");
-        assert!(v["error"]["message"].as_str().unwrap().contains("计算超过时限"));
-
-        let poor = kaohe_web::WebConfig {
-            eval: kaohe_store::EvalLimits { deadline: None, max_cost: 1 },
-            ..Default::default()
-        };
-        let base = serve_with(&app.store, poor).await;
-        let res = reqwest::Client::new()
-            .post(format!("{base}/api/v1/eval"))
-            .bearer_auth(&ed)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 422);
-        let v: Value = res.json().await.unwrap();
-        assert_eq!(v["error"]["code"], "too_costly");
+        // Past the deadline: 503; past the cost budget: 422 — each with its code and message.
+        let cases = [
+            (
+                kaohe_store::EvalLimits { deadline: Some(Duration::ZERO), max_cost: u64::MAX },
+                503,
+                "timed_out",
+                "计算超过时限",
+            ),
+            (kaohe_store::EvalLimits { deadline: None, max_cost: 1 }, 422, "too_costly", "计算量超出上限"),
+        ];
+        for (eval, status, code, words) in cases {
+            let base = serve_with(&app.store, kaohe_web::WebConfig { eval, ..Default::default() }).await;
+            let res = reqwest::Client::new()
+                .post(format!("{base}/api/v1/eval"))
+                .bearer_auth(&ed)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), status);
+            let v: Value = res.json().await.unwrap();
+            assert_eq!(v["error"]["code"], code);
+            assert!(v["error"]["message"].as_str().unwrap().contains(words), "{v}");
+        }
 
         // Under the default limits the same request is answered.
         let (status, v) = eval(&app, &ed, body).await;

@@ -4,6 +4,7 @@
 
 use super::check::{MAX_PLAN_DEPTH, MAX_PLAN_STEPS};
 use super::parse::{MAX_DEPTH, MAX_FORMULA_BYTES, parse};
+use super::tests::def;
 use super::*;
 use crate::pack::parse_pack;
 
@@ -17,20 +18,6 @@ fn registries() -> Vec<RegistryDef> {
         ("registries/units.toml".to_owned(), units.to_owned()),
     ];
     parse_pack(&files).unwrap().registries
-}
-
-fn def(key: &str, formula: &str) -> IndicatorDef {
-    IndicatorDef {
-        key: key.into(),
-        name_zh: key.into(),
-        name_en: key.into(),
-        unit: String::new(),
-        unit_en: String::new(),
-        section: "测试".into(),
-        formula: formula.into(),
-        decimals: 0,
-        description_zh: None,
-    }
 }
 
 fn compile(formula: &str) -> Result<Plan, FormulaError> {

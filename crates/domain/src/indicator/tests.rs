@@ -72,7 +72,8 @@ fn registries() -> Vec<RegistryDef> {
     parse_pack(&files).unwrap().registries
 }
 
-fn def(key: &str, formula: &str) -> IndicatorDef {
+/// An indicator definition of the test pack (shared with the limits tests).
+pub(super) fn def(key: &str, formula: &str) -> IndicatorDef {
     IndicatorDef {
         key: key.into(),
         name_zh: key.into(),

@@ -347,28 +347,20 @@ fn compile<'e>(
         });
     }
     if let Some((offset, zh, en)) = super::limits::check_shape(&tpl.source) {
-        let at = Location::of(&tpl.source, offset);
-        return Err(TemplateError {
-            file: tpl.file.clone(),
-            line: at.line,
-            column: at.column,
-            source_line: at.source_line,
-            message: format!("{zh} / {en}"),
-        });
+        return Err(error_at(tpl, offset, format!("{zh} / {en}")));
     }
     env.add_template_owned(tpl.file.clone(), tpl.source.clone()).map_err(|e| located(tpl, &e))?;
     let t = env.get_template(&tpl.file).map_err(|e| located(tpl, &e))?;
     if let Some((name, offset)) = undefined_name(tpl, &t) {
-        let at = Location::of(&tpl.source, offset);
-        return Err(TemplateError {
-            file: tpl.file.clone(),
-            line: at.line,
-            column: at.column,
-            source_line: at.source_line,
-            message: format!("未定义的名称“{name}” / undefined name `{name}`"),
-        });
+        return Err(error_at(tpl, offset, format!("未定义的名称“{name}” / undefined name `{name}`")));
     }
     Ok(t)
+}
+
+/// An error at a byte offset of the template.
+fn error_at(tpl: &ReportTemplate, offset: usize, message: String) -> TemplateError {
+    let at = Location::of(&tpl.source, offset);
+    TemplateError { file: tpl.file.clone(), line: at.line, column: at.column, source_line: at.source_line, message }
 }
 
 /// Checks a template without data (`kaohe pack validate`): syntax and undefined names.
