@@ -294,7 +294,9 @@ impl Store {
         Backend::of(&self.db)
     }
 
-    /// The raw connection, for tests that recount figures with plain SQL.
+    /// The raw connection, for tests that recount figures with plain SQL. Built only with the
+    /// `testing` feature: outside tests, data is reached through [`Scoped`] alone.
+    #[cfg(feature = "testing")]
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db
     }

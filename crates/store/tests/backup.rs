@@ -99,6 +99,9 @@ async fn backups_move_between_engines_with_the_same_content() {
         let first = temp("first");
         let summary = store.backup(&first, &key()).await.unwrap();
         writer.await.unwrap();
+        // It holds password hashes and sealed personal data: the owner's file alone.
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&first).unwrap().permissions().mode() & 0o777, 0o600);
         let members = summary.tables["r_members"];
         assert!(members >= 40, "{:?}: {members}", source.backend);
         assert_eq!(summary.tables["orgs"], 2);

@@ -86,6 +86,14 @@ async fn every_role_pair_of_creating_and_granting() {
             let own = s.set_role(me.user_id().unwrap(), Role::Assessor).await;
             assert!(own.is_err(), "{actor_role:?} changed his own role");
         }
+        // The SQLite file (and its journal) is the owner's alone.
+        if let Some(path) = tdb.url.strip_prefix("sqlite://").and_then(|u| u.split('?').next()) {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(path).unwrap().permissions().mode() & 0o777, 0o600, "{path}");
+            if let Ok(wal) = std::fs::metadata(format!("{path}-wal")) {
+                assert_eq!(wal.permissions().mode() & 0o777, 0o600, "{path}-wal");
+            }
+        }
         // A pending account can sign in but reads nothing.
         let pending = store.scoped(actor(&store, "u_pending").await);
         assert!(forbidden(pending.org_children(None, false).await));

@@ -15,8 +15,12 @@ use tower_sessions::Session;
 const FORM_LIMIT: usize = 2 * 1024 * 1024;
 
 pub async fn require_token(req: Request, next: Next) -> Response {
+    // The sign-in form has no session yet: it carries its own double-submit token (see
+    // `pages::login`), so that an anonymous visit writes no session row.
+    let sign_in = req.method() == Method::POST && req.uri().path() == "/login";
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || req.headers().contains_key(header::AUTHORIZATION)
+        || sign_in
     {
         return next.run(req).await;
     }
@@ -69,6 +73,7 @@ fn form_urlencoded_value(body: &[u8], key: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares two tokens in time independent of where they differ.
+pub(crate) fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

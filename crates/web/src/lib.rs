@@ -75,7 +75,9 @@ impl Default for WebConfig {
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    /// Handlers reach data through `CurrentUser::scoped` (the scoped wrapper), never around it:
+    /// the store itself is not visible outside this crate.
+    pub(crate) store: Store,
     pub config: Arc<WebConfig>,
     pub jobs: jobs::Jobs,
     pub login_limiter: Arc<login_limit::LoginLimiter>,

@@ -76,3 +76,27 @@ async fn unmasked_exports_only_by_a_posted_form_and_search_takes_wildcards_as_te
         assert!(page.contains("action=\"/registries/members/export\"") && !page.contains("unmask=1\">导出"));
     }
 }
+
+/// Anonymous visits to the sign-in page write no session row (a probe or a crawler costs
+/// nothing); the form still refuses a post without its token.
+#[tokio::test]
+async fn the_sign_in_page_writes_no_session_until_a_sign_in_succeeds() {
+    for app in spawn_apps().await {
+        let city = app.org("HY", None, OrgKind::Federation).await;
+        app.user("ed", city, Role::Editor).await;
+        let sessions = || app.count("SELECT COUNT(*) FROM sessions");
+        let before = sessions().await;
+        for _ in 0..5 {
+            let page = reqwest::Client::new().get(app.url("/login")).send().await.unwrap();
+            assert_eq!(page.status(), 200);
+        }
+        assert_eq!(sessions().await, before, "anonymous GET /login wrote session rows");
+        // A post without the form's token (another site's form): refused.
+        let res = support::client().post(app.url("/login")).form(&[("username", "ed"), ("password", PASSWORD)]).send().await.unwrap();
+        assert_eq!(res.status(), 403);
+        // The browser's way: page, then form with its token — signed in, one session.
+        let (_, status, _) = app.login("ed", PASSWORD).await;
+        assert!(status.is_redirection());
+        assert_eq!(sessions().await, before + 1);
+    }
+}

@@ -30,15 +30,55 @@ async fn lang_of(session: &Session) -> Lang {
     Lang::from_code(&session.get::<String>(LANG).await.ok().flatten().unwrap_or_default())
 }
 
-async fn page(session: Session) -> Result<Response, PageError> {
+/// The sign-in form's CSRF token lives in a cookie of its own and the form (double submit):
+/// nothing is written to the session store until a sign-in succeeds, so anonymous visits (a
+/// monitoring probe, a crawler) cost no session row.
+const LOGIN_TOKEN: &str = "kaohe_login_csrf";
+
+/// The token the browser already holds, or a new one.
+fn login_token(headers: &HeaderMap) -> (String, bool) {
+    let held = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, v)| *k == LOGIN_TOKEN && v.len() == 48 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(|(_, v)| v.to_owned());
+    match held {
+        Some(t) => (t, false),
+        None => {
+            use rand::Rng;
+            (hex::encode(rand::rng().random::<[u8; 24]>()), true)
+        }
+    }
+}
+
+/// A login page answer, setting the token cookie when it is new.
+fn with_token(state: &AppState, token: &str, fresh: bool, body: Response) -> Response {
+    if !fresh {
+        return body;
+    }
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{LOGIN_TOKEN}={token}; Path=/login; HttpOnly; SameSite=Strict{secure}");
+    let mut res = body;
+    if let Ok(v) = header::HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+async fn page(State(state): State<AppState>, headers: HeaderMap, session: Session) -> Result<Response, PageError> {
     let t = lang_of(&session).await;
-    let page =
-        LoginPage { t, csrf: csrf_token(&session).await?, failed: false, wait_minutes: None, username: String::new() };
-    Ok(render(&page)?.into_response())
+    let (token, fresh) = login_token(&headers);
+    let page = LoginPage { t, csrf: token.clone(), failed: false, wait_minutes: None, username: String::new() };
+    Ok(with_token(&state, &token, fresh, render(&page)?.into_response()))
 }
 
 #[derive(Deserialize)]
 struct LoginForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
     username: String,
     password: String,
 }
@@ -50,14 +90,17 @@ async fn submit(
     session: Session,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
+    let (token, fresh) = login_token(&headers);
+    if fresh || !crate::csrf::constant_eq(token.as_bytes(), f.csrf.as_bytes()) {
+        return Err(crate::WebError::Csrf.into());
+    }
     let ip = client_ip(&headers, peer.map(|p| p.0.0), &state.config.proxies);
     let now = std::time::Instant::now();
     if let Some(wait) = state.login_limiter.blocked(ip, now) {
         tracing::warn!(%ip, "sign-in refused: too many failures from this address");
         let t = lang_of(&session).await;
         let wait_minutes = Some(wait.as_secs().div_ceil(60).max(1));
-        let page =
-            LoginPage { t, csrf: csrf_token(&session).await?, failed: false, wait_minutes, username: f.username };
+        let page = LoginPage { t, csrf: token.clone(), failed: false, wait_minutes, username: f.username };
         let retry = [(header::RETRY_AFTER, wait.as_secs().max(1).to_string())];
         return Ok((StatusCode::TOO_MANY_REQUESTS, retry, render(&page)?).into_response());
     }
@@ -79,7 +122,7 @@ async fn submit(
             let t = lang_of(&session).await;
             let page = LoginPage {
                 t,
-                csrf: csrf_token(&session).await?,
+                csrf: token.clone(),
                 failed: true,
                 wait_minutes: None,
                 username: f.username,
