@@ -92,7 +92,12 @@ async fn the_sign_in_page_writes_no_session_until_a_sign_in_succeeds() {
         }
         assert_eq!(sessions().await, before, "anonymous GET /login wrote session rows");
         // A post without the form's token (another site's form): refused.
-        let res = support::client().post(app.url("/login")).form(&[("username", "ed"), ("password", PASSWORD)]).send().await.unwrap();
+        let res = support::client()
+            .post(app.url("/login"))
+            .form(&[("username", "ed"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 403);
         // The browser's way: page, then form with its token — signed in, one session.
         let (_, status, _) = app.login("ed", PASSWORD).await;

@@ -120,13 +120,7 @@ async fn submit(
         Err(_) => {
             state.login_limiter.failed(ip, now);
             let t = lang_of(&session).await;
-            let page = LoginPage {
-                t,
-                csrf: token.clone(),
-                failed: true,
-                wait_minutes: None,
-                username: f.username,
-            };
+            let page = LoginPage { t, csrf: token.clone(), failed: true, wait_minutes: None, username: f.username };
             Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
         }
     }
