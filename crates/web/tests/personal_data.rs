@@ -47,6 +47,14 @@ async fn personal_data_is_looked_up_only_by_who_may_unmask_and_never_told_by_a_c
         assert_eq!(res.status(), 403, "the 31st look-up within the hour");
         assert_eq!(lookups().await, kaohe_store::LOOKUPS_PER_HOUR as i64);
 
+        // The list page offers the ID-number search only to who may make it.
+        let (clerk_page, _, _) = app.login("clerk_b", support::PASSWORD).await;
+        let page = clerk_page.get(app.url("/registries/members")).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("name=\"q.id_number\""), "a 填报员 is offered the ID search");
+        let (office, _, _) = app.login("kaoheban", support::PASSWORD).await;
+        let page = office.get(app.url("/registries/members")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("name=\"q.id_number\""), "the 考核办 is not offered it");
+
         // The birth date is no formula input either.
         let res = http
             .post(app.url("/api/v1/eval"))

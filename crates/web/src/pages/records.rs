@@ -165,10 +165,16 @@ fn query_string(p: &BTreeMap<String, String>, drop: &[&str], add: &[(&str, Strin
         .join("&")
 }
 
-fn filter_inputs(reg: &RegistryDef, u: &CurrentUser, p: &BTreeMap<String, String>) -> Vec<FilterInput> {
+fn filter_inputs(
+    reg: &RegistryDef,
+    u: &CurrentUser,
+    p: &BTreeMap<String, String>,
+    may_unmask: bool,
+) -> Vec<FilterInput> {
     let get = |k: String| p.get(&k).cloned().unwrap_or_default();
     let mut out = Vec::new();
-    for f in reg.fields.iter().filter(|f| f.list) {
+    // A search by a personal value is a look-up only roles that may unmask make (ADR 0010).
+    for f in reg.fields.iter().filter(|f| f.list && (may_unmask || !reg.is_personal(&f.key))) {
         let label = u.lang.pick(&f.label_zh, &f.label_en).to_owned();
         match f.ty {
             FieldType::Enum | FieldType::Bool => {
@@ -316,7 +322,7 @@ async fn list(
     let page = ListPage {
         shell: Shell::new(&u, &state, "registries"),
         label: u.lang.pick(&reg.label_zh, &reg.label_en).to_owned(),
-        filters: filter_inputs(&reg, &u, &p),
+        filters: filter_inputs(&reg, &u, &p, scoped.may_unmask()),
         first: query_string(&p, &["after_id", "after_v"], &[]),
         query: query_string(&p, &[], &[]),
         key,
