@@ -41,7 +41,7 @@ async fn every_role_pair_of_creating_and_granting() {
     for tdb in fresh_databases().await {
         let store = tdb.store(Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2009, 3, 1, 8, 0, 0).unwrap()))).await;
         let op = store.scoped(Actor::Operator);
-        let city = op.create_org(org("HY", None, OrgKind::Federation)).await.unwrap().id;
+        let city = op.create_org(org("QZ", None, OrgKind::Federation)).await.unwrap().id;
         for role in Role::ALL {
             op.create_user(new_user(&format!("u_{}", role.code()), city, role)).await.unwrap();
         }
@@ -105,23 +105,23 @@ async fn an_orgs_name_and_kind_are_changed_from_above_and_names_are_one_line() {
     for tdb in fresh_databases().await {
         let store = tdb.store(Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2009, 3, 1, 8, 0, 0).unwrap()))).await;
         let op = store.scoped(Actor::Operator);
-        let city = op.create_org(org("HY", None, OrgKind::Federation)).await.unwrap().id;
-        let county = op.create_org(org("LY", Some(city), OrgKind::Federation)).await.unwrap().id;
-        let town = op.create_org(org("LY-1", Some(county), OrgKind::Grassroots)).await.unwrap().id;
+        let city = op.create_org(org("QZ", None, OrgKind::Federation)).await.unwrap().id;
+        let county = op.create_org(org("QZ-A", Some(city), OrgKind::Federation)).await.unwrap().id;
+        let town = op.create_org(org("QZ-A-1", Some(county), OrgKind::Grassroots)).await.unwrap().id;
         op.create_user(new_user("county_admin", county, Role::SystemAdmin)).await.unwrap();
         op.create_user(new_user("city_admin", city, Role::SystemAdmin)).await.unwrap();
         let county_admin = store.scoped(actor(&store, "county_admin").await);
         let rename = |name: &str| OrgUpdate { name: Some(name.into()), ..Default::default() };
         let rekind = OrgUpdate { kind: Some(OrgKind::Department), ..Default::default() };
-        assert!(forbidden(county_admin.update_org(county, rename("常宁市总工会")).await));
+        assert!(forbidden(county_admin.update_org(county, rename("清州市甲县总工会")).await));
         assert!(forbidden(county_admin.update_org(county, rekind.clone()).await));
-        assert_eq!(op.org(county).await.unwrap().name, "LY工会", "unchanged");
+        assert_eq!(op.org(county).await.unwrap().name, "QZ-A工会", "unchanged");
         // Its sort key it may set; the orgs below it it may rename.
         assert!(county_admin.update_org(county, OrgUpdate { sort_key: Some(3), ..Default::default() }).await.is_ok());
         assert!(county_admin.update_org(town, rename("某镇工会")).await.is_ok());
         // The city renames and re-kinds the county.
         let city_admin = store.scoped(actor(&store, "city_admin").await);
-        assert_eq!(city_admin.update_org(county, rename("耒阳市总工会")).await.unwrap().name, "耒阳市总工会");
+        assert_eq!(city_admin.update_org(county, rename("清州市乙县总工会")).await.unwrap().name, "清州市乙县总工会");
         assert_eq!(city_admin.update_org(county, rekind).await.unwrap().kind, OrgKind::Department);
 
         // A line break or another control character in a name: refused, nothing written.
@@ -141,7 +141,7 @@ async fn every_sign_in_checks_one_password_whether_or_not_the_name_exists() {
     for tdb in fresh_databases().await {
         let store = tdb.store(Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2009, 3, 1, 8, 0, 0).unwrap()))).await;
         let op = store.scoped(Actor::Operator);
-        let city = op.create_org(org("HY", None, OrgKind::Federation)).await.unwrap().id;
+        let city = op.create_org(org("QZ", None, OrgKind::Federation)).await.unwrap().id;
         op.create_user(new_user("known", city, Role::Viewer)).await.unwrap();
         for (name, password) in [("known", PASSWORD), ("known", "wrong-Pass-1"), ("nobody", "wrong-Pass-1")] {
             let before = kaohe_store::verifications_on_this_thread();

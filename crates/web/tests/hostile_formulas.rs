@@ -41,8 +41,8 @@ async fn serve_with(store: &kaohe_store::Store, cfg: kaohe_web::WebConfig) -> St
 #[tokio::test]
 async fn hostile_formulas_are_refused_where_they_go_wrong_and_the_server_lives_on() {
     for app in spawn_apps().await {
-        let city = app.org("HY", None, OrgKind::Federation).await;
-        let county = app.org("LY", Some(city), OrgKind::Federation).await;
+        let city = app.org("QZ", None, OrgKind::Federation).await;
+        let county = app.org("QZ-A", Some(city), OrgKind::Federation).await;
         let ed = app.token(app.user("ed", city, Role::Editor).await).await;
         let clerk = app.token(app.user("clerk", county, Role::Editor).await).await;
         for (n, joined) in ["2009-03-05", "2009-07-01", "2008-12-31"].iter().enumerate() {
@@ -100,7 +100,7 @@ async fn hostile_formulas_are_refused_where_they_go_wrong_and_the_server_lives_o
 #[tokio::test]
 async fn evaluations_answer_503_past_their_deadline_and_422_past_their_budget() {
     for app in spawn_apps().await {
-        let city = app.org("HY", None, OrgKind::Federation).await;
+        let city = app.org("QZ", None, OrgKind::Federation).await;
         let ed = app.token(app.user("ed", city, Role::Editor).await).await;
         app.member(&ed, 1, city, "2009-03-05").await;
         let body = json!({"formula": "count(members where joined_on in period)", "org": city.0, "period": "2009"});

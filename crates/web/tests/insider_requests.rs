@@ -31,7 +31,7 @@ async fn api_writes_without_credentials_are_json_401() {
 #[tokio::test]
 async fn unmasked_exports_only_by_a_posted_form_and_search_takes_wildcards_as_text() {
     for app in spawn_apps().await {
-        let city = app.org("HY", None, OrgKind::Federation).await;
+        let city = app.org("QZ", None, OrgKind::Federation).await;
         app.user("kaoheban", city, Role::Assessor).await;
         let ed = app.token(app.user("ed", city, Role::Editor).await).await;
         app.member(&ed, 1, city, "2009-03-05").await;
@@ -82,7 +82,7 @@ async fn unmasked_exports_only_by_a_posted_form_and_search_takes_wildcards_as_te
 #[tokio::test]
 async fn the_sign_in_page_writes_no_session_until_a_sign_in_succeeds() {
     for app in spawn_apps().await {
-        let city = app.org("HY", None, OrgKind::Federation).await;
+        let city = app.org("QZ", None, OrgKind::Federation).await;
         app.user("ed", city, Role::Editor).await;
         let sessions = || app.count("SELECT COUNT(*) FROM sessions");
         let before = sessions().await;

@@ -9,7 +9,7 @@ use support::{PASSWORD, spawn_apps};
 #[tokio::test]
 async fn a_reset_or_a_change_ends_the_other_sessions_and_every_token() {
     for app in spawn_apps().await {
-        let city = app.org("HY", None, OrgKind::Federation).await;
+        let city = app.org("QZ", None, OrgKind::Federation).await;
         let ed = app.user("ed", city, Role::Editor).await;
         let token = app.token(ed).await;
         let (browser, status, _) = app.login("ed", PASSWORD).await;
@@ -58,7 +58,7 @@ async fn a_reset_or_a_change_ends_the_other_sessions_and_every_token() {
 #[tokio::test]
 async fn a_disabled_account_stops_at_once_and_comes_back_when_enabled() {
     for app in spawn_apps().await {
-        let city = app.org("HY", None, OrgKind::Federation).await;
+        let city = app.org("QZ", None, OrgKind::Federation).await;
         let ed = app.user("ed", city, Role::Editor).await;
         let admin = app.user("sysadmin", city, Role::SystemAdmin).await;
         let admin_token = app.token(admin).await;

@@ -12,9 +12,9 @@ use support::{id_number, spawn_apps};
 #[tokio::test]
 async fn personal_data_is_looked_up_only_by_who_may_unmask_and_never_told_by_a_conflict() {
     for app in spawn_apps().await {
-        let city = app.org("HY", None, OrgKind::Federation).await;
-        let a = app.org("LY", Some(city), OrgKind::Federation).await;
-        let b = app.org("CN", Some(city), OrgKind::Federation).await;
+        let city = app.org("QZ", None, OrgKind::Federation).await;
+        let a = app.org("QZ-A", Some(city), OrgKind::Federation).await;
+        let b = app.org("QZ-B", Some(city), OrgKind::Federation).await;
         let clerk_a = app.token(app.user("clerk_a", a, Role::Editor).await).await;
         let clerk_b = app.token(app.user("clerk_b", b, Role::Editor).await).await;
         let assessor = app.token(app.user("kaoheban", city, Role::Assessor).await).await;
