@@ -108,7 +108,16 @@ async fn fill_check_submit_return_resubmit_approve() {
         // The editor may not approve; resubmits; the reviewer approves.
         let res = ed.post(&review).form(&[("_csrf", ed_csrf.as_str()), ("_action", "approve")]).send().await.unwrap();
         assert_eq!(res.status(), 403);
-        assert_eq!(ed.post(&url).form(&form("69", "submit")).send().await.unwrap().status(), 303);
+        // Four eyes: the city's 考核办 (who may both fill in and review) resubmits it for the
+        // department, and then may not approve what he submitted himself.
+        app.user("kb", city, Role::Assessor).await;
+        let (kb, _, kb_csrf) = app.login("kb", support::PASSWORD).await;
+        let mut by_kb = form("69", "submit");
+        by_kb[0].1 = kb_csrf.clone();
+        assert_eq!(kb.post(&url).form(&by_kb).send().await.unwrap().status(), 303);
+        let res = kb.post(&review).form(&[("_csrf", kb_csrf.as_str()), ("_action", "approve")]).send().await.unwrap();
+        assert_eq!(res.status(), 403);
+        assert!(res.text().await.unwrap().contains("双人复核"));
         let res = rv.post(&review).form(&[("_csrf", rv_csrf.as_str()), ("_action", "approve")]).send().await.unwrap();
         assert_eq!(res.status(), 303);
         let shown = ed.get(&url).send().await.unwrap().text().await.unwrap();

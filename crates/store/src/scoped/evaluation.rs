@@ -4,6 +4,7 @@
 
 use super::Scoped;
 use crate::StoreError;
+use kaohe_domain::indicator::Plan;
 use kaohe_engine::{Budget, Snapshot, Stopped};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,6 +27,16 @@ impl Scoped<'_> {
         F: FnOnce(&Snapshot, &Budget) -> Result<T, Stopped> + Send + 'static,
     {
         run_cancellable(self.limits.budget(), move |budget| work(&snap, budget)).await
+    }
+
+    /// As [`Scoped::run_engine`] for work over `plans` (copied once onto the evaluation's thread).
+    pub(crate) async fn run_plans<T, F>(&self, snap: Arc<Snapshot>, plans: &[&Plan], work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Snapshot, &[&Plan], &Budget) -> Result<T, Stopped> + Send + 'static,
+    {
+        let owned: Vec<Plan> = plans.iter().map(|p| (*p).clone()).collect();
+        self.run_engine(snap, move |s, b| work(s, &owned.iter().collect::<Vec<_>>(), b)).await
     }
 }
 

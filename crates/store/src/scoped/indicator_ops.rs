@@ -34,16 +34,6 @@ pub struct FigureRow {
     pub values: Vec<Option<Number>>,
 }
 
-/// The plans, owned (to move onto the evaluation's thread).
-fn owned(plans: &[&Plan]) -> Vec<Plan> {
-    plans.iter().map(|p| (*p).clone()).collect()
-}
-
-/// The owned plans, borrowed back.
-fn refs(plans: &[Plan]) -> Vec<&Plan> {
-    plans.iter().collect()
-}
-
 /// The fields the plans read, per registry.
 pub fn needs(plans: &[&Plan]) -> Needs {
     let mut out = Needs::new();
@@ -90,8 +80,8 @@ impl Scoped<'_> {
             self.check(Action::RecordRead, Some(&org.path))?;
         }
         let snap = self.store.snapshot_at(&needs(plans), &at).await?;
-        let (owned, period_c, orgs_c) = (owned(plans), *period, orgs.to_vec());
-        let mut values = self.run_engine(snap, move |s, b| s.evaluate_at(&refs(&owned), &period_c, &orgs_c, b)).await?;
+        let (period_c, orgs_c) = (*period, orgs.to_vec());
+        let mut values = self.run_plans(snap, plans, move |s, p, b| s.evaluate_at(p, &period_c, &orgs_c, b)).await?;
         self.fill_manual(plans, period, orgs, &mut values).await?;
         Ok(values)
     }
@@ -109,11 +99,10 @@ impl Scoped<'_> {
         let kids = self.child_orgs(org).await?;
         let snap = self.store.snapshot(&needs(plans)).await?;
         let ids: Vec<OrgId> = kids.iter().map(|o| o.id).chain([org]).collect();
-        let (owned, period_c, ids_c) = (owned(plans), *period, ids.clone());
+        let (period_c, ids_c) = (*period, ids.clone());
         let (mut scoped, mut own) = self
-            .run_engine(snap, move |s, b| {
-                let plans = refs(&owned);
-                Ok((s.evaluate_at(&plans, &period_c, &ids_c, b)?, s.evaluate_own(&plans, &period_c, &[org], b)?))
+            .run_plans(snap, plans, move |s, p, b| {
+                Ok((s.evaluate_at(p, &period_c, &ids_c, b)?, s.evaluate_own(p, &period_c, &[org], b)?))
             })
             .await?;
         self.fill_manual(plans, period, &ids, &mut scoped).await?;
@@ -138,8 +127,8 @@ impl Scoped<'_> {
     ) -> Result<(Vec<OrgId>, Vec<Vec<Option<Number>>>), StoreError> {
         self.check(Action::RecordRead, None)?;
         let snap = self.store.snapshot(&needs(plans)).await?;
-        let (owned, period_c) = (owned(plans), *period);
-        let all = self.run_engine(snap.clone(), move |s, b| s.evaluate_all(&refs(&owned), &period_c, b)).await?;
+        let period_c = *period;
+        let all = self.run_plans(snap.clone(), plans, move |s, p, b| s.evaluate_all(p, &period_c, b)).await?;
         let tree = snap.tree();
         let range = match self.actor.scope() {
             None => 0..tree.len() as u32,

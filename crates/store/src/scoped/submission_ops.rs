@@ -101,11 +101,8 @@ impl Scoped<'_> {
             Vec::new()
         } else {
             let snap = self.store.snapshot(&super::needs(&plans)).await?;
-            let (owned, year, org) = (plans.iter().map(|p| (*p).clone()).collect::<Vec<Plan>>(), s.year, s.org_id);
-            self.run_engine(snap, move |snap, b| {
-                snap.evaluate_at(&owned.iter().collect::<Vec<_>>(), &Period::year(year), &[org], b)
-            })
-            .await?
+            let (year, org) = (s.year, s.org_id);
+            self.run_plans(snap, &plans, move |snap, p, b| snap.evaluate_at(p, &Period::year(year), &[org], b)).await?
         };
         let lookup = |k: &str| {
             s.values
@@ -116,14 +113,14 @@ impl Scoped<'_> {
         Ok(checks.iter().filter_map(|c| c.run(&lookup)).collect())
     }
 
-    /// Four eyes: whoever saved or submitted a submission does not approve it.
+    /// Four eyes: whoever saved or submitted a submission (its history, written with every step)
+    /// does not approve it.
     async fn not_an_author(&self, s: Option<&Submission>) -> Result<(), StoreError> {
         // The operator at the command line (the demo's history) is not a person reviewing.
         let (Some(s), Some(_)) = (s, self.actor.user_id()) else { return Ok(()) };
         let me = self.actor.audit_name();
         let history = submissions::history(&self.store.db, s.id).await?;
-        let wrote = history.iter().any(|e| e.actor == me && matches!(e.step.as_str(), "save" | "submit"));
-        if wrote || s.updated_by == me {
+        if history.iter().any(|e| e.actor == me && matches!(e.step.as_str(), "save" | "submit")) {
             return Err(DomainError::Forbidden(
                 "填报人不能审核自己保存或提交的填报(双人复核) / whoever saved or submitted a submission does not approve it (four eyes)",
             )
