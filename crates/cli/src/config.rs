@@ -17,6 +17,8 @@ pub struct Config {
     pub session: SessionConfig,
     pub password: PasswordConfig,
     pub lockout: LockoutConfig,
+    #[serde(default = "default_accounts")]
+    pub accounts: AccountConfig,
     /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
     /// The proxies in front (addresses); empty: the connection's peer is the one proxy. The
@@ -58,6 +60,21 @@ pub struct SessionConfig {
 pub struct PasswordConfig {
     pub min_length: usize,
     pub min_classes: usize,
+    /// Earlier passwords a new one may not repeat (0: no rule; the MLPS profile: 5).
+    #[serde(default)]
+    pub history: u32,
+    /// Days before a password must be changed at sign-in (0: never; the MLPS profile: 90).
+    #[serde(default)]
+    pub max_age_days: u32,
+}
+
+/// Accounts: API token lifetime and the second factor.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccountConfig {
+    /// Days an API token works after it is issued (0: until revoked).
+    pub token_days: u32,
+    /// Administrators must sign in with a TOTP code (off by default; the MLPS profile: on).
+    pub admin_second_factor: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -76,7 +93,8 @@ impl Default for Config {
             database_url: String::new(),
             bind: "127.0.0.1:8080".into(),
             session: SessionConfig { idle_minutes: 30, absolute_hours: 12, secure_cookies: false },
-            password: PasswordConfig { min_length: 10, min_classes: 3 },
+            password: PasswordConfig { min_length: 10, min_classes: 3, history: 0, max_age_days: 0 },
+            accounts: default_accounts(),
             lockout: LockoutConfig { max_failures: 5, window_minutes: 15, lock_minutes: 30, ip_max_failures: 20 },
             trust_forwarded_for: false,
             trusted_proxies: Vec::new(),
@@ -88,6 +106,10 @@ impl Default for Config {
             },
         }
     }
+}
+
+fn default_accounts() -> AccountConfig {
+    AccountConfig { token_days: 90, admin_second_factor: false }
 }
 
 fn secs(d: Option<std::time::Duration>) -> u64 {
@@ -142,12 +164,16 @@ impl Config {
             password: kaohe_domain::password::PasswordPolicy {
                 min_length: self.password.min_length,
                 min_classes: self.password.min_classes,
+                history: self.password.history,
+                max_age_days: self.password.max_age_days,
             },
             lockout: kaohe_domain::password::LockoutPolicy {
                 max_failures: self.lockout.max_failures,
                 window_minutes: self.lockout.window_minutes,
                 lock_minutes: self.lockout.lock_minutes,
             },
+            token_days: self.accounts.token_days,
+            admin_second_factor: self.accounts.admin_second_factor,
         }
     }
 
@@ -201,6 +227,26 @@ mod tests {
             assert!(err.contains("at least 183 days"), "{err}");
             jail.set_env("KAOHE_AUDIT__RETENTION_DAYS", "0");
             assert_eq!(Config::load(None, &Overrides::default()).unwrap().audit.retention_days, 0, "0 keeps every row");
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)]
+    fn the_mlps_profile_turns_on_history_expiry_and_the_second_factor() {
+        let defaults = Config::default().security();
+        assert_eq!((defaults.password.history, defaults.password.max_age_days), (0, 0), "off by default");
+        assert!(!defaults.admin_second_factor);
+        assert_eq!(defaults.token_days, 90);
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("kaohe.toml", include_str!("../../../docs/profiles/mlps-level2.toml"))?;
+            let cfg = Config::load(None, &Overrides::default()).unwrap();
+            let p = cfg.security();
+            assert_eq!((p.password.history, p.password.max_age_days), (5, 90));
+            assert!(p.admin_second_factor);
+            assert_eq!(p.token_days, 90);
+            assert_eq!(cfg.audit.retention_days, 183);
+            assert!(cfg.session.secure_cookies);
             Ok(())
         });
     }

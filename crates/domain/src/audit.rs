@@ -17,6 +17,8 @@ pub enum AuditAction {
     PasswordChange,
     Unlock,
     TokenIssue,
+    /// An API token revoked before it expired.
+    TokenRevoke,
     Delete,
     /// Personal data shown in clear.
     Unmask,
@@ -43,6 +45,7 @@ impl AuditAction {
             Self::PasswordChange => "password_change",
             Self::Unlock => "unlock",
             Self::TokenIssue => "token_issue",
+            Self::TokenRevoke => "token_revoke",
             Self::Delete => "delete",
             Self::Unmask => "unmask",
             Self::Export => "export",

@@ -16,6 +16,22 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+tokio::task_local! {
+    /// The address of the client whose request is being served (see [`with_client_address`]).
+    static CLIENT: String;
+}
+
+/// Runs `work` as the request of the client at `address`: every audit row it writes carries
+/// the address. The web layer wraps each request in it; work of no request (the command line, a
+/// background job after its request ended) writes rows without one.
+pub async fn with_client_address<F: std::future::Future>(address: String, work: F) -> F::Output {
+    CLIENT.scope(address, work).await
+}
+
+fn client_address() -> Option<String> {
+    CLIENT.try_with(|a| a.chars().take(64).collect()).ok()
+}
+
 /// One event to log.
 pub(crate) struct Event<'a> {
     pub action: AuditAction,
@@ -71,6 +87,7 @@ pub(crate) async fn record_as<C: ConnectionTrait>(
         before_digest: before,
         after_digest: after,
         row_hash: None,
+        client: client_address(),
     };
     // The head row, taken first, stays locked until the change's transaction ends: chain
     // writers take turns.
@@ -149,6 +166,14 @@ pub(crate) fn chain_hash(previous: &str, r: &audit_log::Model) -> String {
         r.before_digest,
         r.after_digest,
     ]);
+    // Rows written before the client address was kept hash as they always did.
+    let content = match (&r.client, content) {
+        (Some(c), serde_json::Value::Array(mut a)) => {
+            a.push(c.as_str().into());
+            serde_json::Value::Array(a)
+        }
+        (_, content) => content,
+    };
     hex::encode(Sha256::digest(content.to_string().as_bytes()))
 }
 
@@ -307,6 +332,8 @@ pub struct AuditRow {
     pub summary: String,
     pub before_digest: Option<String>,
     pub after_digest: Option<String>,
+    /// The client's address, when the event came from a request.
+    pub client: Option<String>,
 }
 
 impl From<audit_log::Model> for AuditRow {
@@ -321,6 +348,7 @@ impl From<audit_log::Model> for AuditRow {
             summary: m.summary,
             before_digest: m.before_digest,
             after_digest: m.after_digest,
+            client: m.client,
         }
     }
 }

@@ -25,10 +25,12 @@ mod snapshot_file;
 pub mod submissions;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod totp;
 mod users;
 
+pub use audit::with_client_address;
 pub use audit::{AuditRow, ChainCheck};
-pub use auth::LoginRefusal;
+pub use auth::{ClientLimit, LoginRefusal, Obligation, SessionUser, SignIn};
 pub use backup::{BackupKey, BackupSummary};
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
@@ -40,7 +42,7 @@ pub use scoped::{
 };
 pub use session_store::DbSessionStore;
 pub use snapshot::{DataStamp, Needs};
-pub use users::{NewUser, User, generate_password, hash_password, verifications_on_this_thread};
+pub use users::{NewUser, TokenInfo, User, generate_password, hash_password, verifications_on_this_thread};
 
 use kaohe_domain::calendar::{Weekends, WorkCalendar};
 use kaohe_domain::indicator::IndicatorSet;
@@ -83,10 +85,26 @@ impl Default for EvalLimits {
 }
 
 /// Security settings the store enforces.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct SecurityPolicy {
     pub password: PasswordPolicy,
     pub lockout: LockoutPolicy,
+    /// Days an API token works after it is issued (0: until it is revoked).
+    pub token_days: u32,
+    /// Administrators (系统、安全、审计管理员) sign in with a second factor (TOTP); one without it
+    /// sets it up before anything else.
+    pub admin_second_factor: bool,
+}
+
+impl Default for SecurityPolicy {
+    fn default() -> Self {
+        Self {
+            password: PasswordPolicy::default(),
+            lockout: LockoutPolicy::default(),
+            token_days: 90,
+            admin_second_factor: false,
+        }
+    }
 }
 
 /// A handle on kaohe's database. Cheap to clone.
@@ -141,6 +159,13 @@ impl Store {
             reports: Arc::new(Vec::new()),
             eval_limits: EvalLimits::UNLIMITED,
         }
+    }
+
+    /// The same store under another security policy (password rules, token lifetime, second
+    /// factor).
+    pub fn with_security_policy(mut self, policy: SecurityPolicy) -> Self {
+        self.policy = policy;
+        self
     }
 
     /// The same store evaluating under `limits` (see [`EvalLimits`]).

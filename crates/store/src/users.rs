@@ -22,6 +22,36 @@ pub struct User {
     pub role: Role,
     pub language: String,
     pub disabled: bool,
+    /// A reset password the user must change at the next sign-in.
+    pub must_change_password: bool,
+    /// Whether the user signs in with a second factor (TOTP).
+    pub second_factor: bool,
+    /// When the account was removed (it stays, switched off, for the audit trail).
+    pub removed_at: Option<DateTime<Utc>>,
+}
+
+/// An API token as its owner sees it (never the secret, shown once when issued).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<api_token::Model> for TokenInfo {
+    fn from(t: api_token::Model) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            expires_at: t.expires_at,
+            revoked_at: t.revoked_at,
+        }
+    }
 }
 
 /// What is needed to create a user.
@@ -43,6 +73,9 @@ pub(crate) fn to_domain(m: &user::Model) -> Result<User, StoreError> {
         role: Role::parse(&m.role).ok_or_else(|| StoreError::Corrupt(format!("role {:?}", m.role)))?,
         language: m.language.clone(),
         disabled: m.disabled,
+        must_change_password: m.must_change_password,
+        second_factor: m.second_factor.is_some(),
+        removed_at: m.removed_at,
     })
 }
 
@@ -195,6 +228,7 @@ pub(crate) async fn insert_token<C: ConnectionTrait>(
     user_id: UserId,
     name: &str,
     now: DateTime<Utc>,
+    days: u32,
 ) -> Result<String, StoreError> {
     let token = new_token();
     api_token::ActiveModel {
@@ -202,6 +236,7 @@ pub(crate) async fn insert_token<C: ConnectionTrait>(
         name: Set(name.chars().take(100).collect()),
         token_hash: Set(token_hash(&token)),
         created_at: Set(now),
+        expires_at: Set((days > 0).then(|| now + Duration::days(i64::from(days)))),
         ..Default::default()
     }
     .insert(conn)
@@ -225,15 +260,89 @@ pub(crate) async fn revoke_tokens<C: ConnectionTrait>(
     Ok(done.rows_affected)
 }
 
+/// A live token: not revoked, not expired at `now`.
 pub(crate) async fn find_token<C: ConnectionTrait>(
     conn: &C,
     token: &str,
+    now: DateTime<Utc>,
 ) -> Result<Option<api_token::Model>, StoreError> {
+    use sea_orm::Condition;
     Ok(api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(token_hash(token)))
         .filter(api_token::Column::RevokedAt.is_null())
+        .filter(Condition::any().add(api_token::Column::ExpiresAt.is_null()).add(api_token::Column::ExpiresAt.gt(now)))
         .one(conn)
         .await?)
+}
+
+/// A user's tokens, newest first.
+pub(crate) async fn tokens_of<C: ConnectionTrait>(conn: &C, user: UserId) -> Result<Vec<TokenInfo>, StoreError> {
+    let rows = api_token::Entity::find()
+        .filter(api_token::Column::UserId.eq(user.0))
+        .order_by_desc(api_token::Column::CreatedAt)
+        .order_by_desc(api_token::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(TokenInfo::from).collect())
+}
+
+/// Whether `password` is the user's current one or one of the `keep - 1` before it.
+pub(crate) async fn used_before<C: ConnectionTrait>(
+    conn: &C,
+    m: &user::Model,
+    password: &str,
+    keep: u32,
+) -> Result<bool, StoreError> {
+    use crate::entity::password_history;
+    use sea_orm::QuerySelect;
+    if keep == 0 {
+        return Ok(false);
+    }
+    if verify_password(&m.password_hash, password) {
+        return Ok(true);
+    }
+    if keep == 1 {
+        return Ok(false);
+    }
+    let earlier = password_history::Entity::find()
+        .filter(password_history::Column::UserId.eq(m.id))
+        .order_by_desc(password_history::Column::SetAt)
+        .order_by_desc(password_history::Column::Id)
+        .limit(u64::from(keep.saturating_sub(1)))
+        .all(conn)
+        .await?;
+    Ok(earlier.iter().any(|h| verify_password(&h.password_hash, password)))
+}
+
+/// Keeps the password being replaced in the user's history (only as many as the rule needs).
+pub(crate) async fn remember_password<C: ConnectionTrait>(
+    conn: &C,
+    m: &user::Model,
+    keep: u32,
+) -> Result<(), StoreError> {
+    use crate::entity::password_history;
+    if keep == 0 {
+        return Ok(());
+    }
+    password_history::ActiveModel {
+        user_id: Set(m.id),
+        password_hash: Set(m.password_hash.clone()),
+        set_at: Set(m.password_changed_at),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    let all = password_history::Entity::find()
+        .filter(password_history::Column::UserId.eq(m.id))
+        .order_by_desc(password_history::Column::SetAt)
+        .order_by_desc(password_history::Column::Id)
+        .all(conn)
+        .await?;
+    let old: Vec<i64> = all.iter().skip(keep as usize).map(|h| h.id).collect();
+    if !old.is_empty() {
+        password_history::Entity::delete_many().filter(password_history::Column::Id.is_in(old)).exec(conn).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

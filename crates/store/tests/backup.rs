@@ -85,7 +85,7 @@ async fn backups_move_between_engines_with_the_same_content() {
         // Writers keep adding members while the backup runs: the backup still shows one moment.
         let writer = {
             let store = store.clone();
-            let editor = store.login("ed", "Passw0rd-long").await.unwrap().unwrap();
+            let editor = store.login("ed", "Passw0rd-long").await.unwrap().unwrap().done().unwrap();
             tokio::spawn(async move {
                 for seq in 100..160 {
                     store

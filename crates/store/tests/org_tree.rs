@@ -144,7 +144,7 @@ async fn scoped_users_and_lockout() {
         let cn_user = op.create_user(mk("cn_editor", b.id, Role::Editor)).await.unwrap();
         let ly_user = op.create_user(mk("ly_editor", a.id, Role::Editor)).await.unwrap();
 
-        let admin = store.login("ly_admin", pw).await.unwrap().unwrap();
+        let admin = store.login("ly_admin", pw).await.unwrap().unwrap().done().unwrap();
         let scoped = store.scoped(admin.clone());
         assert_eq!(scoped.users().await.unwrap().len(), 3, "sees only users of 耒阳");
         assert!(matches!(scoped.user(cn_user.id).await, Err(StoreError::Domain(DomainError::NotFound))));
@@ -170,7 +170,7 @@ async fn scoped_users_and_lockout() {
             clock.advance(chrono::Duration::minutes(2));
         }
         assert_eq!(store.login("ly_editor", pw).await.unwrap().unwrap_err(), kaohe_store::LoginRefusal::Locked);
-        let sec_actor = store.login("ly_sec", pw).await.unwrap().unwrap();
+        let sec_actor = store.login("ly_sec", pw).await.unwrap().unwrap().done().unwrap();
         assert!(store.scoped(sec_actor.clone()).locked_until(ly_user.id).await.unwrap().is_some());
         clock.advance(chrono::Duration::minutes(31));
         assert!(store.login("ly_editor", pw).await.unwrap().is_ok(), "lock ends after 30 minutes");

@@ -63,7 +63,7 @@ async fn user(store: &Store, name: &str, org: OrgId, role: Role) -> Actor {
     })
     .await
     .unwrap();
-    store.login(name, "Passw0rd-long").await.unwrap().unwrap()
+    store.login(name, "Passw0rd-long").await.unwrap().unwrap().done().unwrap()
 }
 
 #[tokio::test]

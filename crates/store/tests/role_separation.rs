@@ -29,7 +29,7 @@ fn new_user(name: &str, org: OrgId, role: Role) -> NewUser {
 }
 
 async fn actor(store: &Store, name: &str) -> Actor {
-    store.login(name, PASSWORD).await.unwrap().expect("signs in")
+    store.login(name, PASSWORD).await.unwrap().expect("signs in").done().expect("no second factor")
 }
 
 fn forbidden(r: Result<impl std::fmt::Debug, StoreError>) -> bool {

@@ -28,6 +28,9 @@ pub struct CurrentUser {
     pub lang: Lang,
     /// The session's CSRF token (empty for token-authenticated requests).
     pub csrf: String,
+    /// What the user must do before anything else (change a reset password, set up a second
+    /// factor): until then only the account page answers.
+    pub obligation: Option<kaohe_store::Obligation>,
 }
 
 impl CurrentUser {
@@ -52,7 +55,7 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<CurrentUser, Web
     if let Some(h) = parts.headers.get(AUTHORIZATION) {
         let token = h.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or(WebError::Unauthenticated)?;
         let (actor, lang) = state.store.actor_for_token(token.trim()).await.map_err(|_| WebError::Unauthenticated)?;
-        return Ok(CurrentUser { actor, lang: Lang::from_code(&lang), csrf: String::new() });
+        return Ok(CurrentUser { actor, lang: Lang::from_code(&lang), csrf: String::new(), obligation: None });
     }
     let session = Session::from_request_parts(parts, state).await.map_err(|_| WebError::Unauthenticated)?;
     let Some(uid) = session.get::<i64>(UID).await? else {
@@ -71,9 +74,26 @@ async fn resolve(parts: &mut Parts, state: &AppState) -> Result<CurrentUser, Web
     }
     // A password set after this session signed in (a reset, a change elsewhere) ends it.
     let authenticated_at = session.get::<i64>(AUTH_AT).await?.unwrap_or(login_at);
-    let (actor, lang) =
+    let found =
         state.store.actor_for_session(UserId(uid), authenticated_at).await.map_err(|_| WebError::Unauthenticated)?;
-    Ok(CurrentUser { actor, lang: Lang::from_code(&lang), csrf: csrf_token(&session).await? })
+    Ok(CurrentUser {
+        actor: found.actor,
+        lang: Lang::from_code(&found.language),
+        csrf: csrf_token(&session).await?,
+        obligation: found.obligation,
+    })
+}
+
+/// Where a user with an obligation may go: the account page and the forms that meet it.
+const WHILE_OBLIGED: [&str; 5] =
+    ["/account", "/account/password", "/account/language", "/account/second-factor/start", "/account/second-factor"];
+
+/// Refuses a user with an obligation anywhere but the account page (where it is met).
+fn unless_obliged(u: CurrentUser, path: &str) -> Result<CurrentUser, WebError> {
+    match u.obligation {
+        Some(o) if !WHILE_OBLIGED.contains(&path) => Err(WebError::Obliged(o)),
+        _ => Ok(u),
+    }
 }
 
 /// A signed-in user on a page route (not signed in → redirect to the login page).
@@ -82,7 +102,8 @@ pub struct PageUser(pub CurrentUser);
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = PageError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
-        Ok(PageUser(resolve(parts, state).await?))
+        let u = resolve(parts, state).await?;
+        Ok(PageUser(unless_obliged(u, parts.uri.path())?))
     }
 }
 
@@ -92,6 +113,7 @@ pub struct ApiUser(pub CurrentUser);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        Ok(ApiUser(resolve(parts, state).await?))
+        let u = resolve(parts, state).await?;
+        Ok(ApiUser(unless_obliged(u, parts.uri.path())?))
     }
 }

@@ -17,7 +17,7 @@ const FORM_LIMIT: usize = 2 * 1024 * 1024;
 pub async fn require_token(req: Request, next: Next) -> Response {
     // The sign-in form has no session yet: it carries its own double-submit token (see
     // `pages::login`), so that an anonymous visit writes no session row.
-    let sign_in = req.method() == Method::POST && req.uri().path() == "/login";
+    let sign_in = req.method() == Method::POST && matches!(req.uri().path(), "/login" | "/login/code");
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || req.headers().contains_key(header::AUTHORIZATION)
         || sign_in

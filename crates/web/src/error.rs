@@ -23,6 +23,9 @@ pub enum WebError {
     /// No route has this path (told apart from a refusal, which is `NotFound` of the domain).
     #[error("no such route")]
     NoRoute,
+    /// The user must first change a password or set up a second factor (on the account page).
+    #[error("account obligation first: {0:?}")]
+    Obliged(kaohe_store::Obligation),
     #[error("internal error")]
     Internal(String),
 }
@@ -56,7 +59,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable machine-readable code: `validation`, `not_found`, `forbidden`, `conflict`,
     /// `unauthenticated`, `csrf`, `bad_request`, `import_refused`, `too_costly`, `timed_out`,
-    /// `cancelled`, `no_such_route`, `internal`.
+    /// `cancelled`, `no_such_route`, `password_change_required`, `second_factor_required`,
+    /// `internal`.
     pub code: &'static str,
     pub message: String,
     pub message_en: String,
@@ -84,6 +88,7 @@ impl WebError {
             WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::NoRoute => StatusCode::NOT_FOUND,
+            WebError::Obliged(_) => StatusCode::FORBIDDEN,
         }
     }
 
@@ -142,6 +147,18 @@ impl WebError {
                 "there is no such page or API route".into(),
                 vec![],
             ),
+            WebError::Obliged(kaohe_store::Obligation::ChangePassword) => (
+                "password_change_required",
+                "请先在“我的账户”页修改密码".into(),
+                "change your password on the account page first".into(),
+                vec![],
+            ),
+            WebError::Obliged(kaohe_store::Obligation::SetUpSecondFactor) => (
+                "second_factor_required",
+                "请先在“我的账户”页设置动态口令".into(),
+                "set up a second factor on the account page first".into(),
+                vec![],
+            ),
             WebError::Store(_) | WebError::Internal(_) => {
                 tracing::error!(error = %self, "internal error");
                 ("internal", "服务器内部错误".into(), "internal server error".into(), vec![])
@@ -179,8 +196,10 @@ impl<E: Into<WebError>> From<E> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        if matches!(self.0, WebError::Unauthenticated) {
-            return Redirect::to("/login").into_response();
+        match self.0 {
+            WebError::Unauthenticated => return Redirect::to("/login").into_response(),
+            WebError::Obliged(_) => return Redirect::to("/account").into_response(),
+            _ => {}
         }
         let d = self.0.detail();
         let fields: String =

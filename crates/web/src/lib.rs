@@ -6,21 +6,21 @@
 mod api;
 mod assets;
 mod auth;
+mod client_address;
 mod csrf;
 mod display;
 mod error;
 mod figures;
 mod i18n;
 mod jobs;
-mod login_limit;
 mod pages;
 mod security_headers;
 mod stamp_cache;
 
 pub use api::openapi_document;
+pub use client_address::ProxyTrust;
 pub use error::{ApiError, PageError, WebError};
 pub use i18n::Lang;
-pub use login_limit::ProxyTrust;
 
 use axum::Router;
 use kaohe_store::{DbSessionStore, Store};
@@ -37,11 +37,12 @@ pub struct WebConfig {
     pub absolute_hours: i64,
     /// Send the session cookie only over HTTPS (set behind a TLS proxy).
     pub secure_cookies: bool,
-    /// Failed sign-ins allowed from one address per window before it must wait.
+    /// Failed sign-ins allowed from one address per window before it must wait (counted in
+    /// the database: every server process sees the same count).
     pub login_ip_max_failures: u32,
     pub login_ip_window_minutes: i64,
     /// Which proxies' `X-Forwarded-For` gives the client's address.
-    pub proxies: login_limit::ProxyTrust,
+    pub proxies: client_address::ProxyTrust,
     /// Limits on an evaluation a request starts (formula editor, API, drill-down, pages).
     pub eval: kaohe_store::EvalLimits,
     /// Limits on an evaluation a background job runs (the whole-tree evaluation).
@@ -65,9 +66,19 @@ impl Default for WebConfig {
             secure_cookies: false,
             login_ip_max_failures: 20,
             login_ip_window_minutes: 15,
-            proxies: login_limit::ProxyTrust::default(),
+            proxies: client_address::ProxyTrust::default(),
             eval: REQUEST_EVAL_LIMITS,
             job_eval: JOB_EVAL_LIMITS,
+        }
+    }
+}
+
+impl WebConfig {
+    /// The sign-in limit per client address.
+    pub(crate) fn client_limit(&self) -> kaohe_store::ClientLimit {
+        kaohe_store::ClientLimit {
+            max_failures: self.login_ip_max_failures,
+            window: chrono::TimeDelta::minutes(self.login_ip_window_minutes.max(1)),
         }
     }
 }
@@ -80,7 +91,6 @@ pub struct AppState {
     pub(crate) store: Store,
     pub config: Arc<WebConfig>,
     pub jobs: jobs::Jobs,
-    pub login_limiter: Arc<login_limit::LoginLimiter>,
     /// Computed dashboards, kept while the data they read is unchanged.
     pub(crate) dashboards: pages::dashboard::DashboardCache,
     /// Computed indicator pages (trend and children table), likewise.
@@ -95,10 +105,6 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(config.idle_minutes)));
-    let login_limiter = Arc::new(login_limit::LoginLimiter::new(
-        config.login_ip_max_failures,
-        std::time::Duration::from_secs(config.login_ip_window_minutes.max(1) as u64 * 60),
-    ));
     let jobs = jobs::Jobs::new(store.clone());
     // Every evaluation a request starts runs under the request limits (jobs set their own).
     let store = store.with_eval_limits(config.eval);
@@ -106,7 +112,6 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         store,
         config: Arc::new(config),
         jobs,
-        login_limiter,
         dashboards: Default::default(),
         indicator_pages: Default::default(),
     };
@@ -118,6 +123,7 @@ pub fn app(store: Store, config: WebConfig) -> Router {
         .layer(axum::middleware::from_fn(csrf::require_token))
         .layer(session_layer)
         .layer(axum::middleware::from_fn(security_headers::add))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), client_address::attach))
         .with_state(state)
 }
 

@@ -20,6 +20,8 @@ pub struct Model {
     pub after_digest: Option<String>,
     /// SHA-256 of the previous row's hash and this row's content (see `audit::chain_hash`).
     pub row_hash: Option<String>,
+    /// The client's address, when the event came from a request.
+    pub client: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

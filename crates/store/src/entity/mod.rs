@@ -5,5 +5,7 @@ pub mod audit_head;
 pub mod audit_log;
 pub mod login_failure;
 pub mod org;
+pub mod password_history;
 pub mod session;
+pub mod sign_in_failure;
 pub mod user;

@@ -13,6 +13,7 @@ mod m0006_submissions;
 mod m0007_audit_chain;
 mod m0008_audit_retention;
 mod m0009_jobs;
+mod m0010_account_life_cycle;
 
 /// All of kaohe's migrations, in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_audit_chain::Migration),
             Box::new(m0008_audit_retention::Migration),
             Box::new(m0009_jobs::Migration),
+            Box::new(m0010_account_life_cycle::Migration),
         ]
     }
 }

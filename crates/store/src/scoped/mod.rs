@@ -2,6 +2,7 @@
 //! [`kaohe_domain::authorize`] called. Pages, API routes and commands only ever hold a [`Scoped`],
 //! so none of them can forget the check.
 
+mod account_ops;
 mod assessment_ops;
 mod audit_ops;
 mod evaluation;

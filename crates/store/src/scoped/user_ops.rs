@@ -11,11 +11,11 @@ use kaohe_domain::{Action, Actor, DomainError, OrgId, OrgPath, Role, UserId};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 impl Scoped<'_> {
-    /// Users whose org lies inside the scope, by user name.
+    /// Users whose org lies inside the scope, by user name (removed ones left out).
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
         self.check(Action::UserRead, None)?;
         let db = &self.store.db;
-        let mut q = user::Entity::find();
+        let mut q = user::Entity::find().filter(user::Column::RemovedAt.is_null());
         if let Some(scope) = self.actor.scope() {
             let ids: Vec<i64> = orgs::subtree(db, Some(scope), true).await?.into_iter().map(|o| o.id.0).collect();
             q = q.filter(user::Column::OrgId.is_in(ids));
@@ -37,7 +37,7 @@ impl Scoped<'_> {
         kaohe_domain::may_create_with(&self.actor, new.role)?;
         let username = users::check_username(&new.username)?;
         let display_name = kaohe_domain::org::parse_org_name("display_name", &new.display_name)?;
-        self.store.policy.password.check(&new.password)?;
+        self.store.policy.password.check_for(&new.password, &username)?;
         let txn = crate::db::begin_write(&self.store.db).await?;
         let org = orgs::find(&txn, new.org_id).await?.ok_or(DomainError::NotFound)?;
         self.check(Action::UserWrite, Some(&org.path))?;
@@ -56,6 +56,12 @@ impl Scoped<'_> {
             unlocked_at: Set(None),
             password_changed_at: Set(now),
             created_at: Set(now),
+            // A password an administrator chose is changed by its owner at the first sign-in;
+            // the operator's (kaohe init, the demo) are handed over on the console.
+            must_change_password: Set(!matches!(self.actor, Actor::Operator)),
+            removed_at: Set(None),
+            second_factor: Set(None),
+            second_factor_step: Set(None),
             ..Default::default()
         }
         .insert(&txn)
@@ -86,15 +92,19 @@ impl Scoped<'_> {
         .await
     }
 
-    /// Sets a new password for another user (security administrator), policy checked.
+    /// Sets a new password for another user (security administrator), policy checked; the user
+    /// must change it at the next sign-in.
     pub async fn reset_password(&self, id: UserId, password: &str) -> Result<User, StoreError> {
-        self.store.policy.password.check(password)?;
+        let (m, _) = self.user_in_scope(Action::UserSecurity, id).await?;
+        self.store.policy.password.check_for(password, &m.username)?;
         let hash = users::hash_password(password)?;
         let now = self.store.clock.now();
+        let must_change = !matches!(self.actor, Actor::Operator);
         let done = self
             .security_change(id, AuditAction::PasswordChange, "重置密码 / password reset".into(), move |am| {
                 am.password_hash = Set(hash);
                 am.password_changed_at = Set(now);
+                am.must_change_password = Set(must_change);
             })
             .await?;
         // The sessions end by their sign-in time (see `Store::actor_for_session`); the tokens here.
@@ -161,7 +171,8 @@ impl Scoped<'_> {
         let txn = crate::db::begin_write(&self.store.db).await?;
         let m = users::find(&txn, for_user).await?.ok_or(DomainError::NotFound)?;
         let org = orgs::find(&txn, OrgId(m.org_id)).await?.ok_or(DomainError::NotFound)?;
-        let token = users::insert_token(&txn, for_user, name, self.store.clock.now()).await?;
+        let token =
+            users::insert_token(&txn, for_user, name, self.store.clock.now(), self.store.policy.token_days).await?;
         let u = users::to_domain(&m)?;
         self.audit_user(&txn, AuditAction::TokenIssue, &u, &org.path, None, format!("签发API令牌“{name}”")).await?;
         txn.commit().await?;
@@ -187,12 +198,32 @@ impl Scoped<'_> {
         if !users::verify_password(&m.password_hash, current) {
             return Err(DomainError::invalid("current_password", "当前密码不正确", "current password is wrong").into());
         }
-        self.store.policy.password.check(new)?;
+        let policy = self.store.policy.password;
+        policy.check_for(new, &m.username)?;
+        // Never the current password (a reset one must really change), nor the last N.
+        if users::used_before(&self.store.db, &m, new, policy.history.max(1)).await? {
+            let e = if policy.history > 1 {
+                DomainError::invalid(
+                    "new_password",
+                    format!("新密码不能与最近{}次用过的密码相同", policy.history),
+                    format!("the new password may not repeat any of the last {} passwords", policy.history),
+                )
+            } else {
+                DomainError::invalid(
+                    "new_password",
+                    "新密码不能与当前密码相同",
+                    "the new password must differ from the current one",
+                )
+            };
+            return Err(e.into());
+        }
         let txn = crate::db::begin_write(&self.store.db).await?;
         let org = orgs::find(&txn, OrgId(m.org_id)).await?.ok_or(DomainError::NotFound)?;
+        users::remember_password(&txn, &m, policy.history).await?;
         let mut am: user::ActiveModel = m.into();
         am.password_hash = Set(users::hash_password(new)?);
         am.password_changed_at = Set(self.store.clock.now());
+        am.must_change_password = Set(false);
         let u = users::to_domain(&am.update(&txn).await?)?;
         users::revoke_tokens(&txn, id.0, self.store.clock.now()).await?;
         self.audit_user(
@@ -222,7 +253,7 @@ impl Scoped<'_> {
         Ok(())
     }
 
-    async fn user_in_scope(&self, action: Action, id: UserId) -> Result<(user::Model, OrgPath), StoreError> {
+    pub(super) async fn user_in_scope(&self, action: Action, id: UserId) -> Result<(user::Model, OrgPath), StoreError> {
         self.check(action, None)?;
         let m = users::find(&self.store.db, id).await?.ok_or(DomainError::NotFound)?;
         let org = orgs::find(&self.store.db, OrgId(m.org_id)).await?.ok_or(DomainError::NotFound)?;
@@ -230,7 +261,7 @@ impl Scoped<'_> {
         Ok((m, org.path))
     }
 
-    async fn security_change(
+    pub(super) async fn security_change(
         &self,
         id: UserId,
         action: AuditAction,
@@ -249,7 +280,7 @@ impl Scoped<'_> {
         Ok(after)
     }
 
-    async fn audit_user<C: sea_orm::ConnectionTrait>(
+    pub(super) async fn audit_user<C: sea_orm::ConnectionTrait>(
         &self,
         conn: &C,
         action: AuditAction,

@@ -50,7 +50,7 @@ pub async fn user(store: &Store, name: &str, org: OrgId, role: Role) -> Actor {
         password: "Passw0rd-long".into(),
     };
     store.scoped(Actor::Operator).create_user(new).await.unwrap();
-    store.login(name, "Passw0rd-long").await.unwrap().unwrap()
+    store.login(name, "Passw0rd-long").await.unwrap().unwrap().done().unwrap()
 }
 
 static CODES: AtomicU32 = AtomicU32::new(0);

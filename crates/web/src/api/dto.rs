@@ -94,6 +94,37 @@ pub struct UserDto {
     pub language: String,
     /// Switched off: cannot sign in; its sessions and tokens no longer work.
     pub disabled: bool,
+    /// A reset password the user must change at the next sign-in.
+    pub must_change_password: bool,
+    /// Signs in with a second factor (TOTP).
+    pub second_factor: bool,
+    /// Removed (soft): kept for the audit trail, its name never reused.
+    pub removed: bool,
+}
+
+/// An API token as its owner sees it (the secret itself is shown once, when issued).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenDto {
+    pub id: i64,
+    pub name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// After this the token no longer works (`null`: issued before tokens expired).
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<kaohe_store::TokenInfo> for TokenDto {
+    fn from(t: kaohe_store::TokenInfo) -> Self {
+        TokenDto {
+            id: t.id,
+            name: t.name,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            expires_at: t.expires_at,
+            revoked_at: t.revoked_at,
+        }
+    }
 }
 
 /// Whether an account is switched off.
@@ -113,6 +144,9 @@ impl From<User> for UserDto {
             role_label: u.role.label_zh().to_owned(),
             language: u.language,
             disabled: u.disabled,
+            must_change_password: u.must_change_password,
+            second_factor: u.second_factor,
+            removed: u.removed_at.is_some(),
         }
     }
 }

@@ -82,3 +82,28 @@ pub async fn unlock(
 ) -> Result<Json<UserDto>, ApiError> {
     Ok(Json(u.scoped(&state).unlock(UserId(id)).await?.into()))
 }
+
+/// Removes an account (system administrator; never his own): switched off, its tokens revoked,
+/// gone from the list; kept for the audit trail, its name never reused.
+#[utoipa::path(delete, path = "/users/{id}", tag = "users", params(("id" = i64, Path)), responses(
+    (status = 200, body = UserDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<UserDto>, ApiError> {
+    Ok(Json(u.scoped(&state).remove_user(UserId(id)).await?.into()))
+}
+
+/// Clears a user's second factor, for a lost phone (security administrator; never his own).
+#[utoipa::path(post, path = "/users/{id}/second-factor/reset", tag = "users", params(("id" = i64, Path)), responses(
+    (status = 200, body = UserDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<UserDto>, ApiError> {
+    Ok(Json(u.scoped(&state).reset_second_factor(UserId(id)).await?.into()))
+}

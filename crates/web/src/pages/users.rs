@@ -21,6 +21,10 @@ pub struct UserRow {
     pub org_name: String,
     pub role: &'static str,
     pub disabled: bool,
+    /// Must change a reset password at the next sign-in.
+    pub must_change_password: bool,
+    pub second_factor: bool,
+    pub removed: bool,
 }
 
 #[derive(Template)]
@@ -54,6 +58,9 @@ async fn row(state: &AppState, u: &CurrentUser, user: &User) -> UserRow {
         org_name,
         role: u.lang.pick(user.role.label_zh(), user.role.label_en()),
         disabled: user.disabled,
+        must_change_password: user.must_change_password,
+        second_factor: user.second_factor,
+        removed: user.removed_at.is_some(),
     }
 }
 
@@ -211,6 +218,28 @@ async fn set_disabled(
     }
 }
 
+async fn remove(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    match u.scoped(&state).remove_user(UserId(id)).await {
+        Ok(_) => Ok(Redirect::to("/users").into_response()),
+        Err(e) => detail_page(&state, &u, UserId(id), form_messages(&u, e)?).await,
+    }
+}
+
+async fn reset_second_factor(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    match u.scoped(&state).reset_second_factor(UserId(id)).await {
+        Ok(_) => Ok(Redirect::to(&format!("/users/{id}")).into_response()),
+        Err(e) => detail_page(&state, &u, UserId(id), form_messages(&u, e)?).await,
+    }
+}
+
 async fn unlock(
     State(state): State<AppState>,
     PageUser(u): PageUser,
@@ -228,4 +257,6 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}/role", post(set_role))
         .route("/users/{id}/password", post(reset_password))
         .route("/users/{id}/unlock", post(unlock))
+        .route("/users/{id}/remove", post(remove))
+        .route("/users/{id}/second-factor/reset", post(reset_second_factor))
 }

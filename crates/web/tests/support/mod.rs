@@ -27,6 +27,11 @@ pub async fn spawn_apps() -> Vec<TestApp> {
 }
 
 pub async fn spawn(db: TestDb) -> TestApp {
+    spawn_with_policy(db, kaohe_store::SecurityPolicy::default()).await
+}
+
+/// Starts the app under a security policy of the test's choosing.
+pub async fn spawn_with_policy(db: TestDb, policy: kaohe_store::SecurityPolicy) -> TestApp {
     let clock = Arc::new(FixedClock::new(Utc::now()));
     let pack = kaohe_packs::trade_union().expect("built-in pack");
     let store = db
@@ -36,7 +41,8 @@ pub async fn spawn(db: TestDb) -> TestApp {
         .with_rulebooks(pack.rulebooks)
         .with_reports([pack.reports, vec![brief_template()]].concat())
         .with_calendar(Arc::new(pack.calendar))
-        .with_files_dir(std::env::temp_dir().join("kaohe-tests").join(format!("files-{}", std::process::id())));
+        .with_files_dir(std::env::temp_dir().join("kaohe-tests").join(format!("files-{}", std::process::id())))
+        .with_security_policy(policy);
     let app = kaohe_web::app(store.clone(), kaohe_web::WebConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -1,5 +1,8 @@
-//! Password and lockout policies (defaults: ≥ 10 characters from 3 of 4 classes; 5 failures within
-//! 15 minutes lock an account for 30 minutes).
+//! Password and lockout policies (defaults: ≥ 10 characters from 3 of 4 classes, none of the
+//! commonly breached ones, not the user name; 5 failures within 15 minutes lock an account for 30
+//! minutes). Password history and expiry are off by default and on in the MLPS profile.
+
+mod common;
 
 use crate::error::DomainError;
 use chrono::{DateTime, Duration, Utc};
@@ -12,11 +15,17 @@ pub struct PasswordPolicy {
     pub min_length: usize,
     /// How many of the four classes (lower, upper, digit, other) it must use.
     pub min_classes: usize,
+    /// How many earlier passwords a new one may not repeat (0: no rule).
+    #[serde(default)]
+    pub history: u32,
+    /// Days a password lasts before its owner must change it at sign-in (0: it never expires).
+    #[serde(default)]
+    pub max_age_days: u32,
 }
 
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        Self { min_length: 10, min_classes: 3 }
+        Self { min_length: 10, min_classes: 3, history: 0, max_age_days: 0 }
     }
 }
 
@@ -46,7 +55,34 @@ impl PasswordPolicy {
                 ),
             ));
         }
+        if common::is_common(password) {
+            return Err(DomainError::invalid(
+                "password",
+                "这个密码太常见(出现在已泄露的密码库中或由常用词加数字组成),请换一个",
+                "this password is too common (found in breached password lists, or a common word with digits)",
+            ));
+        }
         Ok(())
+    }
+
+    /// [`PasswordPolicy::check`], and the password may not contain the user's own name.
+    pub fn check_for(&self, password: &str, username: &str) -> Result<(), DomainError> {
+        self.check(password)?;
+        let (p, u) = (password.to_lowercase(), username.trim().to_lowercase());
+        let reversed: String = u.chars().rev().collect();
+        if u.chars().count() >= 3 && (p.contains(&u) || p.contains(&reversed)) {
+            return Err(DomainError::invalid(
+                "password",
+                "密码不能包含用户名",
+                "the password may not contain the user name",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether a password set at `changed_at` has expired by `now`.
+    pub fn expired(&self, changed_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        self.max_age_days > 0 && now - changed_at >= Duration::days(i64::from(self.max_age_days))
     }
 }
 
@@ -95,6 +131,35 @@ mod tests {
         assert!(p.check("alllowercaseletters").is_err());
         assert!(p.check("lowerUPPER12").is_ok());
         assert!(p.check("lower123!!!").is_ok());
+    }
+
+    #[test]
+    fn common_passwords_and_the_user_name_are_refused() {
+        let p = PasswordPolicy::default();
+        for weak in [
+            "P@ssw0rd123",
+            "Password2026!",
+            "1qaz@WSX3edc",
+            "Aa123456789!",
+            "Woaini1314!",
+            "Admin@12345",
+            "QWERTY-2026",
+        ] {
+            assert!(p.check(weak).is_err(), "{weak} passes");
+        }
+        assert!(p.check("Passw0rd-long").is_ok(), "a common word inside a longer phrase is not refused");
+        assert!(p.check_for("Zhangsan-2026!", "zhangsan").is_err());
+        assert!(p.check_for("Nasgnahz-2026!", "zhangsan").is_err(), "the name backwards");
+        assert!(p.check_for("Harbour-lights-7", "zhangsan").is_ok());
+    }
+
+    #[test]
+    fn a_password_expires_only_when_the_policy_says_so() {
+        let t0 = DateTime::parse_from_rfc3339("2026-01-01T08:00:00Z").unwrap().with_timezone(&Utc);
+        assert!(!PasswordPolicy::default().expired(t0, t0 + Duration::days(3650)));
+        let p = PasswordPolicy { max_age_days: 90, ..PasswordPolicy::default() };
+        assert!(!p.expired(t0, t0 + Duration::days(89)));
+        assert!(p.expired(t0, t0 + Duration::days(90)));
     }
 
     #[test]

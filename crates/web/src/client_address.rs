@@ -1,59 +1,19 @@
-//! Sign-in attempts limited per client address: after `max_failures` failed sign-ins from one
-//! address within the window, every further attempt from it gets 429 until the oldest failure
-//! leaves the window. It complements the per-account lockout (which a guesser trying many user
-//! names never trips). Kept in memory, per server process.
+//! The client's address: behind trusted proxies the right-most `X-Forwarded-For` entry that is
+//! not one of them, otherwise the connection's peer. Every request runs with it set for the
+//! store, so the audit rows it writes carry it; sign-in failures are counted per address (in the
+//! database: see `kaohe_store::ClientLimit`).
 
-use std::collections::{HashMap, VecDeque};
+use crate::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
-/// Failed sign-ins per address within a sliding window.
-#[derive(Debug)]
-pub struct LoginLimiter {
-    max_failures: usize,
-    window: Duration,
-    failures: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
-}
-
-impl LoginLimiter {
-    /// A limiter allowing `max_failures` failures per `window` from one address.
-    pub fn new(max_failures: u32, window: Duration) -> Self {
-        Self { max_failures: max_failures.max(1) as usize, window, failures: Mutex::default() }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, VecDeque<Instant>>> {
-        // A panic while holding the lock cannot leave the map inconsistent: keep using it.
-        self.failures.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// How long `ip` must wait, if it has used up its failures.
-    pub fn blocked(&self, ip: IpAddr, now: Instant) -> Option<Duration> {
-        let mut map = self.lock();
-        let q = map.get_mut(&ip)?;
-        while q.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
-            q.pop_front();
-        }
-        if q.is_empty() {
-            map.remove(&ip);
-            return None;
-        }
-        (q.len() >= self.max_failures).then(|| self.window.saturating_sub(now.duration_since(q[0])))
-    }
-
-    /// Counts a failed sign-in from `ip`.
-    pub fn failed(&self, ip: IpAddr, now: Instant) {
-        let mut map = self.lock();
-        if map.len() > 100_000 {
-            // Many addresses at once: forget those whose failures have all aged out.
-            map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < self.window));
-        }
-        let q = map.entry(ip).or_default();
-        q.push_back(now);
-        while q.len() > self.max_failures {
-            q.pop_front();
-        }
-    }
+/// Runs the request with its client's address known to the store (for the audit rows it writes).
+pub(crate) async fn attach(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let ip = client_ip(req.headers(), peer, &state.config.proxies);
+    kaohe_store::with_client_address(ip.to_string(), next.run(req)).await
 }
 
 /// Which proxies' `X-Forwarded-For` is believed.
@@ -96,20 +56,6 @@ pub fn client_ip(headers: &axum::http::HeaderMap, peer: Option<SocketAddr>, trus
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn failures_block_until_they_age_out() {
-        let l = LoginLimiter::new(3, Duration::from_secs(60));
-        let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
-        let t0 = Instant::now();
-        for i in 0..3 {
-            assert_eq!(l.blocked(a, t0), None, "attempt {i}");
-            l.failed(a, t0 + Duration::from_secs(i * 10));
-        }
-        assert_eq!(l.blocked(a, t0 + Duration::from_secs(30)), Some(Duration::from_secs(30)));
-        assert_eq!(l.blocked(b, t0 + Duration::from_secs(30)), None, "other addresses are not affected");
-        assert_eq!(l.blocked(a, t0 + Duration::from_secs(60)), None, "the first failure aged out");
-    }
 
     #[test]
     fn the_forwarded_address_counts_only_behind_a_trusted_proxy() {
