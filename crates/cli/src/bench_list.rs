@@ -4,7 +4,7 @@
 
 use kaohe_domain::Actor;
 use kaohe_domain::record::{RecordId, Value};
-use kaohe_store::registry::{Cursor, Sort};
+use kaohe_store::{Cursor, Sort};
 use kaohe_store::{RecordQuery, Store};
 use std::time::Instant;
 

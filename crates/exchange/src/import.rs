@@ -8,7 +8,7 @@ use kaohe_domain::input::{RawCell, parse_field};
 use kaohe_domain::record::Values;
 use kaohe_domain::registry::{FieldType, RegistryDef};
 use kaohe_sheets::{Cell, CellError, Limits, Table, column_letter, read, write_error_report};
-use kaohe_store::registry::BulkReport;
+use kaohe_store::BulkReport;
 use kaohe_store::{ImportRow, RowError, Scoped, StoreError};
 use std::collections::HashMap;
 

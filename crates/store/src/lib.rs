@@ -3,45 +3,49 @@
 //! [`Scoped`], which checks the actor's role and scope before every read and write.
 #![forbid(unsafe_code)]
 
-pub mod assessments;
+mod assessments;
 mod audit;
 mod auth;
 mod backup;
 pub mod crypto;
 mod db;
-pub mod entity;
+mod entity;
 mod error;
-pub mod jobs;
+mod jobs;
 pub mod migration;
 mod org_cache;
 mod orgs;
 pub mod private_files;
-pub mod registry;
+mod registry;
 mod scoped;
 mod session_store;
 mod settings;
 mod snapshot;
 mod snapshot_file;
-pub mod submissions;
+mod submissions;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod totp;
 mod users;
 
+pub use assessments::Published;
 pub use audit::with_client_address;
 pub use audit::{AuditRow, ChainCheck};
 pub use auth::{ClientLimit, LoginRefusal, Obligation, SessionUser, SignIn};
 pub use backup::{BackupKey, BackupSummary};
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
+pub use jobs::JobFile;
 pub use kaohe_engine::{Budget, DrillPart, DrillRole, Drilled, Stopped};
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
+pub use registry::{BulkReport, Cursor, Filter, FilterOp, HistoryEntry, Sort};
 pub use scoped::{
     FigureRow, ImportRow, InboxRow, LOOKUPS_PER_HOUR, MAX_EVIDENCE_BYTES, MAX_NAMES, RecordQuery, Report, RowKind,
     Scoped, evidence_kind, needs,
 };
 pub use session_store::DbSessionStore;
 pub use snapshot::{DataStamp, Needs};
+pub use submissions::Submission;
 pub use users::{NewUser, TokenInfo, User, generate_password, hash_password, verifications_on_this_thread};
 
 use kaohe_domain::calendar::{Weekends, WorkCalendar};

@@ -5,8 +5,8 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use kaohe_domain::record::{Record, RecordId, Value, Values};
 use kaohe_domain::{Actor, DomainError, FixedClock, OrgId, OrgKind, Role};
-use kaohe_store::registry::{Cursor, Filter, FilterOp, Sort};
 use kaohe_store::testing::fresh_databases;
+use kaohe_store::{Cursor, Filter, FilterOp, Sort};
 use kaohe_store::{NewOrg, NewUser, RecordQuery, Store, StoreError};
 use sea_orm::{ConnectionTrait, Statement};
 use std::sync::Arc;

@@ -93,6 +93,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("children", "下级组织", "Child orgs"),
     ("children_table", "下级单位", "Subordinate orgs"),
     ("clean", "未发生", "clean"),
+    ("client_address", "来源地址", "Client address"),
     ("close_on", "撤销日期", "Close on"),
     ("close_org", "撤销组织", "Close org"),
     ("closed", "已撤销", "Closed"),
@@ -219,6 +220,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("orgs_in_scope", "范围内组织数", "Orgs in scope"),
     ("own_level", "本级", "own records"),
     ("parent", "上级", "Parent"),
+    ("parent_changed", "上级组织已变更", "moved under another parent"),
     ("password", "密码", "Password"),
     (
         "password_hint",
@@ -257,6 +259,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
         "账户停用并从列表中移除,审计记录保留,用户名不再分配给他人",
         "The account is switched off and leaves the list; its audit trail stays and its name is never reused",
     ),
+    ("renamed_from", "原名", "formerly"),
     ("report", "年度报告", "Year-end report"),
     (
         "report_hint",

@@ -2,15 +2,15 @@
 //! starts one returns at once, the page polls the job's progress, and the job finishes even if the
 //! browser is closed.
 //!
-//! Jobs live in the database (`kaohe_store::jobs`), so with several server processes behind a
+//! Jobs live in the database (the store's `jobs` table), so with several server processes behind a
 //! balancer a poll answered by another process still finds the job. The process running a job
 //! keeps its working copy in memory and writes it through: at every change of stage or state,
 //! and at most every [`SAVE_EVERY`] for row counts.
 
 use chrono::{DateTime, Utc};
 use kaohe_domain::UserId;
+use kaohe_store::JobFile;
 use kaohe_store::Store;
-use kaohe_store::jobs::JobFile;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

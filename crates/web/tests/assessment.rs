@@ -82,6 +82,8 @@ async fn scores_explained_scoped_and_published() {
         let changes = v2["changes"].as_array().unwrap();
         assert_eq!(changes.len(), 1, "{v2}");
         assert_eq!(changes[0]["org_id"], b.0);
+        assert_eq!((changes[0]["renamed_from"].is_null(), changes[0]["moved"].as_bool()), (true, Some(false)));
+
         let frozen = app.get_json(&format!("/api/v1/assessments/2009/versions/1?org={}", city.0), &kh).await;
         let b_then = frozen["results"].as_array().unwrap().iter().find(|r| r["org_id"] == b.0).unwrap().clone();
         assert_eq!(item(&b_then, "new_members")["points"], 500, "version 1 stays as published");
@@ -112,5 +114,26 @@ async fn scores_explained_scoped_and_published() {
             .unwrap();
         assert_eq!(res.status(), 303);
         assert!(res.headers()["location"].to_str().unwrap().ends_with("version=3"));
+
+        // The city renames 耒阳 and makes 常宁 a department: the next version says so, though no
+        // score moved for the renamed one.
+        use kaohe_store::OrgUpdate;
+        app.op().update_org(a, OrgUpdate { name: Some("LY新工会".into()), ..Default::default() }).await.unwrap();
+        app.op().update_org(b, OrgUpdate { kind: Some(OrgKind::Department), ..Default::default() }).await.unwrap();
+        let v4: Value = http.post(&url).bearer_auth(&kh).send().await.unwrap().json().await.unwrap();
+        let changes = v4["changes"].as_array().unwrap();
+        let of = |id: i64| changes.iter().find(|c| c["org_id"] == id).unwrap_or_else(|| panic!("{id} in {v4}"));
+        assert_eq!(of(a.0)["renamed_from"], "LY工会");
+        assert_eq!(of(a.0)["org_name"], "LY新工会");
+        assert_eq!(
+            (of(b.0)["kind_before"].as_str(), of(b.0)["kind_after"].as_str()),
+            (Some("federation"), Some("department"))
+        );
+        let page = c.get(app.url(&format!("/assessment?org={}&year=2009&version=4", city.0))).send().await.unwrap();
+        let page = page.text().await.unwrap();
+        assert!(
+            page.contains("原名“LY工会”") && page.contains("类型 总工会 → 部室"),
+            "the page says it in words: {page}"
+        );
     }
 }

@@ -18,6 +18,8 @@ struct Tree {
     b: OrgId,
     b_child: OrgId,
     b_user: UserId,
+    /// The id of an API token of county B's user.
+    b_token: i64,
     /// County B's records, by registry.
     b_records: Vec<(&'static str, i64)>,
 }
@@ -39,6 +41,7 @@ async fn tree(app: &TestApp) -> Tree {
         .unwrap();
     // County B keeps registries: members on both its orgs, 督办 tasks, activities.
     let token = app.token(b_user).await;
+    let b_token = app.count("SELECT MAX(id) FROM api_tokens").await;
     for n in 1..=8 {
         app.member(&token, n, if n % 2 == 0 { b } else { b_child }, "2009-04-01").await;
     }
@@ -69,7 +72,7 @@ async fn tree(app: &TestApp) -> Tree {
         }
     }
     assert_eq!(b_records.len(), 10);
-    Tree { a, a_child, b, b_child, b_user, b_records }
+    Tree { a, a_child, b, b_child, b_user, b_token, b_records }
 }
 
 /// Record ids of county B and guessed ones, per registry.
@@ -150,6 +153,12 @@ fn api_cases(t: &Tree) -> Vec<(Method, String, Option<serde_json::Value>)> {
         v.push((Method::GET, format!("/api/v1/users/{user}"), None));
         v.push((Method::PUT, format!("/api/v1/users/{user}/role"), Some(json!({"role": "viewer"}))));
         v.push((Method::POST, format!("/api/v1/users/{user}/unlock"), None));
+        v.push((Method::PUT, format!("/api/v1/users/{user}/disabled"), Some(json!({"disabled": true}))));
+        v.push((Method::DELETE, format!("/api/v1/users/{user}"), None));
+        v.push((Method::POST, format!("/api/v1/users/{user}/second-factor/reset"), None));
+    }
+    for token in [t.b_token, 999_999] {
+        v.push((Method::DELETE, format!("/api/v1/me/tokens/{token}"), None));
     }
     v
 }
@@ -219,6 +228,12 @@ fn page_cases(t: &Tree) -> Vec<(String, Option<Fields>)> {
         v.push((format!("/users/{user}/role"), Some(vec![("role", "viewer".into())])));
         v.push((format!("/users/{user}/password"), Some(vec![("password", "Passw0rd-long2".into())])));
         v.push((format!("/users/{user}/unlock"), Some(vec![])));
+        v.push((format!("/users/{user}/disabled"), Some(vec![("disabled", "1".into())])));
+        v.push((format!("/users/{user}/remove"), Some(vec![])));
+        v.push((format!("/users/{user}/second-factor/reset"), Some(vec![])));
+    }
+    for token in [t.b_token, 999_999] {
+        v.push((format!("/account/tokens/{token}/revoke"), Some(vec![])));
     }
     v
 }
@@ -259,6 +274,20 @@ async fn fingerprint_b(app: &TestApp, t: &Tree) -> String {
             out.push_str(&r.try_get_by_index::<String>(i).unwrap());
             out.push('|');
         }
+    }
+    // Switched off, removed, flagged, second factor, live tokens: any change shows.
+    let orgs = format!("({}, {})", t.b.0, t.b_child.0);
+    let states = [
+        format!(
+            "SELECT COUNT(*) FROM users WHERE org_id IN {orgs} AND (disabled OR must_change_password OR removed_at IS NOT NULL OR second_factor IS NOT NULL)"
+        ),
+        format!(
+            "SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE org_id IN {orgs})"
+        ),
+    ];
+    for sql in states {
+        out.push_str(&app.count(&sql).await.to_string());
+        out.push('|');
     }
     out
 }

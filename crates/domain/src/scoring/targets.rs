@@ -1,8 +1,8 @@
 //! Cascading a target down the tree, and what changed between two runs of an assessment.
 
 use super::assess::Assessment;
-use crate::OrgId;
 use crate::indicator::Number;
+use crate::{OrgId, OrgKind};
 use serde::{Deserialize, Serialize};
 
 /// Splits `total` among parts in proportion to `weights` (equal parts when every weight is zero).
@@ -51,6 +51,15 @@ pub struct Change {
     pub rank: (Option<usize>, Option<usize>),
     /// Items whose points changed: (item key, before, after).
     pub items: Vec<(String, i64, i64)>,
+    /// The org's name in the earlier run, when it has been renamed since.
+    #[serde(default)]
+    pub renamed_from: Option<String>,
+    /// (before, after) when the org's kind changed (which can move it between ranking groups).
+    #[serde(default)]
+    pub kind: Option<(OrgKind, OrgKind)>,
+    /// Whether the org was moved under another parent.
+    #[serde(default)]
+    pub moved: bool,
 }
 
 /// What changed from `before` to `after`, org by org (orgs in `after`'s order, then any that
@@ -77,6 +86,16 @@ pub fn diff(before: &Assessment, after: &Assessment) -> Vec<Change> {
                 .collect(),
             _ => Vec::new(),
         };
+        // What the assessor relies on about the org itself: its name, kind and parent.
+        let (was, is) = (b.as_ref().map(|r| &r.org), a.as_ref().map(|r| &r.org));
+        let (renamed_from, kind, moved) = match (was, is) {
+            (Some(w), Some(i)) => (
+                (w.name != i.name).then(|| w.name.clone()),
+                (w.kind != i.kind).then_some((w.kind, i.kind)),
+                w.parent != i.parent,
+            ),
+            _ => (None, None, false),
+        };
         let c = Change {
             org,
             name,
@@ -84,8 +103,17 @@ pub fn diff(before: &Assessment, after: &Assessment) -> Vec<Change> {
             grade: (b.as_ref().map(|r| r.grade_zh.clone()), a.as_ref().map(|r| r.grade_zh.clone())),
             rank: (b.as_ref().map(|r| r.rank), a.as_ref().map(|r| r.rank)),
             items,
+            renamed_from,
+            kind,
+            moved,
         };
-        if c.total.0 != c.total.1 || c.grade.0 != c.grade.1 || c.rank.0 != c.rank.1 || !c.items.is_empty() {
+        let org_changed = c.renamed_from.is_some() || c.kind.is_some() || c.moved;
+        if c.total.0 != c.total.1
+            || c.grade.0 != c.grade.1
+            || c.rank.0 != c.rank.1
+            || !c.items.is_empty()
+            || org_changed
+        {
             out.push(c);
         }
     }

@@ -1,7 +1,7 @@
 //! Bulk writes for imports: existing records are found by natural key in batches, new ones are
 //! inserted many rows per statement, changed ones updated, unchanged ones left alone.
 
-use super::codec::{self, natural_key, sealed_json};
+use super::codec::{self, sealed_json};
 use super::records::{self, Stamp};
 use super::schema::table;
 use crate::StoreError;
@@ -26,11 +26,6 @@ pub struct BulkRow {
     pub org: OrgId,
     pub values: Values,
     pub nk: String,
-}
-
-/// Natural keys of rows, for the caller's duplicate and scope checks.
-pub fn keys(reg: &RegistryDef, rows: &[(OrgId, Values)], p: &dyn Protector) -> Vec<String> {
-    rows.iter().map(|(_, v)| natural_key(reg, v, p)).collect()
 }
 
 const BATCH: usize = 400;

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use kaohe_domain::OrgId;
 use kaohe_domain::indicator::Number;
 use kaohe_domain::scoring::{Assessment, Change, Direction, OrgResult, VetoEffect, show_points};
-use kaohe_store::assessments::Published;
+use kaohe_store::Published;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -125,6 +125,13 @@ pub struct ChangeDto {
     pub grade_after: Option<String>,
     pub rank_before: Option<usize>,
     pub rank_after: Option<usize>,
+    /// The org's name in the earlier version, when it has been renamed since.
+    pub renamed_from: Option<String>,
+    /// The org's kind before and after (`federation`, `department`, …), when it changed.
+    pub kind_before: Option<String>,
+    pub kind_after: Option<String>,
+    /// Whether the org was moved under another parent.
+    pub moved: bool,
 }
 
 /// A new version and what changed.
@@ -241,6 +248,10 @@ fn change_dto(c: &Change) -> ChangeDto {
         grade_after: c.grade.1.clone(),
         rank_before: c.rank.0,
         rank_after: c.rank.1,
+        renamed_from: c.renamed_from.clone(),
+        kind_before: c.kind.map(|k| k.0.code().to_owned()),
+        kind_after: c.kind.map(|k| k.1.code().to_owned()),
+        moved: c.moved,
     }
 }
 

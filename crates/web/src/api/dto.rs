@@ -202,6 +202,8 @@ pub struct AuditDto {
     pub summary: String,
     pub before_digest: Option<String>,
     pub after_digest: Option<String>,
+    /// The client's address, when the event came from a request.
+    pub client: Option<String>,
 }
 
 impl From<AuditRow> for AuditDto {
@@ -216,6 +218,7 @@ impl From<AuditRow> for AuditDto {
             summary: r.summary,
             before_digest: r.before_digest,
             after_digest: r.after_digest,
+            client: r.client,
         }
     }
 }

@@ -12,7 +12,7 @@ use kaohe_domain::record::{Record, RecordId, Value, Values};
 use kaohe_domain::registry::RegistryDef;
 use kaohe_domain::{DomainError, FieldError, OrgId};
 use kaohe_store::RecordQuery;
-use kaohe_store::registry::{Cursor, Filter, FilterOp, Sort};
+use kaohe_store::{Cursor, Filter, FilterOp, Sort};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -281,6 +281,6 @@ pub async fn record_history(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     Path((key, id)): Path<(String, i64)>,
-) -> Result<Json<Vec<kaohe_store::registry::HistoryEntry>>, ApiError> {
+) -> Result<Json<Vec<kaohe_store::HistoryEntry>>, ApiError> {
     Ok(Json(u.scoped(&state).record_history(&key, RecordId(id)).await?))
 }

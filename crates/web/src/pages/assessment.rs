@@ -15,8 +15,8 @@ use axum::{Form, Router};
 use kaohe_domain::indicator::Number;
 use kaohe_domain::scoring::{Assessment, Change, OrgResult, show, show_points};
 use kaohe_domain::{Action, OrgId, OrgKind};
+use kaohe_store::Published;
 use kaohe_store::Scoped;
-use kaohe_store::assessments::Published;
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -109,19 +109,31 @@ fn groups(a: &Assessment, grades: &[String], u: &CurrentUser) -> Vec<Group> {
     out
 }
 
-fn change_line(c: &Change) -> String {
-    let t = |v: Option<i64>| v.map_or("—".to_owned(), show_points);
+fn change_line(t: crate::i18n::Lang, c: &Change) -> String {
+    let p = |v: Option<i64>| v.map_or("—".to_owned(), show_points);
     let r = |v: Option<usize>| v.map_or("—".to_owned(), |x| x.to_string());
-    format!(
+    let mut line = format!(
         "{}:{} → {},{} → {},{} → {}",
         c.name,
-        t(c.total.0),
-        t(c.total.1),
+        p(c.total.0),
+        p(c.total.1),
         c.grade.0.as_deref().unwrap_or("—"),
         c.grade.1.as_deref().unwrap_or("—"),
         r(c.rank.0),
         r(c.rank.1)
-    )
+    );
+    // Changes to the org itself, which its assessor relies on.
+    if let Some(old) = &c.renamed_from {
+        line.push_str(&format!(";{}“{old}”", t.s("renamed_from")));
+    }
+    if let Some((was, is)) = c.kind {
+        let k = |k: kaohe_domain::OrgKind| t.pick(k.label_zh(), k.label_en()).to_owned();
+        line.push_str(&format!(";{} {} → {}", t.s("kind"), k(was), k(is)));
+    }
+    if c.moved {
+        line.push_str(&format!(";{}", t.s("parent_changed")));
+    }
+    line
 }
 
 async fn year_of(s: &Scoped<'_>, q: &YearQuery) -> Result<i32, PageError> {
@@ -183,7 +195,7 @@ async fn ranking(
         warnings: a.warnings.clone(),
         versions,
         frozen,
-        changes: changes.iter().map(change_line).collect(),
+        changes: changes.iter().map(|c| change_line(u.lang, c)).collect(),
         can_publish: s.can(Action::AssessmentWrite),
     })
 }

@@ -22,6 +22,8 @@ struct Row {
     entity: String,
     summary: String,
     digests: String,
+    /// The client's address (empty for the command line and background work).
+    client: String,
 }
 
 impl From<&AuditRow> for Row {
@@ -38,6 +40,7 @@ impl From<&AuditRow> for Row {
             },
             summary: r.summary.clone(),
             digests: format!("{}/{}", short(&r.before_digest), short(&r.after_digest)),
+            client: r.client.clone().unwrap_or_default(),
         }
     }
 }
@@ -68,10 +71,11 @@ async fn audit(
 /// The whole log in the user's scope as XLSX (the export is itself logged).
 async fn export(State(state): State<AppState>, PageUser(u): PageUser) -> Result<Response, PageError> {
     let rows = u.scoped(&state).audit_export().await?;
-    let columns: Vec<Column> = ["编号", "时间(UTC)", "操作人", "事件", "对象", "内容", "变更前摘要", "变更后摘要"]
-        .into_iter()
-        .map(|h| Column::new(h, ColumnKind::Text))
-        .collect();
+    let columns: Vec<Column> =
+        ["编号", "时间(UTC)", "操作人", "来源地址", "事件", "对象", "内容", "变更前摘要", "变更后摘要"]
+            .into_iter()
+            .map(|h| Column::new(h, ColumnKind::Text))
+            .collect();
     let text = |s: &str| OutCell::Text(s.to_owned());
     let body: Vec<Vec<OutCell>> = rows
         .iter()
@@ -80,6 +84,7 @@ async fn export(State(state): State<AppState>, PageUser(u): PageUser) -> Result<
                 OutCell::Integer(r.id),
                 text(&r.at.format("%Y-%m-%d %H:%M:%S%.6f").to_string()),
                 text(&r.actor),
+                text(r.client.as_deref().unwrap_or("")),
                 text(&r.action),
                 text(&format!("{} {}", r.entity, r.entity_id.as_deref().unwrap_or(""))),
                 text(&r.summary),

@@ -14,7 +14,7 @@ use kaohe_domain::input::{RawCell, parse_field};
 use kaohe_domain::record::{Record, Value};
 use kaohe_domain::registry::{FieldType, RegistryDef};
 use kaohe_domain::{Action, OrgId};
-use kaohe_store::registry::{Cursor, Filter, FilterOp, Sort};
+use kaohe_store::{Cursor, Filter, FilterOp, Sort};
 use kaohe_store::{RecordQuery, Scoped};
 use std::collections::{BTreeMap, HashMap};
 

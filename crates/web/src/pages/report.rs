@@ -14,8 +14,8 @@ use axum::response::{Html, Response};
 use axum::routing::{get, post};
 use kaohe_documents::{ReportFormat, write_report};
 use kaohe_domain::{Org, OrgId};
+use kaohe_store::JobFile;
 use kaohe_store::Report;
-use kaohe_store::jobs::JobFile;
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]

@@ -16,7 +16,7 @@ use kaohe_domain::indicator::Number;
 use kaohe_domain::submission::{Request, State as SubState, Step};
 use kaohe_domain::{Action, OrgId};
 use kaohe_store::Scoped;
-use kaohe_store::submissions::Submission;
+use kaohe_store::Submission;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 

@@ -19,7 +19,7 @@ use kaohe_domain::record::Value;
 use kaohe_domain::supervision::{Light, TaskStatus, WARN_WORKING_DAYS, status};
 use kaohe_store::RecordQuery;
 use kaohe_store::Scoped;
-use kaohe_store::registry::{Cursor, Filter, FilterOp};
+use kaohe_store::{Cursor, Filter, FilterOp};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]

@@ -15,7 +15,7 @@ use axum::response::Html;
 use kaohe_domain::indicator::{Indicator, Number, Period, Plan};
 use kaohe_domain::{DomainError, Org, OrgId, OrgKind};
 use kaohe_sheets::{Column, ColumnKind, OutCell, write_table};
-use kaohe_store::jobs::JobFile;
+use kaohe_store::JobFile;
 use std::collections::HashMap;
 use std::future::Future;
 
