@@ -97,6 +97,16 @@ pub async fn run(store: &Store, year: i32, org: Option<&str>, publish: bool, for
                 c.rank.0.map_or("—".into(), |r| r.to_string()),
                 c.rank.1.map_or("—".into(), |r| r.to_string())
             );
+            // Changes to the org itself, which its assessor relies on.
+            if let Some(old) = &c.renamed_from {
+                eprintln!("    原名“{old}”");
+            }
+            if let Some((was, is)) = c.kind {
+                eprintln!("    类型 {} → {}", was.label_zh(), is.label_zh());
+            }
+            if c.moved {
+                eprintln!("    上级组织已变更");
+            }
         }
         a
     } else {

@@ -305,6 +305,11 @@ async fn user(cfg: &Config, cmd: UserCommand) -> anyhow::Result<()> {
             op.unlock(u.id).await.map_err(explain)?;
             println!("已解除锁定 / unlocked {}", u.username);
         }
+        UserCommand::ResetSecondFactor { username } => {
+            let u = find(username).await?;
+            op.reset_second_factor(u.id).await.map_err(explain)?;
+            println!("已重置动态口令 / second factor cleared for {}", u.username);
+        }
     }
     Ok(())
 }

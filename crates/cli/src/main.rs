@@ -276,6 +276,9 @@ pub enum UserCommand {
     },
     /// Lift a user's lockout.
     Unlock { username: String },
+    /// Clear a user's second factor (a lost phone; the 安全管理员 does it on the user's page, this
+    /// is for when he is the one who lost it).
+    ResetSecondFactor { username: String },
 }
 
 #[derive(Subcommand, Debug)]
