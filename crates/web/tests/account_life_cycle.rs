@@ -142,6 +142,12 @@ async fn a_removed_account_is_gone_but_its_name_and_trail_stay() {
         assert_eq!(res.status(), 200);
         assert_eq!(res.json::<serde_json::Value>().await.unwrap()["removed"], true);
         assert_eq!(remove(&admin, ed.0).await.unwrap().status(), 404, "removed once");
+        let enable = http.put(app.url(&format!("/api/v1/users/{}/disabled", ed.0))).bearer_auth(&admin);
+        let enable = enable.json(&serde_json::json!({"disabled": false})).send().await.unwrap();
+        assert_eq!(enable.status(), 404, "a removed account is not switched on again");
+        let role = http.put(app.url(&format!("/api/v1/users/{}/role", ed.0))).bearer_auth(&security);
+        let role = role.json(&serde_json::json!({"role": "viewer"})).send().await.unwrap();
+        assert_eq!(role.status(), 404, "nor given a role");
 
         assert_eq!(app.get_json("/api/v1/me", &ed_token).await["error"]["code"], "unauthenticated");
         let (_, signed_in, _) = app.login("ed", PASSWORD).await;

@@ -1,8 +1,10 @@
 //! Chinese figures as a work report writes them: 万 and 亿 with the rounding words (26万多人,
 //! 2万余人, 1000余人, 近150名, 80%以上, 17.93亿元), percentages, growth phrases (比去年同期增长43%,
 //! 下降, 持平), numbering (一、二、 / 一是、二是 / 1、2、) and dates (二〇〇九年十二月). Each rounding
-//! word is chosen by the template, with the step it rounds to; none of them ever overstates: 多 and
-//! 余 round down, 近 rounds up, 以上 rounds down.
+//! word is chosen by the template, with the step it rounds to; none of them ever overstates, and
+//! the step gives way to a finer one where the figure is too small for it: N多, N余 and N以上 say
+//! N ≤ figure < 1.25·N (never 0多 or 0余), 近N says 0.9·N ≤ figure < N (otherwise the figure is
+//! written with 多 at its own magnitude: 162 → 160多, not 近200).
 
 use chrono::{Datelike, NaiveDate};
 
@@ -34,24 +36,52 @@ fn floor_to(n: i64, step: i64) -> i64 {
     n.div_euclid(step.max(1)) * step.max(1)
 }
 
-/// `n` rounded down to `step`, with 多 when something was cut: `more_than(263_456, 10_000)` →
-/// `26万多`; exactly on the step, no word: `more_than(260_000, 10_000)` → `26万`.
+/// The steps tried from the template's down: `step`, a tenth of it, … 1.
+fn steps_from(step: i64) -> impl Iterator<Item = i64> {
+    std::iter::successors(Some(step.max(1)), |s| (*s > 1).then_some((*s / 10).max(1)))
+}
+
+/// `n` rounded down to the coarsest of the steps from `step` that keeps N ≤ n < 1.25·N.
+fn round_down_close(n: i64, step: i64) -> i64 {
+    if n <= 0 {
+        return n;
+    }
+    let close = |f: i64| f > 0 && 5 * i128::from(f) > 4 * i128::from(n);
+    steps_from(step).map(|s| floor_to(n, s)).find(|f| close(*f)).unwrap_or(n)
+}
+
+/// `n` rounded down to `step` (or finer, see the module), with 多 when something was cut:
+/// `more_than(263_456, 10_000)` → `26万多`; on the step, no word: `more_than(260_000, 10_000)` →
+/// `26万`; too small for the step, a finer one: `more_than(9_999, 10_000)` → `9000多`.
 pub fn more_than(n: i64, step: i64) -> String {
-    let f = floor_to(n, step);
+    let f = round_down_close(n, step);
     if f == n { wan(n) } else { format!("{}多", wan(f)) }
 }
 
 /// The same with 余 (`2万余`, `1000余`), the word reports use for a round figure slightly passed.
 pub fn over(n: i64, step: i64) -> String {
-    let f = floor_to(n, step);
+    let f = round_down_close(n, step);
     if f == n { wan(n) } else { format!("{}余", wan(f)) }
 }
 
-/// `n` rounded up to `step`, with 近 when it falls short: `nearly(146, 50)` → `近150`.
+/// `n` rounded up to `step`, with 近 when it falls short by at most a tenth: `nearly(146, 50)` →
+/// `近150`; further short, 多 at the figure's own magnitude: `nearly(162, 50)` → `160多`.
 pub fn nearly(n: i64, step: i64) -> String {
     let step = step.max(1);
     let c = -(-n).div_euclid(step) * step;
-    if c == n { wan(n) } else { format!("近{}", wan(c)) }
+    if c == n {
+        wan(n)
+    } else if n > 0 && 10 * i128::from(n) >= 9 * i128::from(c) {
+        format!("近{}", wan(c))
+    } else {
+        more_than(n, magnitude(n))
+    }
+}
+
+/// The step of a figure's second significant digit: 162 → 10, 4_800 → 100, 7 → 1.
+fn magnitude(n: i64) -> i64 {
+    let digits = n.max(1).ilog10();
+    10i64.pow(digits.saturating_sub(1))
 }
 
 /// A share as `80%以上`: `num/den` as a percentage rounded down to `step` points, 以上 when it is
@@ -63,7 +93,12 @@ pub fn percent_above(num: i64, den: i64, step: i64) -> Option<String> {
     // Whole percentage points, rounded down.
     let pct = (i128::from(num) * 100).div_euclid(i128::from(den)) as i64;
     let exact = i128::from(num) * 100 == i128::from(pct) * i128::from(den);
-    let f = floor_to(pct, step);
+    // N%以上 says N ≤ share < 1.25·N: 5·N·den > 4·100·num.
+    let close = |f: i64| f > 0 && 5 * i128::from(f) * i128::from(den) > 400 * i128::from(num);
+    let Some(f) = steps_from(step).map(|s| floor_to(pct, s)).find(|f| close(*f)) else {
+        // Under 1 %: no whole point to stand on.
+        return percent(num, den, 1);
+    };
     Some(if f == pct && exact { format!("{f}%") } else { format!("{f}%以上") })
 }
 
@@ -188,8 +223,15 @@ mod tests {
     fn edges() {
         assert_eq!(more_than(260_000, 10_000), "26万", "exact: no 多");
         assert_eq!(nearly(150, 50), "150", "exact: no 近");
-        assert_eq!(nearly(101, 50), "近150");
-        assert_eq!(over(9_999, 10_000), "0余", "below the step: the template chose the wrong step");
+        assert_eq!(nearly(101, 50), "100多", "近150 would overstate a third");
+        assert_eq!(nearly(162, 50), "160多", "not 近200");
+        assert_eq!(nearly(4_800, 1_000), "近5000");
+        assert_eq!(over(9_999, 10_000), "9000余", "too small for the step: a finer one, never 0余");
+        assert_eq!(over(247, 1_000), "200余", "not 0余");
+        assert_eq!(more_than(3, 10), "3", "a small figure as it is");
+        assert_eq!(percent_above(7, 100, 10).as_deref(), Some("7%"), "not 0%以上");
+        assert_eq!(percent_above(76, 1000, 10).as_deref(), Some("7%以上"));
+        assert_eq!(percent_above(1, 300, 10).as_deref(), Some("0.3%"));
         assert_eq!(percent_above(80, 100, 10).as_deref(), Some("80%"));
         assert_eq!(percent_above(801, 1000, 10).as_deref(), Some("80%以上"));
         assert_eq!(percent_above(1, 0, 10), None);
@@ -225,21 +267,57 @@ mod tests {
         assert_eq!(cn_date(NaiveDate::from_ymd_opt(2010, 1, 8).unwrap()), "二〇一〇年一月八日");
     }
 
+    /// The figure a phrase names (`26万多` → 260000), and its word.
+    fn named(s: &str) -> (i64, &str) {
+        let word = if s.starts_with('近') {
+            "近"
+        } else if s.ends_with('多') {
+            "多"
+        } else if s.ends_with('余') {
+            "余"
+        } else {
+            ""
+        };
+        let s = s.trim_start_matches('近').trim_end_matches(['多', '余']);
+        let n = if let Some(w) = s.strip_suffix('万') {
+            w.parse::<i64>().unwrap() * 10_000
+        } else if let Some(y) = s.strip_suffix('亿') {
+            y.parse::<i64>().unwrap() * 100_000_000
+        } else {
+            s.parse().unwrap()
+        };
+        (n, word)
+    }
+
     proptest! {
-        /// The rounding words never overstate: 多 and 余 sit at or below the figure, 近 at or above.
+        /// Over 1..10⁹ and any step a template may give: N多 and N余 say N ≤ figure < 1.25·N, 近N
+        /// says 0.9·N ≤ figure < N, never 0 before 多 or 余, and a figure written without a word
+        /// is the figure itself.
         #[test]
-        fn words_never_overstate(n in 1i64..10_000_000, e in 0u32..6) {
-            let step = 10i64.pow(e);
-            let back = |s: &str| -> i64 {
-                let s = s.trim_start_matches('近').trim_end_matches(['多', '余']);
-                if let Some(w) = s.strip_suffix('万') { w.parse::<i64>().unwrap() * 10_000 }
-                else if let Some(y) = s.strip_suffix('亿') { y.parse::<i64>().unwrap() * 100_000_000 }
-                else { s.parse().unwrap() }
-            };
-            prop_assert!(back(&more_than(n, step)) <= n);
-            prop_assert!(back(&over(n, step)) <= n);
-            prop_assert!(back(&nearly(n, step)) >= n);
-            prop_assert!(n - back(&more_than(n, step)) < step);
+        fn words_never_overstate(n in 1i64..1_000_000_000, step in prop::sample::select(vec![1i64, 5, 10, 50, 100, 500, 1_000, 10_000, 100_000, 1_000_000])) {
+            for s in [more_than(n, step), over(n, step), nearly(n, step)] {
+                let (f, word) = named(&s);
+                match word {
+                    "多" | "余" => {
+                        prop_assert!(f > 0 && f <= n && 4 * n < 5 * f, "{s} for {n}");
+                        prop_assert!(!s.starts_with('0') && !s.starts_with('〇'));
+                    }
+                    "近" => prop_assert!(9 * f <= 10 * n && n < f, "{s} for {n}"),
+                    _ => prop_assert_eq!(f, n, "{} for {}", s, n),
+                }
+            }
+        }
+
+        /// N%以上 says N ≤ the share < 1.25·N, and never 0%以上.
+        #[test]
+        fn above_never_overstates(num in 1i64..1_000_000, den in 1i64..1_000_000, step in prop::sample::select(vec![1i64, 5, 10, 20])) {
+            prop_assume!(num <= den);
+            let s = percent_above(num, den, step).unwrap();
+            if let Some(n) = s.strip_suffix("%以上") {
+                let n: i128 = n.parse().unwrap();
+                let (num, den) = (i128::from(num), i128::from(den));
+                prop_assert!(n > 0 && n * den <= 100 * num && 400 * num < 5 * n * den, "{s} for {num}/{den}");
+            }
         }
     }
 }

@@ -120,6 +120,9 @@ impl Scoped<'_> {
         if self.actor.user_id() == Some(id) {
             return Err(DomainError::Forbidden("不能停用自己的账户 / nobody disables their own account").into());
         }
+        if m.removed_at.is_some() {
+            return Err(DomainError::NotFound.into());
+        }
         let before = users::to_domain(&m)?;
         let txn = crate::db::begin_write(&self.store.db).await?;
         let mut am: user::ActiveModel = m.into();
@@ -269,6 +272,10 @@ impl Scoped<'_> {
         change: impl FnOnce(&mut user::ActiveModel),
     ) -> Result<User, StoreError> {
         let (m, path) = self.user_in_scope(Action::UserSecurity, id).await?;
+        if m.removed_at.is_some() {
+            // A removed account stays as it was removed.
+            return Err(DomainError::NotFound.into());
+        }
         let before = users::to_domain(&m)?;
         let txn = crate::db::begin_write(&self.store.db).await?;
         let mut am: user::ActiveModel = m.into();

@@ -108,15 +108,10 @@ async fn submit(
     session: Session,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    let (token, fresh) = login_token(&headers);
-    if fresh || !crate::csrf::constant_eq(token.as_bytes(), f.csrf.as_bytes()) {
-        return Err(crate::WebError::Csrf.into());
-    }
-    let ip = client_ip(&headers, peer.map(|p| p.0.0), &state.config.proxies).to_string();
-    let t = lang_of(&session).await;
-    if let Some(wait) = throttled(&state, &ip, &token, t, &f.username).await? {
-        return Ok(wait);
-    }
+    let Gate { token, ip, t } = match gate(&state, peer, &headers, &session, &f.csrf, &f.username).await? {
+        Ok(g) => g,
+        Err(wait) => return Ok(wait),
+    };
     match state.store.login(&f.username, &f.password).await? {
         Ok(SignIn::Done(actor)) => start_session(&state, &session, &actor).await,
         Ok(SignIn::NeedsCode(uid)) => {
@@ -138,6 +133,35 @@ async fn submit(
                 LoginPage { t, csrf: token, failed: true, wait_minutes: None, username: f.username, code_step: false };
             Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
         }
+    }
+}
+
+/// What both sign-in steps check first: the form's token, the client's address and language.
+struct Gate {
+    token: String,
+    ip: String,
+    t: Lang,
+}
+
+/// Checks a sign-in form's double-submit token and the address's failures: the gate passed, or
+/// the 429 page to answer with.
+async fn gate(
+    state: &AppState,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: &HeaderMap,
+    session: &Session,
+    csrf: &str,
+    username: &str,
+) -> Result<Result<Gate, Response>, PageError> {
+    let (token, fresh) = login_token(headers);
+    if fresh || !crate::csrf::constant_eq(token.as_bytes(), csrf.as_bytes()) {
+        return Err(crate::WebError::Csrf.into());
+    }
+    let ip = client_ip(headers, peer.map(|p| p.0.0), &state.config.proxies).to_string();
+    let t = lang_of(session).await;
+    match throttled(state, &ip, &token, t, username).await? {
+        Some(wait) => Ok(Err(wait)),
+        None => Ok(Ok(Gate { token, ip, t })),
     }
 }
 
@@ -202,15 +226,10 @@ async fn submit_code(
     session: Session,
     Form(f): Form<CodeForm>,
 ) -> Result<Response, PageError> {
-    let (token, fresh) = login_token(&headers);
-    if fresh || !crate::csrf::constant_eq(token.as_bytes(), f.csrf.as_bytes()) {
-        return Err(crate::WebError::Csrf.into());
-    }
-    let ip = client_ip(&headers, peer.map(|p| p.0.0), &state.config.proxies).to_string();
-    let t = lang_of(&session).await;
-    if let Some(wait) = throttled(&state, &ip, &token, t, "").await? {
-        return Ok(wait);
-    }
+    let Gate { token, ip, t } = match gate(&state, peer, &headers, &session, &f.csrf, "").await? {
+        Ok(g) => g,
+        Err(wait) => return Ok(wait),
+    };
     let now = state.store.clock().now().timestamp();
     let pending = session.get::<i64>(PENDING_UID).await?;
     let at = session.get::<i64>(PENDING_AT).await?.unwrap_or(0);
