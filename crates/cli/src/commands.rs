@@ -77,7 +77,14 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Init { org_code, org_name, username } => {
+        Command::Init { org_code, org_name, username, opened } => {
+            let opened_on = match opened.as_deref() {
+                Some(s) => Some(
+                    kaohe_domain::values::date::parse_date(s)
+                        .map_err(|e| anyhow::anyhow!("--opened {s}: {} / {}", e.message_zh, e.message_en))?,
+                ),
+                None => None,
+            };
             let store = open(&cfg).await?;
             if !store.is_empty().await? {
                 bail!("已初始化 / already initialised: the database holds orgs");
@@ -91,7 +98,7 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
                     kind: OrgKind::Federation,
                     parent_id: None,
                     sort_key: None,
-                    opened_on: None,
+                    opened_on,
                 })
                 .await
                 .map_err(explain)?;

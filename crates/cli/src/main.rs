@@ -75,6 +75,10 @@ pub enum Command {
         /// User name of the first system administrator.
         #[arg(long, default_value = "admin")]
         username: String,
+        /// When the top org was founded (default: today); earlier years are assessed only for orgs
+        /// open in them.
+        #[arg(long)]
+        opened: Option<String>,
     },
     /// Apply pending database migrations.
     Migrate,

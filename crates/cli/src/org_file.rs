@@ -1,5 +1,6 @@
 //! Reading an org import file: CSV (UTF-8 with or without BOM, or GBK/GB18030) or XLSX, with the
-//! columns code, name, parent_code, kind (English or Chinese headers, in any order).
+//! columns code, name, parent_code, kind and, if the file has them, opened_on and closed_on
+//! (English or Chinese headers, in any order).
 
 use anyhow::{Context, bail};
 use calamine::{Data, Reader};
@@ -13,6 +14,12 @@ const COLUMNS: [(&str, &[&str]); 4] = [
     ("kind", &["kind", "类型", "组织类型"]),
 ];
 
+/// Columns a file may leave out.
+const OPTIONAL: [(&str, &[&str]); 2] = [
+    ("opened_on", &["opened_on", "成立日期", "建会日期", "组建日期"]),
+    ("closed_on", &["closed_on", "撤销日期", "注销日期"]),
+];
+
 /// Normalises a header: trims ASCII and full-width spaces and a trailing `*` (required mark).
 fn norm(h: &str) -> String {
     h.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').trim_end_matches('*').trim().to_lowercase()
@@ -22,11 +29,17 @@ fn rows_from_table(table: Vec<Vec<String>>) -> anyhow::Result<Vec<OrgImportRow>>
     let mut it = table.into_iter();
     let header = it.next().context("文件为空 / the file is empty")?;
     let mut idx = [usize::MAX; 4];
+    let mut optional = [usize::MAX; 2];
     for (i, h) in header.iter().enumerate() {
         let h = norm(h);
         for (c, (_, names)) in COLUMNS.iter().enumerate() {
             if names.iter().any(|n| *n == h) {
                 idx[c] = i;
+            }
+        }
+        for (c, (_, names)) in OPTIONAL.iter().enumerate() {
+            if names.iter().any(|n| *n == h) {
+                optional[c] = i;
             }
         }
     }
@@ -44,6 +57,8 @@ fn rows_from_table(table: Vec<Vec<String>>) -> anyhow::Result<Vec<OrgImportRow>>
             name: cell(&r, idx[1]),
             parent_code: cell(&r, idx[2]),
             kind: cell(&r, idx[3]),
+            opened_on: cell(&r, optional[0]),
+            closed_on: cell(&r, optional[1]),
         })
         .collect())
 }
@@ -77,6 +92,8 @@ pub fn read(path: &Path) -> anyhow::Result<Vec<OrgImportRow>> {
                     r.iter()
                         .map(|c| match c {
                             Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                            // A date cell: its serial day number, which the import reads as a date.
+                            Data::DateTime(d) => format!("{}", d.as_f64().floor() as i64),
                             Data::Empty => String::new(),
                             other => other.to_string(),
                         })
@@ -108,11 +125,22 @@ mod tests {
                 code: "A1".into(),
                 name: "甲".into(),
                 parent_code: "HY".into(),
-                kind: "部室".into()
+                kind: "部室".into(),
+                ..Default::default()
             }]
         );
         std::fs::write(&p, "\u{feff}code,name,kind\nA,b,c\n").unwrap();
         assert!(read(&p).unwrap_err().to_string().contains("parent_code"));
+    }
+
+    #[test]
+    fn founding_and_closing_dates_are_read_when_the_file_has_them() {
+        let dir = std::env::temp_dir().join(format!("kaohe-orgfile-d-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("orgs.csv");
+        std::fs::write(&p, "代码,名称,上级代码,类型,成立日期,撤销日期\nA1,甲,QZ,部室,1998年7月1日,\n").unwrap();
+        let rows = read(&p).unwrap();
+        assert_eq!((rows[0].opened_on.as_str(), rows[0].closed_on.as_str()), ("1998年7月1日", ""));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::StoreError;
 use crate::entity::org;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use kaohe_domain::org::parse_org_name;
 use kaohe_domain::{DomainError, Org, OrgCode, OrgId, OrgKind, OrgPath};
 use sea_orm::sea_query::Expr;
@@ -33,8 +33,9 @@ pub struct OrgUpdate {
     pub sort_key: Option<i32>,
 }
 
-/// One row of an org import file (`code, name, parent_code, kind`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One row of an org import file (`code, name, parent_code, kind`, optionally `opened_on`,
+/// `closed_on`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OrgImportRow {
     /// The row number in the file as a spreadsheet shows it (the header is row 1).
     pub row: usize,
@@ -42,6 +43,43 @@ pub struct OrgImportRow {
     pub name: String,
     pub parent_code: String,
     pub kind: String,
+    /// When the org was founded (any date form people write; empty: today for a new org).
+    pub opened_on: String,
+    /// When it was closed (empty: open).
+    pub closed_on: String,
+}
+
+/// A checked import row: its kind and dates parsed.
+#[derive(Debug, Clone)]
+pub(crate) struct PlannedOrg {
+    pub row: OrgImportRow,
+    pub kind: OrgKind,
+    pub opened: Option<NaiveDate>,
+    pub closed: Option<NaiveDate>,
+}
+
+/// An optional date cell: empty is none; otherwise a date between the calendar's years.
+fn optional_day(row: usize, column: &str, value: &str, errors: &mut Vec<RowError>) -> Option<NaiveDate> {
+    use kaohe_domain::calendar::{FIRST_YEAR, LAST_YEAR};
+    use kaohe_domain::values::date::parse_date;
+    if value.trim().is_empty() {
+        return None;
+    }
+    match parse_date(value) {
+        Ok(d) if (FIRST_YEAR..=LAST_YEAR).contains(&d.year()) => Some(d),
+        Ok(_) => {
+            let (zh, en) = (
+                format!("日期须在{FIRST_YEAR}年至{LAST_YEAR}年之间"),
+                format!("the date must lie in {FIRST_YEAR}–{LAST_YEAR}"),
+            );
+            errors.push(row_error(row, column, value, zh, en));
+            None
+        }
+        Err(e) => {
+            errors.push(row_error(row, column, value, e.message_zh, e.message_en));
+            None
+        }
+    }
 }
 
 /// A problem with one cell of an import file.
@@ -242,6 +280,18 @@ pub(crate) async fn update<C: ConnectionTrait>(
     to_domain(am.update(conn).await?)
 }
 
+/// Sets the day an org was founded (an import that dates orgs founded before kaohe knew them).
+pub(crate) async fn set_opened<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    org: &Org,
+    on: NaiveDate,
+) -> Result<(), StoreError> {
+    let am = org::ActiveModel { id: Set(org.id.0), updated_at: Set(now), opened_on: Set(on), ..Default::default() };
+    am.update(conn).await?;
+    crate::org_cache::bump(conn).await
+}
+
 /// Moves the subtree at `org` under `new_parent` (cycle already refused), rewriting every path in
 /// one statement.
 pub(crate) async fn move_subtree<C: ConnectionTrait>(
@@ -312,11 +362,21 @@ pub(crate) fn plan_import(
     rows: &[OrgImportRow],
     existing: &HashMap<String, Org>,
     in_scope: &dyn Fn(Option<&OrgPath>) -> bool,
-) -> Result<Vec<(OrgImportRow, OrgKind)>, Vec<RowError>> {
+) -> Result<Vec<PlannedOrg>, Vec<RowError>> {
     let mut errors = Vec::new();
     let mut by_code: BTreeMap<String, &OrgImportRow> = BTreeMap::new();
     let mut kinds = HashMap::new();
+    let mut days = HashMap::new();
     for r in rows {
+        let opened = optional_day(r.row, "E opened_on", &r.opened_on, &mut errors);
+        let closed = optional_day(r.row, "F closed_on", &r.closed_on, &mut errors);
+        if let (Some(o), Some(c)) = (opened, closed)
+            && c < o
+        {
+            let (zh, en) = (format!("撤销日期早于成立日期{o}"), format!("closed before it was opened on {o}"));
+            errors.push(row_error(r.row, "F closed_on", &r.closed_on, zh, en));
+        }
+        days.insert(r.row, (opened, closed));
         if let Err(e) = OrgCode::parse(&r.code) {
             let msg = match &e {
                 DomainError::Validation(v) => (v[0].message_zh.clone(), v[0].message_en.clone()),
@@ -447,7 +507,13 @@ pub(crate) fn plan_import(
         errors.dedup();
         return Err(errors);
     }
-    Ok(order.into_iter().map(|r| (r.clone(), kinds[&r.row])).collect())
+    Ok(order
+        .into_iter()
+        .map(|r| {
+            let (opened, closed) = days[&r.row];
+            PlannedOrg { row: r.clone(), kind: kinds[&r.row], opened, closed }
+        })
+        .collect())
 }
 
 /// One org for [`bulk_insert`]: ids and paths are chosen by the generator.

@@ -2,7 +2,7 @@
 //! the audit row written with each change. Figures are recounted with plain SQL.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use kaohe_domain::{Action, Actor, DomainError, FixedClock, OrgId, OrgKind, Role};
+use kaohe_domain::{Action, Actor, Clock, DomainError, FixedClock, OrgId, OrgKind, Role};
 use kaohe_store::testing::fresh_databases;
 use kaohe_store::{NewOrg, NewUser, OrgImportRow, OrgUpdate, Store, StoreError};
 use sea_orm::{ConnectionTrait, Statement};
@@ -79,7 +79,14 @@ async fn tree_operations_keep_paths_and_audit() {
 }
 
 fn row(row: usize, code: &str, name: &str, parent: &str, kind: &str) -> OrgImportRow {
-    OrgImportRow { row, code: code.into(), name: name.into(), parent_code: parent.into(), kind: kind.into() }
+    OrgImportRow {
+        row,
+        code: code.into(),
+        name: name.into(),
+        parent_code: parent.into(),
+        kind: kind.into(),
+        ..Default::default()
+    }
 }
 
 #[tokio::test]
@@ -119,6 +126,54 @@ async fn import_is_all_or_nothing_and_idempotent() {
         let cyclic = vec![row(2, "C1", "甲", "C2", "其他"), row(3, "C2", "乙", "C1", "其他")];
         assert!(matches!(op.import_orgs(&cyclic, false).await, Err(StoreError::Import(_))));
         assert_eq!(count(&store, "SELECT COUNT(*) FROM orgs").await, 4);
+    }
+}
+
+/// Founding and closing dates come with the import (a federation's orgs were founded long before
+/// kaohe knew them; dated "today" they would be missing from every earlier year's assessment).
+#[tokio::test]
+async fn import_dates_orgs_as_founded_and_closed() {
+    let dated = |r: OrgImportRow, opened: &str, closed: &str| OrgImportRow {
+        opened_on: opened.into(),
+        closed_on: closed.into(),
+        ..r
+    };
+    for tdb in fresh_databases().await {
+        let store = tdb.store(clock()).await;
+        let op = store.scoped(Actor::Operator);
+        op.create_org(new_org("QZ", None, OrgKind::Federation)).await.unwrap();
+        let bad = vec![
+            dated(row(2, "Q1", "甲县", "QZ", "总工会"), "2009-02-30", ""),
+            dated(row(3, "Q2", "乙县", "QZ", "总工会"), "2005-03-01", "2004-12-31"),
+            dated(row(4, "Q3", "丙县", "QZ", "总工会"), "9999-01-01", ""),
+        ];
+        let StoreError::Import(errors) = op.import_orgs(&bad, false).await.unwrap_err() else {
+            panic!("expected import errors")
+        };
+        let at: Vec<_> = errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+        assert_eq!(at, vec![(2, "E opened_on"), (3, "F closed_on"), (4, "E opened_on")], "{errors:?}");
+        assert!(
+            errors[0].message_zh.contains("2009-02-30") && errors[0].message_zh.contains("不存在"),
+            "{}",
+            errors[0].message_zh
+        );
+
+        let good = vec![
+            dated(row(2, "Q1", "甲县", "QZ", "总工会"), "2005年3月1日", ""),
+            dated(row(3, "Q2", "乙县", "QZ", "总工会"), "1998/7/1", "2009-06-30"),
+            dated(row(4, "Q3", "丙县", "QZ", "总工会"), "", ""),
+        ];
+        op.import_orgs(&good, false).await.unwrap();
+        let q1 = op.org_by_code("Q1").await.unwrap();
+        let q2 = op.org_by_code("Q2").await.unwrap();
+        let q3 = op.org_by_code("Q3").await.unwrap();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!((q1.opened_on, q1.closed_on), (d(2005, 3, 1), None));
+        assert_eq!((q2.opened_on, q2.closed_on), (d(1998, 7, 1), Some(d(2009, 6, 30))));
+        assert_eq!(q3.opened_on, clock().now().date_naive(), "no date: founded today");
+        // A second import corrects a founding date.
+        op.import_orgs(&[dated(row(2, "Q3", "丙县", "QZ", "总工会"), "2001-01-01", "")], false).await.unwrap();
+        assert_eq!(op.org_by_code("Q3").await.unwrap().opened_on, d(2001, 1, 1));
     }
 }
 

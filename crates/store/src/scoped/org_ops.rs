@@ -165,12 +165,15 @@ impl Scoped<'_> {
         let now = self.store.clock.now();
         let mut by_code: HashMap<String, Org> = HashMap::new();
         let mut report = ImportReport { created: 0, updated: 0 };
-        for (row, kind) in &plan {
+        for planned in &plan {
+            let (row, kind) = (&planned.row, &planned.kind);
             let code = row.code.trim();
             if let Some(e) = existing.get(code) {
                 self.may_redefine(e, Some(&row.name), Some(*kind))?;
                 let upd = OrgUpdate { name: Some(row.name.clone()), kind: Some(*kind), ..Default::default() };
-                by_code.insert(code.to_owned(), orgs::update(&txn, now, e, &upd).await?);
+                let updated = orgs::update(&txn, now, e, &upd).await?;
+                self.import_days(&txn, &updated, planned).await?;
+                by_code.insert(code.to_owned(), updated);
                 report.updated += 1;
                 continue;
             }
@@ -183,9 +186,11 @@ impl Scoped<'_> {
                 kind: *kind,
                 parent_id: parent.as_ref().map(|p| p.id),
                 sort_key: Some(row.row as i32),
-                opened_on: None,
+                opened_on: planned.opened,
             };
-            by_code.insert(code.to_owned(), orgs::insert(&txn, now, &new, parent.as_ref()).await?);
+            let created = orgs::insert(&txn, now, &new, parent.as_ref()).await?;
+            self.import_days(&txn, &created, planned).await?;
+            by_code.insert(code.to_owned(), created);
             report.created += 1;
         }
         let event = Event {
@@ -201,7 +206,7 @@ impl Scoped<'_> {
             &self.actor,
             event,
             None,
-            Some(digest(&plan.iter().map(|(r, _)| &r.code).collect::<Vec<_>>())),
+            Some(digest(&plan.iter().map(|p| &p.row.code).collect::<Vec<_>>())),
         )
         .await?;
         if dry_run {
@@ -210,6 +215,31 @@ impl Scoped<'_> {
             txn.commit().await?;
         }
         Ok(report)
+    }
+
+    /// Applies an import row's dates: the founding day as given, and a closing day to an open
+    /// org (with its subtree, as closing does); a closed org is not reopened by an import.
+    async fn import_days<C: sea_orm::ConnectionTrait>(
+        &self,
+        txn: &C,
+        org: &Org,
+        planned: &orgs::PlannedOrg,
+    ) -> Result<(), StoreError> {
+        let now = self.store.clock.now();
+        if let Some(on) = planned.opened
+            && on != org.opened_on
+        {
+            orgs::set_opened(txn, now, org, on).await?;
+        }
+        if let Some(on) = planned.closed
+            && org.closed_on.is_none()
+        {
+            if Some(&org.path) == self.actor.scope() {
+                return Err(DomainError::Forbidden("不能撤销自己所在的组织 / you cannot close your own org").into());
+            }
+            orgs::close_subtree(txn, now, org, on).await?;
+        }
+        Ok(())
     }
 
     /// An org's name and kind are what its assessor ranks it by: an actor may not change them on
