@@ -35,7 +35,8 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Store> {
         .with_reports(reports)
         .with_calendar(Arc::new(crate::calendar_cmd::load(cfg)?))
         .with_files_dir(cfg.data_dir.join("files"))
-        .with_snapshot_dir(cfg.data_dir.clone()))
+        .with_snapshot_dir(cfg.data_dir.clone())
+        .with_time_zone(cfg.time_zone()?))
 }
 
 /// Turns store errors into readable messages (import errors listed row by row).

@@ -27,6 +27,14 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub audit: AuditConfig,
     pub eval: EvalConfig,
+    /// The federation's time zone as an offset from UTC (`+08:00`, China Standard Time, by
+    /// default): what "today" is, and when a deadline day ends.
+    #[serde(default = "default_time_zone")]
+    pub time_zone: String,
+}
+
+fn default_time_zone() -> String {
+    "+08:00".into()
 }
 
 /// Limits on evaluations the web app runs for users (their formulas, their scopes).
@@ -99,6 +107,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             trusted_proxies: Vec::new(),
             audit: AuditConfig { retention_days: 0 },
+            time_zone: default_time_zone(),
             eval: EvalConfig {
                 deadline_seconds: secs(kaohe_web::REQUEST_EVAL_LIMITS.deadline),
                 max_cost: kaohe_web::REQUEST_EVAL_LIMITS.max_cost,
@@ -156,6 +165,16 @@ impl Config {
         let mut shown = self.clone();
         shown.database_url = kaohe_store::redact_url(&self.database_url);
         toml::to_string_pretty(&shown).unwrap_or_default()
+    }
+
+    /// The federation's time zone.
+    pub fn time_zone(&self) -> anyhow::Result<chrono::FixedOffset> {
+        self.time_zone.trim().parse().map_err(|_| {
+            anyhow::anyhow!(
+                "configuration error: time_zone = {:?} — 时区须写作与UTC的时差,如 +08:00 / write the time zone as an offset from UTC, e.g. +08:00",
+                self.time_zone
+            )
+        })
     }
 
     /// The store's security policy from this configuration.

@@ -136,7 +136,15 @@ pub struct Store {
     reports: Arc<Vec<kaohe_domain::report::ReportTemplate>>,
     /// Limits on every evaluation made through [`Scoped`].
     eval_limits: EvalLimits,
+    /// The federation's time zone: what "today" is, when a deadline passes.
+    time_zone: chrono::FixedOffset,
 }
+
+/// China Standard Time (UTC+8, no daylight saving): the default time zone.
+pub const CHINA_STANDARD_TIME: chrono::FixedOffset = match chrono::FixedOffset::east_opt(8 * 3600) {
+    Some(o) => o,
+    None => panic!("UTC+8 is a valid offset"),
+};
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -162,7 +170,19 @@ impl Store {
             files_dir: None,
             reports: Arc::new(Vec::new()),
             eval_limits: EvalLimits::UNLIMITED,
+            time_zone: CHINA_STANDARD_TIME,
         }
+    }
+
+    /// The same store in another time zone (default UTC+8, China Standard Time).
+    pub fn with_time_zone(mut self, zone: chrono::FixedOffset) -> Self {
+        self.time_zone = zone;
+        self
+    }
+
+    /// Today in the federation's time zone (a deadline day lasts until midnight there).
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.now().with_timezone(&self.time_zone).date_naive()
     }
 
     /// The same store under another security policy (password rules, token lifetime, second

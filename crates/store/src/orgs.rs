@@ -190,10 +190,12 @@ pub(crate) async fn children<C: ConnectionTrait>(
         .collect()
 }
 
-/// Inserts an org below `parent` (already checked) and returns it with its path.
+/// Inserts an org below `parent` (already checked) and returns it with its path; without a
+/// founding day it was founded `today` (the federation's).
 pub(crate) async fn insert<C: ConnectionTrait>(
     conn: &C,
     now: DateTime<Utc>,
+    today: NaiveDate,
     new: &NewOrg,
     parent: Option<&Org>,
 ) -> Result<Org, StoreError> {
@@ -228,7 +230,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         // A placeholder that cannot collide (codes are unique); replaced once the id is known.
         path: Set(format!("~{}", code.as_str())),
         depth: Set(0),
-        opened_on: Set(new.opened_on.unwrap_or_else(|| now.date_naive())),
+        opened_on: Set(new.opened_on.unwrap_or(today)),
         closed_on: Set(None),
         created_at: Set(now),
         updated_at: Set(now),

@@ -58,7 +58,7 @@ pub struct DataStamp {
 impl Store {
     /// The current [`DataStamp`] (one query).
     pub async fn data_stamp(&self) -> Result<DataStamp, StoreError> {
-        Ok(DataStamp { versions: Versions::read(&self.db).await?, today: self.clock.now().date_naive() })
+        Ok(DataStamp { versions: Versions::read(&self.db).await?, today: self.today() })
     }
 }
 

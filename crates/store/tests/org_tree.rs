@@ -322,3 +322,21 @@ async fn search_finds_names_codes_and_pinyin_initials_inside_the_scope() {
         let _ = plant;
     }
 }
+
+/// "Today" is the federation's (UTC+8 by default): at 20:00 UTC on New Year's Eve it is already
+/// New Year's Day in Beijing — an org created then is founded on 1 January, and a deadline of
+/// 31 December has passed (submissions use the same `today`).
+#[tokio::test]
+async fn today_is_the_federations_day() {
+    let eve = Utc.with_ymd_and_hms(2009, 12, 31, 20, 0, 0).unwrap();
+    for tdb in fresh_databases().await {
+        let store = tdb.store(Arc::new(FixedClock::new(eve))).await;
+        let new_year = NaiveDate::from_ymd_opt(2010, 1, 1).unwrap();
+        assert_eq!(store.today(), new_year);
+        let op = store.scoped(Actor::Operator);
+        let org = op.create_org(new_org("QZ", None, OrgKind::Federation)).await.unwrap();
+        assert_eq!(org.opened_on, new_year);
+        let utc = store.clone().with_time_zone(chrono::FixedOffset::east_opt(0).unwrap());
+        assert_eq!(utc.today(), NaiveDate::from_ymd_opt(2009, 12, 31).unwrap(), "in another zone, another day");
+    }
+}

@@ -299,8 +299,8 @@ impl Scoped<'_> {
         self.store.calendar()
     }
 
-    /// Today by the store's clock.
+    /// Today by the store's clock, in the federation's time zone.
     pub fn today(&self) -> NaiveDate {
-        self.store.clock.now().date_naive()
+        self.store.today()
     }
 }

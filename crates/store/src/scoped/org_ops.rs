@@ -93,7 +93,7 @@ impl Scoped<'_> {
             }
             None => None,
         };
-        let org = orgs::insert(&txn, self.store.clock.now(), &new, parent.as_ref()).await?;
+        let org = orgs::insert(&txn, self.store.clock.now(), self.store.today(), &new, parent.as_ref()).await?;
         self.audit_org(&txn, AuditAction::Create, &org, None, format!("新建组织 {} {}", org.code.as_str(), org.name))
             .await?;
         txn.commit().await?;
@@ -188,7 +188,7 @@ impl Scoped<'_> {
                 sort_key: Some(row.row as i32),
                 opened_on: planned.opened,
             };
-            let created = orgs::insert(&txn, now, &new, parent.as_ref()).await?;
+            let created = orgs::insert(&txn, now, self.store.today(), &new, parent.as_ref()).await?;
             self.import_days(&txn, &created, planned).await?;
             by_code.insert(code.to_owned(), created);
             report.created += 1;

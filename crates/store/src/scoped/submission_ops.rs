@@ -210,7 +210,8 @@ impl Scoped<'_> {
                     return Err(DomainError::Validation(missing).into());
                 }
                 s.submitted_at = Some(now);
-                s.late = now.date_naive() > req.deadline;
+                // Late once the deadline day has ended where the federation is.
+                s.late = self.store.today() > req.deadline;
                 s.return_reason = None;
             }
             Step::Return { reason } => s.return_reason = Some(reason.trim().to_owned()),

@@ -31,7 +31,7 @@ struct TokenRow {
     live: bool,
 }
 
-/// A second factor being set up: the QR code to scan and the secret to type instead.
+/// A second factor being set up: the QR code to scan and the secret to type instead (grouped).
 struct Enrolment {
     qr_svg: String,
     secret: String,
@@ -188,7 +188,9 @@ fn qr_svg(uri: &str) -> Result<String, PageError> {
 async fn enrolment(state: &AppState, u: &CurrentUser, secret: String) -> Result<Enrolment, PageError> {
     let me = u.scoped(state).me().await?;
     let uri = kaohe_store::totp::otpauth_uri(u.lang.s("totp_issuer"), &me.username, &secret);
-    Ok(Enrolment { qr_svg: qr_svg(&uri)?, secret })
+    // In groups of four, as people copy it into an app (which ignores the spaces).
+    let grouped = secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>();
+    Ok(Enrolment { qr_svg: qr_svg(&uri)?, secret: grouped.join(" ") })
 }
 
 /// Starts setting up a second factor: a new secret, shown as a QR code.
