@@ -28,6 +28,11 @@ pub trait WorkCalendar: Send + Sync {
     /// The working days before `d` (not counting `d`), from a fixed origin: only differences
     /// mean anything. Must be O(1) or O(log n): evaluation calls it once per record.
     fn working_days_before(&self, d: NaiveDate) -> i64;
+
+    /// Whether the calendar knows `year`'s holidays (a calendar without holidays has none to miss).
+    fn covers(&self, _year: i32) -> bool {
+        true
+    }
 }
 
 /// Monday to Friday, no holidays.
@@ -157,6 +162,10 @@ impl WorkCalendar for HolidayCalendar {
         let before = self.changes.partition_point(|(c, _)| *c < d);
         let changed = if before == 0 { 0 } else { self.changes[before - 1].1 };
         Weekends.working_days_before(d) + changed
+    }
+
+    fn covers(&self, year: i32) -> bool {
+        HolidayCalendar::covers(self, year)
     }
 }
 

@@ -86,6 +86,11 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("bonus", "加分", "Bonus"),
     ("by_last_year", "按上年完成数比例", "by last year's figures"),
     ("by_org", "分单位对比", "by org"),
+    (
+        "calendar_missing",
+        "年的国务院节假日安排尚未录入:期限暂按周一至周五计算,节假日和调休前后的期限可能不准。请联系系统管理员录入。",
+        " — the State Council's holiday notice for this year is not yet entered: deadlines count Monday to Friday for now and may be wrong around holidays. Ask your system administrator to enter it.",
+    ),
     ("cascade", "分解下达", "Cascade"),
     ("change_password", "修改密码", "Change password"),
     ("changes_since", "与上一版相比的变化", "Changes since the previous version"),
@@ -181,8 +186,8 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("move_to", "新上级代码", "New parent code"),
     (
         "must_change_password",
-        "您的密码已由管理员重置或已过期,请先设置新密码,然后才能使用其他功能。",
-        "Your password was reset by an administrator or has expired: set a new one before anything else.",
+        "您的密码是管理员设置的(新账户或重置),或已过期:请先设置只有您自己知道的新密码,然后才能使用其他功能。",
+        "Your password was set by an administrator (a new account or a reset) or has expired: choose one only you know before anything else.",
     ),
     (
         "must_set_up_second_factor",

@@ -56,5 +56,14 @@ async fn lights_and_escalation() {
         for (label, n) in [("逾期未办", 1), ("即将到期", 1), ("正常办理", 1), ("按时办结", 1)] {
             assert!(html.contains(&format!("{label} <strong>{n}</strong>")), "{label} {n}");
         }
+
+        // A year the holiday calendar does not know: the page says so (2009's is known).
+        let known = c.get(app.url("/tasks?year=2009")).send().await.unwrap().text().await.unwrap();
+        assert!(!known.contains("id=\"calendar-missing\""));
+        let unknown = c.get(app.url("/tasks?year=2015")).send().await.unwrap().text().await.unwrap();
+        assert!(
+            unknown.contains("id=\"calendar-missing\"") && unknown.contains("2015年的国务院节假日安排尚未录入"),
+            "{unknown}"
+        );
     }
 }

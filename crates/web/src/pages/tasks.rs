@@ -11,7 +11,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use kaohe_domain::OrgId;
 use kaohe_domain::indicator::Period;
 use kaohe_domain::record::Record;
@@ -59,6 +59,8 @@ struct TasksPage {
     rows: Vec<TaskRow>,
     on_time_rate: String,
     warn_days: i64,
+    /// Years whose holiday notice the calendar lacks (this page's, and next year's in December).
+    missing_calendars: String,
 }
 
 fn text(v: Option<&Value>) -> String {
@@ -124,6 +126,13 @@ async fn page(
     };
     let (escalation, rest): (Vec<_>, Vec<_>) =
         rows.into_iter().partition(|r| matches!(r.0, Light::Red | Light::Yellow));
+    let next_year_due = today.month() == 12 && today.year() == year;
+    let missing: Vec<String> = [Some(year), next_year_due.then_some(year + 1)]
+        .into_iter()
+        .flatten()
+        .filter(|y| !s.calendar().covers(*y))
+        .map(|y| y.to_string())
+        .collect();
     render(&TasksPage {
         shell: Shell::new(&u, &state, "tasks"),
         org_id: org.id.0,
@@ -135,6 +144,7 @@ async fn page(
         rows: rest.into_iter().map(|r| r.2).collect(),
         on_time_rate: rate,
         warn_days: WARN_WORKING_DAYS,
+        missing_calendars: missing.join("、"),
     })
 }
 
