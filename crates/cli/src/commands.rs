@@ -27,16 +27,18 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Store> {
             errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
         )
     })?;
-    Ok(store
+    let store = store
         .install(pack.registries, Arc::new(protector))
         .await?
         .with_indicators(pack.indicators)
         .with_rulebooks(pack.rulebooks)
         .with_reports(reports)
-        .with_calendar(Arc::new(crate::calendar_cmd::load(cfg)?))
+        .with_calendar(crate::calendar_cmd::load(cfg)?)
         .with_files_dir(cfg.data_dir.join("files"))
         .with_snapshot_dir(cfg.data_dir.clone())
-        .with_time_zone(cfg.time_zone()?))
+        .with_time_zone(cfg.time_zone()?);
+    store.refresh_layer().await?;
+    Ok(store)
 }
 
 /// Turns store errors into readable messages (import errors listed row by row).
@@ -129,7 +131,9 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
         Command::Export { registry, org, format, output, unmask } => {
             crate::registry_cmds::export(&open(&cfg).await?, &registry, org.as_deref(), &format, &output, unmask).await
         }
-        Command::Pack(crate::PackCommand::Validate { dir }) => crate::registry_cmds::validate_pack(&dir),
+        Command::Pack(crate::PackCommand::Validate { dir }) => crate::pack_cmd::validate(&dir),
+        Command::Pack(crate::PackCommand::Export { dir }) => crate::pack_cmd::export(&open(&cfg).await?, &dir),
+        Command::Pack(crate::PackCommand::Import { dir }) => crate::pack_cmd::import(&open(&cfg).await?, &dir).await,
         Command::Org(o) => org(&cfg, o).await,
         Command::Calendar(c) => crate::calendar_cmd::run(&cfg, c),
         Command::Backup { output } => crate::backup_cmd::backup(&open(&cfg).await?, &cfg, &output).await,

@@ -13,6 +13,7 @@ mod config;
 mod demo;
 mod eval_cmd;
 mod org_file;
+mod pack_cmd;
 mod registry_cmds;
 mod report_cmd;
 
@@ -139,7 +140,7 @@ pub enum Command {
         #[arg(long)]
         unmask: bool,
     },
-    /// Packs: check a pack folder.
+    /// Packs: check a pack folder; export or import the federation's own layer.
     #[command(subcommand)]
     Pack(PackCommand),
     /// Evaluate an indicator (by key) or a formula for an org's scope and a period.
@@ -248,8 +249,15 @@ pub enum CalendarCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum PackCommand {
-    /// Check every file of a pack folder; errors are printed as file:line:column with a caret.
+    /// Check every file of a pack folder (or of a federation's layer folder, without
+    /// `pack.toml`); errors are printed as file:line:column with a caret.
     Validate { dir: PathBuf },
+    /// Write the federation's own rulebooks, indicators, report templates and holiday notices in
+    /// force into a folder.
+    Export { dir: PathBuf },
+    /// Publish every file of a folder (as `kaohe pack export` writes) as the federation's own:
+    /// checked together, all or nothing.
+    Import { dir: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]

@@ -98,20 +98,3 @@ pub async fn export(
     println!("已导出 / exported: {}", output.display());
     Ok(())
 }
-
-/// `kaohe pack validate DIR`.
-pub fn validate_pack(dir: &Path) -> anyhow::Result<()> {
-    let files = kaohe_packs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
-    match kaohe_domain::pack::parse_pack(&files) {
-        Ok(p) => {
-            println!("模板包有效 / pack valid: {} {} — {} 个台账 / registries", p.key, p.version, p.registries.len());
-            Ok(())
-        }
-        Err(errs) => {
-            for e in &errs {
-                eprintln!("{e}\n");
-            }
-            bail!("模板包有{}处错误 / the pack has {} error(s)", errs.len(), errs.len())
-        }
-    }
-}

@@ -307,7 +307,7 @@ async fn the_demo_city_reproduces_the_seed_report() {
             .with_indicators(pack.indicators.clone())
             .with_rulebooks(pack.rulebooks.clone())
             .with_reports(pack.reports.clone())
-            .with_calendar(Arc::new(pack.calendar.clone()));
+            .with_calendar(pack.calendar.clone());
         let t = Instant::now();
         let stages = std::sync::Mutex::new(Vec::<(String, f64)>::new());
         let logins = kaohe_demo::load_with_progress(&store, None, &|stage, _| {

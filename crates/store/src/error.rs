@@ -24,6 +24,10 @@ pub enum StoreError {
     /// why and where; nothing was changed).
     #[error("{0}")]
     Backup(String),
+    /// A file of the federation's own layer was refused by the pack checker; every problem is
+    /// listed, located (nothing was written).
+    #[error("pack file refused: {} error(s)", .0.len())]
+    Pack(Vec<kaohe_domain::pack::PackError>),
     /// An evaluation stopped before its end: past its deadline, over its cost budget, or its
     /// request went away.
     #[error(transparent)]

@@ -12,6 +12,7 @@ mod db;
 mod entity;
 mod error;
 mod jobs;
+mod layer;
 pub mod migration;
 mod org_cache;
 mod orgs;
@@ -36,6 +37,7 @@ pub use backup::{BackupKey, BackupSummary};
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
 pub use jobs::JobFile;
+pub use layer::{Current as LayerInForce, LayerDraft, LayerItem};
 pub use kaohe_engine::{Budget, DrillPart, DrillRole, Drilled, Stopped};
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
 pub use registry::{BulkReport, Cursor, Filter, FilterOp, HistoryEntry, Sort};
@@ -48,8 +50,9 @@ pub use snapshot::{DataStamp, Needs};
 pub use submissions::Submission;
 pub use users::{NewUser, TokenInfo, User, generate_password, hash_password, verifications_on_this_thread};
 
-use kaohe_domain::calendar::{Weekends, WorkCalendar};
+use kaohe_domain::calendar::{HolidayCalendar, WorkCalendar};
 use kaohe_domain::indicator::IndicatorSet;
+use kaohe_domain::pack::Layered;
 use kaohe_domain::password::{LockoutPolicy, PasswordPolicy};
 use kaohe_domain::protect::Protector;
 use kaohe_domain::registry::RegistryDef;
@@ -119,21 +122,16 @@ pub struct Store {
     policy: SecurityPolicy,
     /// The registries of the installed pack (empty until [`Store::install`]).
     registries: Arc<Vec<RegistryDef>>,
-    /// The installed pack's indicators (empty until [`Store::with_indicators`]).
-    indicators: Arc<IndicatorSet>,
+    /// The installed pack's indicators, rulebooks, report templates and holiday notices, with
+    /// the federation's own layer over them.
+    layer: layer::LayerCell,
     protector: Arc<dyn Protector>,
     org_cache: org_cache::OrgCache,
     snapshots: snapshot::SnapshotCache,
     /// Where the engine's snapshot keeps its table files (none: always read the database).
     snapshot_dir: Option<Arc<std::path::PathBuf>>,
-    /// Working days for `working_days(…)` in formulas and for 督办 deadlines.
-    calendar: Arc<dyn WorkCalendar>,
-    /// The installed pack's rulebooks, by year.
-    rulebooks: Arc<Vec<Rulebook>>,
     /// Where uploaded files (evidence) are kept: the data folder's `files/`.
     files_dir: Option<Arc<std::path::PathBuf>>,
-    /// The installed pack's report templates (a federation's own replace the pack's).
-    reports: Arc<Vec<kaohe_domain::report::ReportTemplate>>,
     /// Limits on every evaluation made through [`Scoped`].
     eval_limits: EvalLimits,
     /// The federation's time zone: what "today" is, when a deadline passes.
@@ -160,15 +158,12 @@ impl Store {
             clock,
             policy,
             registries: Arc::new(Vec::new()),
-            indicators: Default::default(),
+            layer: layer::LayerCell::new(Layered::default()),
             protector: Arc::new(crypto::Unkeyed),
             org_cache: Default::default(),
             snapshots: Default::default(),
             snapshot_dir: None,
-            calendar: Arc::new(Weekends),
-            rulebooks: Arc::new(Vec::new()),
             files_dir: None,
-            reports: Arc::new(Vec::new()),
             eval_limits: EvalLimits::UNLIMITED,
             time_zone: CHINA_STANDARD_TIME,
         }
@@ -216,39 +211,44 @@ impl Store {
         Ok(self)
     }
 
-    /// The same store with the installed pack's indicators (checked against its registries).
-    pub fn with_indicators(mut self, indicators: IndicatorSet) -> Self {
-        self.indicators = Arc::new(indicators);
-        self
-    }
-
-    /// The same store with the installed pack's rulebooks (target catalogues and scoring rules).
-    pub fn with_rulebooks(mut self, rulebooks: Vec<Rulebook>) -> Self {
-        self.rulebooks = Arc::new(rulebooks);
-        self
-    }
-
-    /// The same store with these report templates.
-    pub fn with_reports(mut self, reports: Vec<kaohe_domain::report::ReportTemplate>) -> Self {
-        self.reports = Arc::new(reports);
-        self
-    }
-
-    /// The installed report templates.
-    pub fn report_templates(&self) -> &[kaohe_domain::report::ReportTemplate] {
-        &self.reports
-    }
-
-    /// The same store counting working days on `calendar` (plain weekends until one is given).
-    pub fn with_calendar(mut self, calendar: Arc<dyn WorkCalendar>) -> Self {
-        self.calendar = calendar;
+    /// The same store with another base for the federation's layer (the layer itself is read
+    /// again at the next [`Store::refresh_layer`]).
+    fn with_base(mut self, change: impl FnOnce(&mut Layered)) -> Self {
+        let mut base = self.layer.base().clone();
+        change(&mut base);
+        self.layer = layer::LayerCell::new(base);
         self.snapshots = Default::default();
         self
     }
 
-    /// The working-day calendar.
-    pub fn calendar(&self) -> &dyn WorkCalendar {
-        self.calendar.as_ref()
+    /// The same store with the installed pack's indicators (checked against its registries).
+    pub fn with_indicators(self, indicators: IndicatorSet) -> Self {
+        self.with_base(|b| b.indicators = indicators)
+    }
+
+    /// The same store with the installed pack's rulebooks (target catalogues and scoring rules).
+    pub fn with_rulebooks(self, rulebooks: Vec<Rulebook>) -> Self {
+        self.with_base(|b| b.rulebooks = rulebooks)
+    }
+
+    /// The same store with these report templates (the pack's, with the data folder's).
+    pub fn with_reports(self, reports: Vec<kaohe_domain::report::ReportTemplate>) -> Self {
+        self.with_base(|b| b.reports = reports)
+    }
+
+    /// The same store counting working days on `calendar` (plain weekends until one is given).
+    pub fn with_calendar(self, calendar: HolidayCalendar) -> Self {
+        self.with_base(|b| b.calendar = calendar)
+    }
+
+    /// The report templates in force.
+    pub fn report_templates(&self) -> Vec<kaohe_domain::report::ReportTemplate> {
+        self.layer().parts.reports.clone()
+    }
+
+    /// The working-day calendar in force.
+    pub fn calendar(&self) -> Arc<dyn WorkCalendar> {
+        self.layer().calendar.clone()
     }
 
     /// The same store keeping the engine's snapshot tables as files in `dir` (the data folder),

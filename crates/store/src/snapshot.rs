@@ -23,21 +23,24 @@ pub type Needs = BTreeMap<String, BTreeSet<String>>;
 pub(crate) struct Versions {
     pub org: i64,
     pub data: i64,
+    /// The federation's layer (indicators, rulebooks, templates, holiday notices).
+    pub layer: i64,
     pub registries: BTreeMap<String, i64>,
 }
 
 impl Versions {
     /// Reads every counter in one query (a registry never written has none).
     pub(crate) async fn read<C: ConnectionTrait>(conn: &C) -> Result<Self, StoreError> {
-        let sql = "SELECT '#' || key AS k, value FROM meta WHERE key IN ('org_version', 'data_version') \
+        let sql = "SELECT '#' || key AS k, value FROM meta WHERE key IN ('org_version', 'data_version', 'layer_version') \
                    UNION ALL SELECT registry, version FROM registry_version";
         let rows = conn.query_all_raw(Statement::from_string(conn.get_database_backend(), sql)).await?;
-        let mut out = Versions { org: 0, data: 0, registries: BTreeMap::new() };
+        let mut out = Versions { org: 0, data: 0, layer: 0, registries: BTreeMap::new() };
         for r in rows {
             let (k, v) = (r.try_get_by_index::<String>(0)?, r.try_get_by_index::<i64>(1)?);
             match k.as_str() {
                 "#org_version" => out.org = v,
                 "#data_version" => out.data = v,
+                "#layer_version" => out.layer = v,
                 _ => {
                     out.registries.insert(k, v);
                 }
@@ -65,6 +68,8 @@ impl Store {
 /// What is loaded, and at which versions.
 struct Loaded {
     org_version: i64,
+    /// The layer whose calendar the snapshot counts working days with.
+    layer_version: i64,
     versions: BTreeMap<String, i64>,
     fields: Needs,
     snapshot: Arc<Snapshot>,
@@ -149,17 +154,23 @@ impl Store {
     /// The snapshot holding at least `needs` at the counters `at` (just read by the caller).
     pub(crate) async fn snapshot_at(&self, needs: &Needs, at: &Versions) -> Result<Arc<Snapshot>, StoreError> {
         let (org_version, versions) = (at.org, &at.registries);
+        let layer = self.layer();
         let mut guard = self.snapshots.0.lock().await;
         let version_of = |r: &str| versions.get(r).copied().unwrap_or(0);
         let (mut snapshot, mut fields, mut loaded_versions) = match guard.take() {
-            Some(l) if l.org_version == org_version => ((*l.snapshot).clone(), l.fields, l.versions),
+            Some(l) if l.org_version == org_version && l.layer_version == layer.version => {
+                ((*l.snapshot).clone(), l.fields, l.versions)
+            }
+            Some(l) if l.org_version == org_version => {
+                ((*l.snapshot).clone().with_calendar(layer.calendar.clone()), l.fields, l.versions)
+            }
             Some(l) => {
                 // The tree changed: every table is renumbered, so everything loaded is reloaded.
                 let tree = self.org_tree(org_version).await?;
-                (Snapshot::new(tree).with_calendar(self.calendar.clone()), l.fields, BTreeMap::new())
+                (Snapshot::new(tree).with_calendar(layer.calendar.clone()), l.fields, BTreeMap::new())
             }
             None => (
-                Snapshot::new(self.org_tree(org_version).await?).with_calendar(self.calendar.clone()),
+                Snapshot::new(self.org_tree(org_version).await?).with_calendar(layer.calendar.clone()),
                 Needs::new(),
                 BTreeMap::new(),
             ),
@@ -180,7 +191,7 @@ impl Store {
             loaded_versions.insert(r.clone(), version_of(r));
         }
         let snapshot = Arc::new(snapshot);
-        *guard = Some(Loaded { org_version, versions: loaded_versions, fields, snapshot: snapshot.clone() });
+        *guard = Some(Loaded { org_version, layer_version: layer.version, versions: loaded_versions, fields, snapshot: snapshot.clone() });
         Ok(snapshot)
     }
 

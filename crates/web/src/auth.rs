@@ -52,6 +52,8 @@ pub(crate) async fn csrf_token(session: &Session) -> Result<String, WebError> {
 }
 
 async fn resolve(parts: &mut Parts, state: &AppState) -> Result<CurrentUser, WebError> {
+    // A change to the federation's layer made by another process is in force for this request.
+    state.store.refresh_layer().await?;
     if let Some(h) = parts.headers.get(AUTHORIZATION) {
         let token = h.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or(WebError::Unauthenticated)?;
         let (actor, lang) = state.store.actor_for_token(token.trim()).await.map_err(|_| WebError::Unauthenticated)?;

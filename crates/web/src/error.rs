@@ -59,7 +59,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable machine-readable code: `validation`, `not_found`, `forbidden`, `conflict`,
     /// `unauthenticated`, `csrf`, `bad_request`, `import_refused`, `too_costly`, `timed_out`,
-    /// `cancelled`, `no_such_route`, `password_change_required`, `second_factor_required`,
+    /// `cancelled`, `pack_refused`, `no_such_route`, `password_change_required`, `second_factor_required`,
     /// `internal`.
     pub code: &'static str,
     pub message: String,
@@ -80,7 +80,7 @@ impl WebError {
                 DomainError::Conflict(_) => StatusCode::CONFLICT,
                 DomainError::Unauthenticated => StatusCode::UNAUTHORIZED,
             },
-            WebError::Store(StoreError::Import(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Store(StoreError::Import(_) | StoreError::Pack(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Store(StoreError::Stopped(Stopped::OverBudget)) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Store(StoreError::Stopped(_)) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -116,6 +116,21 @@ impl WebError {
                             &format!("row {} {}", r.row, r.column),
                             r.message_zh.clone(),
                             r.message_en.clone(),
+                        )
+                    })
+                    .collect(),
+            ),
+            WebError::Store(StoreError::Pack(errors)) => (
+                "pack_refused",
+                format!("未保存:共{}处错误", errors.len()),
+                format!("not saved: {} error(s)", errors.len()),
+                errors
+                    .iter()
+                    .map(|e| {
+                        FieldError::new(
+                            &format!("{}:{}:{}", e.file, e.line, e.column),
+                            e.message_zh.clone(),
+                            e.message_en.clone(),
                         )
                     })
                     .collect(),

@@ -285,6 +285,16 @@ impl IndicatorSet {
         check::check(formula, &e, &check::Names { registries, indicator: &lookup, indicator_keys: &keys })
     }
 
+    /// The indicators `key` refers to directly, by key.
+    pub fn refers_to(&self, key: &str) -> Vec<&str> {
+        self.deps.get(key).into_iter().flatten().map(String::as_str).collect()
+    }
+
+    /// The indicators that refer to `key` directly, by key.
+    pub fn referred_by(&self, key: &str) -> Vec<&str> {
+        self.deps.iter().filter(|(_, d)| d.contains(key)).map(|(k, _)| k.as_str()).collect()
+    }
+
     /// A chain of references from `from` to `to` (both included), if there is one.
     fn path(&self, from: &str, to: &str) -> Option<Vec<String>> {
         if from == to {

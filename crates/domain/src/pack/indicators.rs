@@ -112,3 +112,55 @@ pub(super) fn build(
         }
     }
 }
+
+/// `base` with the indicators of `read` added (a federation's own): a key the base already has,
+/// or a formula that does not check, is an error located in its file.
+pub(super) fn extend(
+    base: &IndicatorSet,
+    read: Vec<Located>,
+    files: &[(String, String)],
+    registries: &[RegistryDef],
+    errors: &mut Vec<PackError>,
+) -> IndicatorSet {
+    let text_of = |file: &str| files.iter().find(|(p, _)| p == file).map_or("", |(_, t)| t.as_str());
+    let mut seen: BTreeSet<String> = base.all().iter().map(|i| i.def.key.clone()).collect();
+    let before = errors.len();
+    for l in &read {
+        if !seen.insert(l.def.key.clone()) {
+            let text = text_of(&l.file);
+            let at = text.find(&format!("\"{}\"", l.def.key)).unwrap_or(0);
+            errors.push(Source { file: &l.file, text }.error(
+                at,
+                format!("指标代码“{}”已被占用", l.def.key),
+                format!("the indicator key {:?} is taken", l.def.key),
+            ));
+        }
+    }
+    if errors.len() > before {
+        return base.clone();
+    }
+    let shift = base.all().len();
+    let defs: Vec<IndicatorDef> =
+        base.all().iter().map(|i| i.def.clone()).chain(read.iter().map(|l| l.def.clone())).collect();
+    match IndicatorSet::build(defs, registries) {
+        Ok(set) => set,
+        Err(list) => {
+            for e in list {
+                let Some(l) = e.index.checked_sub(shift).and_then(|i| read.get(i)) else {
+                    errors.push(PackError {
+                        file: "indicators".into(),
+                        line: 0,
+                        column: 0,
+                        message_zh: e.error.message_zh,
+                        message_en: e.error.message_en,
+                        source_line: String::new(),
+                    });
+                    continue;
+                };
+                let src = Source { file: &l.file, text: text_of(&l.file) };
+                errors.push(src.error(l.formula_at + e.error.offset, e.error.message_zh, e.error.message_en));
+            }
+            base.clone()
+        }
+    }
+}

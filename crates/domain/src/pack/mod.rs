@@ -4,9 +4,11 @@
 
 mod calendars;
 mod indicators;
+mod layer;
 mod rulebooks;
 
 pub use calendars::parse_calendar_year;
+pub use layer::{LAYER_FOLDERS, LayerKind, Layered, carry_rulebook, overlay};
 
 use crate::calendar::HolidayCalendar;
 use crate::indicator::IndicatorSet;
@@ -51,6 +53,16 @@ impl Pack {
     /// The rulebook of a year (re-scoring a past year uses that year's rules).
     pub fn rulebook(&self, year: i32) -> Option<&Rulebook> {
         self.rulebooks.iter().find(|r| r.year == year)
+    }
+
+    /// The parts a federation's own layer lies over.
+    pub fn layered(&self) -> Layered {
+        Layered {
+            indicators: self.indicators.clone(),
+            rulebooks: self.rulebooks.clone(),
+            reports: self.reports.clone(),
+            calendar: self.calendar.clone(),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! number explained. Pure: the figures come in from the indicator engine.
 
 mod assess;
+mod revisions;
 mod rule;
 mod targets;
 #[cfg(test)]
@@ -12,6 +13,7 @@ mod tests;
 pub use assess::{
     AdjustmentLine, Assessee, Assessment, Inputs, ItemLine, OrgResult, VetoLine, assess, competition_ranks,
 };
+pub use revisions::{Revision, revisions};
 pub use rule::{Per, Rule, Scored, show, show_points};
 pub use targets::{Change, diff, split};
 

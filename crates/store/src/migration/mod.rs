@@ -14,6 +14,7 @@ mod m0007_audit_chain;
 mod m0008_audit_retention;
 mod m0009_jobs;
 mod m0010_account_life_cycle;
+mod m0011_federation_layer;
 
 /// All of kaohe's migrations, in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_audit_retention::Migration),
             Box::new(m0009_jobs::Migration),
             Box::new(m0010_account_life_cycle::Migration),
+            Box::new(m0011_federation_layer::Migration),
         ]
     }
 }

@@ -17,20 +17,19 @@ use std::collections::BTreeMap;
 impl Scoped<'_> {
     /// The rulebook of a year (the pack's).
     pub fn rulebook(&self, year: i32) -> Result<&Rulebook, StoreError> {
-        self.store.rulebooks.iter().find(|b| b.year == year).ok_or_else(|| {
-            StoreError::Domain(DomainError::invalid(
-                "year",
-                format!("没有{year}年的考核办法"),
-                format!("no rulebook for {year}"),
-            ))
-        })
+        self.layer.parts.rulebook(year).ok_or_else(|| no_rulebook(year))
     }
 
     /// The orgs `org` assesses in `year`: its children of the rulebook's kinds open at some
     /// point of the year, in tree order.
     pub async fn assessees(&self, year: i32, org: OrgId) -> Result<Vec<Org>, StoreError> {
+        self.assessees_under(self.rulebook(year)?, org).await
+    }
+
+    /// The orgs `org` assesses under `book`.
+    async fn assessees_under(&self, book: &Rulebook, org: OrgId) -> Result<Vec<Org>, StoreError> {
         self.check(Action::AssessmentRead, None)?;
-        let book = self.rulebook(year)?;
+        let year = book.year;
         let parent = self.org_in_scope(Action::AssessmentRead, org).await?;
         let (first, last) = year_bounds(year);
         let mut kids = orgs::children(&self.store.db, Some(parent.id), false).await?;
@@ -127,7 +126,7 @@ impl Scoped<'_> {
             .ok_or_else(|| DomainError::invalid("item", format!("没有考核项“{item}”"), format!("no item {item}")))?;
         let kids: Vec<Org> =
             self.assessees(year, parent).await?.into_iter().filter(|o| it.applies_to.contains(&o.kind)).collect();
-        let additive = self.store.indicators.get(&it.indicator).is_some_and(|i| i.additive);
+        let additive = self.layer.parts.indicators.get(&it.indicator).is_some_and(|i| i.additive);
         let parts = if additive {
             let w: Vec<Number> =
                 kids.iter().map(|k| weights.and_then(|m| m.get(&k.id)).copied().unwrap_or(Number::int(1))).collect();
@@ -149,7 +148,7 @@ impl Scoped<'_> {
         let assigned = self.assigned_targets(year, parent).await?;
         let mut out = Vec::new();
         for (_, it) in book.items() {
-            let additive = self.store.indicators.get(&it.indicator).is_some_and(|i| i.additive);
+            let additive = self.layer.parts.indicators.get(&it.indicator).is_some_and(|i| i.additive);
             let Some(want) = it.default_target.filter(|_| additive) else { continue };
             let applies: Vec<&Org> = kids.iter().filter(|k| it.applies_to.contains(&k.kind)).collect();
             let given: Vec<Number> = applies
@@ -169,8 +168,20 @@ impl Scoped<'_> {
 
     /// Scores the orgs `org` assesses for `year` by that year's rulebook (not stored).
     pub async fn assess(&self, year: i32, org: OrgId) -> Result<Assessment, StoreError> {
-        let book = self.rulebook(year)?.clone();
-        let kids = self.assessees(year, org).await?;
+        let layer = self.layer.clone();
+        self.assess_in(&layer.parts, year, org).await
+    }
+
+    /// Scores the orgs `org` assesses for `year` under `parts`' rulebook and indicators (the
+    /// ones in force, or a draft's for 试算).
+    pub(crate) async fn assess_in(
+        &self,
+        parts: &kaohe_domain::pack::Layered,
+        year: i32,
+        org: OrgId,
+    ) -> Result<Assessment, StoreError> {
+        let book = parts.rulebook(year).ok_or_else(|| no_rulebook(year))?;
+        let kids = self.assessees_under(book, org).await?;
         let assessees: Vec<Assessee> = kids
             .iter()
             .map(|o| Assessee {
@@ -190,7 +201,7 @@ impl Scoped<'_> {
         keys.dedup();
         let plans: Vec<&Plan> = keys
             .iter()
-            .map(|k| self.store.indicators.get(k).map(|i| &i.plan).ok_or(DomainError::NotFound))
+            .map(|k| parts.indicators.get(k).map(|i| &i.plan).ok_or(DomainError::NotFound))
             .collect::<Result<_, _>>()?;
         let mut at: Vec<OrgId> = vec![org];
         at.extend(kids.iter().map(|o| o.id));
@@ -207,7 +218,7 @@ impl Scoped<'_> {
         for t in assessments::targets(&self.store.db, year, &at[1..]).await? {
             inputs.targets.insert((t.org_id, t.item), t.value);
         }
-        Ok(assess(&book, &assessees, &inputs))
+        Ok(assess(book, &assessees, &inputs))
     }
 
     /// Runs the assessment and freezes it as the next version; returns it with what changed
@@ -276,6 +287,10 @@ impl Scoped<'_> {
     }
 }
 
+fn no_rulebook(year: i32) -> StoreError {
+    StoreError::Domain(DomainError::invalid("year", format!("没有{year}年的考核办法"), format!("no rulebook for {year}")))
+}
+
 fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
     (NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(), NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default())
 }
@@ -296,7 +311,7 @@ impl Scoped<'_> {
 impl Scoped<'_> {
     /// The working-day calendar (holidays are not personal; anyone signed in may use it).
     pub fn calendar(&self) -> &dyn kaohe_domain::calendar::WorkCalendar {
-        self.store.calendar()
+        self.layer.calendar.as_ref()
     }
 
     /// Today by the store's clock, in the federation's time zone.

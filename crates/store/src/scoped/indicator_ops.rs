@@ -49,7 +49,7 @@ impl Scoped<'_> {
     /// The installed pack's indicators (definitions are not personal; anyone signed in may see
     /// them).
     pub fn indicators(&self) -> &IndicatorSet {
-        &self.store.indicators
+        &self.layer.parts.indicators
     }
 
     /// The current year by the store's clock (the default period's reference).

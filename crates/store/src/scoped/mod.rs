@@ -9,6 +9,7 @@ mod evaluation;
 mod evidence_ops;
 mod import_ops;
 mod indicator_ops;
+mod layer_ops;
 mod org_ops;
 mod record_ops;
 mod report_ops;
@@ -31,11 +32,13 @@ pub struct Scoped<'a> {
     actor: Actor,
     /// Limits on the evaluations made through this view (the store's unless set).
     limits: crate::EvalLimits,
+    /// The pack and federation layer in force when the view was made (one request sees one).
+    layer: std::sync::Arc<crate::layer::Current>,
 }
 
 impl<'a> Scoped<'a> {
     pub(crate) fn new(store: &'a Store, actor: Actor) -> Self {
-        Self { store, actor, limits: store.eval_limits }
+        Self { store, actor, limits: store.eval_limits, layer: store.layer() }
     }
 
     /// The same view evaluating under other limits (a background job's, longer than a request's).

@@ -30,7 +30,8 @@ fn invalid(zh: String, en: String) -> StoreError {
 impl Scoped<'_> {
     /// The installed report template with this key (`annual`).
     pub fn report_template(&self, key: &str) -> Result<&ReportTemplate, StoreError> {
-        self.store
+        self.layer
+            .parts
             .reports
             .iter()
             .find(|t| t.key == key)
@@ -71,7 +72,7 @@ impl Scoped<'_> {
     ) -> Result<(Facts, Option<Assessment>), StoreError> {
         let o = self.org(org).await?;
         self.check(Action::RecordRead, Some(&o.path))?;
-        let all: Vec<&Indicator> = self.store.indicators.all().iter().collect();
+        let all: Vec<&Indicator> = self.layer.parts.indicators.all().iter().collect();
         let plans: Vec<_> = all.iter().map(|i| &i.plan).collect();
         let now = self.figures(&plans, &Period::year(year), &[org]).await?;
         let last = self.figures(&plans, &Period::year(year - 1), &[org]).await?;
@@ -133,7 +134,7 @@ impl Scoped<'_> {
         let mut sums: BTreeMap<String, Number> = BTreeMap::new();
         for t in assessments::targets(&self.store.db, year, &kids).await? {
             let Some(ind) = indicator_of.get(t.item.as_str()) else { continue };
-            if self.store.indicators.get(ind).is_some_and(|i| i.additive) {
+            if self.layer.parts.indicators.get(ind).is_some_and(|i| i.additive) {
                 let s = sums.entry((*ind).to_owned()).or_insert(Number::ZERO);
                 *s = s.checked_add(t.value).unwrap_or(*s);
             }
@@ -176,7 +177,8 @@ impl Scoped<'_> {
         for list in &wants.lists {
             let (key, field) = list.split_once('.').unwrap_or((list, ""));
             let ind = self
-                .store
+                .layer
+                .parts
                 .indicators
                 .get(key)
                 .ok_or_else(|| invalid(format!("没有指标“{key}”"), format!("no indicator `{key}`")))?;

@@ -40,7 +40,7 @@ pub async fn spawn_with_policy(db: TestDb, policy: kaohe_store::SecurityPolicy) 
         .with_indicators(pack.indicators)
         .with_rulebooks(pack.rulebooks)
         .with_reports([pack.reports, vec![brief_template()]].concat())
-        .with_calendar(Arc::new(pack.calendar))
+        .with_calendar(pack.calendar)
         .with_files_dir(std::env::temp_dir().join("kaohe-tests").join(format!("files-{}", std::process::id())))
         .with_security_policy(policy);
     let app = kaohe_web::app(store.clone(), kaohe_web::WebConfig::default());
