@@ -16,6 +16,11 @@ use std::sync::{Arc, RwLock};
 /// The counter in `meta` bumped by every change to the layer.
 const LAYER_VERSION: &str = "layer_version";
 
+/// What assessments under the federation's `version` of the year's rulebook cite.
+pub fn rulebook_version(year: i32, version: i32) -> String {
+    format!("{year}-v{version}")
+}
+
 /// What is in force: the built-in pack with the federation's published files laid over it.
 pub struct Current {
     /// The `layer_version` counter this was composed at.
@@ -261,7 +266,7 @@ impl Store {
             if let Some(LayerKind::Rulebook(year)) = LayerKind::of(path)
                 && let Some(book) = parts.rulebooks.iter_mut().find(|b| b.year == year)
             {
-                book.version = format!("{year}-v{version}");
+                book.version = rulebook_version(year, *version);
             }
         }
         Ok(parts)

@@ -37,7 +37,7 @@ pub use backup::{BackupKey, BackupSummary};
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
 pub use jobs::JobFile;
-pub use layer::{Current as LayerInForce, LayerDraft, LayerItem};
+pub use layer::{Current as LayerInForce, LayerDraft, LayerItem, rulebook_version};
 pub use kaohe_engine::{Budget, DrillPart, DrillRole, Drilled, Stopped};
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
 pub use registry::{BulkReport, Cursor, Filter, FilterOp, HistoryEntry, Sort};

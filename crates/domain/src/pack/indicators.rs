@@ -26,10 +26,12 @@ struct RawIndicator {
     unit_en: String,
     section: String,
     formula: Spanned<String>,
-    #[serde(default)]
-    decimals: u32,
+    decimals: Option<Spanned<u32>>,
     description_zh: Option<String>,
 }
+
+/// The most decimals an indicator shows.
+pub const MAX_DECIMALS: u32 = 6;
 
 /// One indicator as read, with where its formula stands.
 pub(super) struct Located {
@@ -53,6 +55,13 @@ pub(super) fn read(src: &Source, out: &mut Vec<Located>, errors: &mut Vec<PackEr
                 "key must be snake_case a-z0-9_",
             ));
         }
+        if let Some(d) = r.decimals.as_ref().filter(|d| *d.get_ref() > MAX_DECIMALS) {
+            errors.push(src.error(
+                d.span().start,
+                format!("小数位数最多{MAX_DECIMALS}位"),
+                format!("at most {MAX_DECIMALS} decimals"),
+            ));
+        }
         let formula_at = content_start(src.text, r.formula.span().start);
         out.push(Located {
             def: IndicatorDef {
@@ -63,7 +72,7 @@ pub(super) fn read(src: &Source, out: &mut Vec<Located>, errors: &mut Vec<PackEr
                 unit_en: r.unit_en,
                 section: r.section,
                 formula: r.formula.into_inner(),
-                decimals: r.decimals,
+                decimals: r.decimals.map_or(0, Spanned::into_inner),
                 description_zh: r.description_zh,
             },
             file: src.file.to_owned(),
@@ -163,4 +172,32 @@ pub(super) fn extend(
             base.clone()
         }
     }
+}
+
+/// The layer file (`indicators/<key>.toml`) holding one indicator: the formula as a `'''`
+/// literal on lines of its own, so errors in it are located in the file as in the editor.
+pub fn indicator_file(def: &IndicatorDef) -> Result<String, crate::DomainError> {
+    if def.formula.contains("'''") {
+        return Err(crate::DomainError::invalid(
+            "formula",
+            "公式中不能有连续三个单引号",
+            "a formula may not contain three single quotes in a row",
+        ));
+    }
+    let s = |v: &str| toml::Value::String(v.to_owned()).to_string();
+    let mut out = format!(
+        "[[indicators]]\nkey = {}\nname_zh = {}\nname_en = {}\nunit = {}\nunit_en = {}\nsection = {}\ndecimals = {}\n",
+        s(&def.key),
+        s(&def.name_zh),
+        s(&def.name_en),
+        s(&def.unit),
+        s(&def.unit_en),
+        s(&def.section),
+        def.decimals
+    );
+    if let Some(d) = def.description_zh.as_deref().filter(|d| !d.trim().is_empty()) {
+        out.push_str(&format!("description_zh = {}\n", s(d)));
+    }
+    out.push_str(&format!("formula = '''\n{}\n'''\n", def.formula.trim()));
+    Ok(out)
 }

@@ -8,6 +8,7 @@ mod layer;
 mod rulebooks;
 
 pub use calendars::parse_calendar_year;
+pub use indicators::indicator_file;
 pub use layer::{LAYER_FOLDERS, LayerKind, Layered, carry_rulebook, overlay};
 
 use crate::calendar::HolidayCalendar;

@@ -93,6 +93,13 @@ impl Rulebook {
         self.sections.iter().flat_map(|s| s.items.iter().map(move |i| (s, i)))
     }
 
+    /// Whether an item, veto or adjustment reads the indicator `key`.
+    pub fn uses(&self, key: &str) -> bool {
+        self.items().any(|(_, i)| i.indicator == key)
+            || self.vetoes.iter().any(|v| v.indicator == key)
+            || self.adjustments.iter().any(|a| a.indicator == key)
+    }
+
     /// The item with this key.
     pub fn item(&self, key: &str) -> Option<&Item> {
         self.items().map(|(_, i)| i).find(|i| i.key == key)

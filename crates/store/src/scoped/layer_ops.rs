@@ -31,6 +31,11 @@ impl Scoped<'_> {
         }
     }
 
+    /// Whether the actor may change the federation's file at `path` (refused: why).
+    pub fn may_change_layer_file(&self, path: &str) -> Result<(), StoreError> {
+        self.check_layer_write(path).map(|_| ())
+    }
+
     fn check_layer_read(&self) -> Result<(), StoreError> {
         if self.can(Action::AssessmentRead) || self.can(Action::OrgWrite) {
             Ok(())
@@ -104,8 +109,12 @@ impl Scoped<'_> {
     /// Publishes `text` as the next version of the file at `path` (its draft goes): checked
     /// with the whole layer — a change that breaks a rulebook or indicator using it is refused
     /// with that file's location — audited, and in force at once.
+    /// Publishing the text in force again writes nothing and returns its version.
     pub async fn publish_layer_file(&self, path: &str, text: &str) -> Result<LayerItem, StoreError> {
-        self.publish_layer(&[(path.to_owned(), Some(text.to_owned()))]).await.map(|mut v| v.remove(0))
+        match self.publish_layer(&[(path.to_owned(), Some(text.to_owned()))]).await?.pop() {
+            Some(written) => Ok(written),
+            None => layer::history(&self.store.db, path).await?.pop().ok_or_else(|| DomainError::NotFound.into()),
+        }
     }
 
     /// Withdraws the federation's file at `path` (the built-in one, if any, applies again);
@@ -114,7 +123,7 @@ impl Scoped<'_> {
         if !self.layer.files.contains_key(path) {
             return Err(DomainError::NotFound.into());
         }
-        self.publish_layer(&[(path.to_owned(), None)]).await.map(|mut v| v.remove(0))
+        self.publish_layer(&[(path.to_owned(), None)]).await?.pop().ok_or_else(|| DomainError::NotFound.into())
     }
 
     /// Publishes several files at once (`None`: withdraw), all or nothing; files whose text is

@@ -216,7 +216,7 @@ fn org_dto(r: &OrgResult) -> OrgScoreDto {
     }
 }
 
-fn assessment_dto(a: &Assessment, org: OrgId) -> AssessmentDto {
+pub(crate) fn assessment_dto(a: &Assessment, org: OrgId) -> AssessmentDto {
     AssessmentDto {
         year: a.year,
         org_id: org.0,

@@ -1,5 +1,6 @@
 //! `/api/v1/indicators` and `/api/v1/eval`: the pack's indicators, their figures for an org's
-//! scope and a period (optionally per child, with 本级 and 合计), and any formula evaluated.
+//! scope and a period (optionally per child, with 本级 and 合计), any formula evaluated, and a
+//! formula saved as the federation's own indicator.
 
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -7,9 +8,11 @@ use crate::error::{ApiError, ErrorBody};
 use crate::figures;
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use kaohe_domain::DomainError;
-use kaohe_domain::indicator::{Indicator, Number};
-use kaohe_store::RowKind;
+use kaohe_domain::indicator::{Indicator, IndicatorDef, Number};
+use kaohe_domain::pack::indicator_file;
+use kaohe_store::{RowKind, Scoped, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -161,4 +164,137 @@ pub async fn eval(
     let org = figures::org(b.org, &s).await?;
     let rows = figures::rows(&s, &[&ind.plan], &period, &org, b.children).await?.remove(0);
     Ok(Json(dto(&ind, rows, period.to_string())))
+}
+
+/// A federation's own indicator, as written in the formula editor.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct IndicatorInput {
+    /// a-z, 0-9 and `_`, starting with a letter; not a built-in indicator's.
+    pub key: String,
+    pub name_zh: String,
+    pub name_en: Option<String>,
+    /// 家, 人, 份, 元, % …
+    pub unit: String,
+    pub unit_en: Option<String>,
+    #[serde(default)]
+    pub decimals: u32,
+    pub section: String,
+    pub description: Option<String>,
+    pub formula: String,
+}
+
+impl IndicatorInput {
+    /// The definition it writes.
+    pub(crate) fn def(&self) -> IndicatorDef {
+        let or = |v: &Option<String>, d: &str| v.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| d.to_owned());
+        IndicatorDef {
+            key: self.key.trim().to_owned(),
+            name_zh: self.name_zh.trim().to_owned(),
+            name_en: or(&self.name_en, self.name_zh.trim()),
+            unit: self.unit.trim().to_owned(),
+            unit_en: or(&self.unit_en, self.unit.trim()),
+            section: self.section.trim().to_owned(),
+            formula: self.formula.trim().to_owned(),
+            decimals: self.decimals,
+            description_zh: self.description.clone().filter(|d| !d.trim().is_empty()),
+        }
+    }
+}
+
+/// Where a federation's indicator sits in a pack folder.
+pub(crate) fn indicator_path(key: &str) -> String {
+    format!("indicators/{key}.toml")
+}
+
+/// Publishes a federation's indicator (new, or a new version of its own): checked with every
+/// indicator and rulebook using it.
+pub(crate) async fn save_indicator(s: &Scoped<'_>, input: &IndicatorInput, new: bool) -> Result<(), StoreError> {
+    let def = input.def();
+    let path = indicator_path(&def.key);
+    s.may_change_layer_file(&path)?;
+    let mut missing = Vec::new();
+    for (field, v) in [("name_zh", &def.name_zh), ("unit", &def.unit), ("section", &def.section), ("formula", &def.formula)] {
+        if v.is_empty() {
+            missing.push(kaohe_domain::FieldError::new(field, "必填", "required"));
+        }
+    }
+    if !missing.is_empty() {
+        return Err(DomainError::Validation(missing).into());
+    }
+    let own = s.layer_files()?.contains_key(&path);
+    if new && s.indicators().get(&def.key).is_some() {
+        return Err(DomainError::invalid("key", format!("指标代码“{}”已被占用", def.key), "the key is taken").into());
+    }
+    if !new && !own {
+        // Only the federation's own indicators are changed here; the built-in pack's stay.
+        return Err(DomainError::NotFound.into());
+    }
+    s.publish_layer_file(&path, &indicator_file(&def)?).await?;
+    Ok(())
+}
+
+/// Saves a formula as the federation's own indicator (考核办 of the top federation).
+#[utoipa::path(post, path = "/indicators", tag = "indicators", request_body = IndicatorInput, responses(
+    (status = 201, body = IndicatorDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Json(b): Json<IndicatorInput>,
+) -> Result<(StatusCode, Json<IndicatorDto>), ApiError> {
+    save_indicator(&u.scoped(&state), &b, true).await?;
+    let s = u.scoped(&state);
+    let ind = s.indicators().get(b.key.trim()).ok_or(DomainError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(IndicatorDto::from(ind))))
+}
+
+/// Changes one of the federation's own indicators (a new version); refused, with the place,
+/// when an indicator or rulebook using it would no longer hold.
+#[utoipa::path(put, path = "/indicators/{key}", tag = "indicators", params(("key" = String, Path)), request_body = IndicatorInput, responses(
+    (status = 200, body = IndicatorDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(key): Path<String>,
+    Json(mut b): Json<IndicatorInput>,
+) -> Result<Json<IndicatorDto>, ApiError> {
+    b.key = key;
+    save_indicator(&u.scoped(&state), &b, false).await?;
+    let s = u.scoped(&state);
+    Ok(Json(IndicatorDto::from(s.indicators().get(&b.key).ok_or(DomainError::NotFound)?)))
+}
+
+/// What an indicator uses and what uses it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UsesDto {
+    pub key: String,
+    /// True for the federation's own (changeable); false for the built-in pack's.
+    pub own: bool,
+    /// Indicators its formula refers to.
+    pub refers_to: Vec<String>,
+    /// Indicators whose formulas refer to it.
+    pub referred_by: Vec<String>,
+    /// Years whose rulebook scores, vetoes or adjusts by it.
+    pub rulebooks: Vec<i32>,
+}
+
+/// What an indicator depends on and what depends on it.
+#[utoipa::path(get, path = "/indicators/{key}/uses", tag = "indicators", params(("key" = String, Path)), responses(
+    (status = 200, body = UsesDto), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn uses(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(key): Path<String>,
+) -> Result<Json<UsesDto>, ApiError> {
+    let s = u.scoped(&state);
+    let set = s.indicators();
+    set.get(&key).ok_or(DomainError::NotFound)?;
+    Ok(Json(UsesDto {
+        own: s.layer_files()?.contains_key(&indicator_path(&key)),
+        refers_to: set.refers_to(&key).into_iter().map(str::to_owned).collect(),
+        referred_by: set.referred_by(&key).into_iter().map(str::to_owned).collect(),
+        rulebooks: s.layer_parts().rulebooks.iter().filter(|b| b.uses(&key)).map(|b| b.year).collect(),
+        key,
+    }))
 }

@@ -10,6 +10,7 @@ mod me;
 mod orgs;
 mod registries;
 mod rejections;
+mod rulebooks;
 mod users;
 
 use crate::AppState;
@@ -66,14 +67,23 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(registries::list_records, registries::create_record))
         .routes(routes!(registries::get_record, registries::update_record, registries::delete_record))
         .routes(routes!(registries::record_history))
-        .routes(routes!(indicators::list))
+        .routes(routes!(indicators::list, indicators::create))
         .routes(routes!(indicators::values))
         .routes(routes!(indicators::eval))
         .routes(routes!(assessments::current))
         .routes(routes!(assessments::one_org))
         .routes(routes!(assessments::publish))
         .routes(routes!(assessments::versions))
-        .routes(routes!(assessments::version));
+        .routes(routes!(assessments::version))
+        .routes(routes!(rulebooks::list))
+        .routes(routes!(rulebooks::one))
+        .routes(routes!(rulebooks::start))
+        .routes(routes!(rulebooks::save_draft))
+        .routes(routes!(rulebooks::trial))
+        .routes(routes!(rulebooks::publish))
+        .routes(routes!(rulebooks::version))
+        .routes(routes!(indicators::update))
+        .routes(routes!(indicators::uses));
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts();
     // After the routes are in: it documents the errors every operation can give.
     rejections::StandardResponses.modify(&mut doc);

@@ -1,0 +1,179 @@
+//! A federation that is not the demo writes its own year through the API, on both engines:
+//! a 2026 rulebook started from the model and then its own, two indicators saved from
+//! formulas, 试算 before publishing, a second server picking the rulebook up without a restart,
+//! assessments citing the rulebook's version, a change shown in words, and every write refused
+//! to those who may not make it.
+
+mod support;
+
+use kaohe_domain::{OrgKind, Role};
+use serde_json::{Value, json};
+use support::{TestApp, spawn, spawn_apps};
+
+const RULEBOOK: &str = r#"
+year = 2026
+version = "1"
+effective_on = "2026-01-01"
+title = "清州市总工会2026年度目标管理考核办法"
+assessed = ["federation"]
+total = 30
+
+[[grades]]
+name_zh = "优秀"
+name_en = "Excellent"
+min = 24
+
+[[grades]]
+name_zh = "合格"
+name_en = "Pass"
+min = 0
+
+[[sections]]
+key = "org"
+name_zh = "组织建设"
+name_en = "Organisation"
+
+[[sections.items]]
+key = "joined"
+name_zh = "发展会员"
+name_en = "Members joined"
+indicator = "qz_joined"
+weight = 20
+target = 4
+rule = { kind = "proportional" }
+applies_to = ["federation"]
+clause = "第三条"
+
+[[sections.items]]
+key = "joined_twice"
+name_zh = "会员发展翻番"
+name_en = "Members joined, doubled"
+indicator = "qz_joined_twice"
+weight = 10
+target = 2
+rule = { kind = "threshold" }
+applies_to = ["federation"]
+clause = "第四条"
+"#;
+
+async fn send(app: &TestApp, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = reqwest::Client::new().request(method, app.url(path)).bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+fn totals(a: &Value) -> Vec<(i64, i64)> {
+    a["results"].as_array().unwrap().iter().map(|r| (r["org_id"].as_i64().unwrap(), r["total"].as_i64().unwrap())).collect()
+}
+
+#[tokio::test]
+async fn a_federation_writes_and_publishes_its_own_year() {
+    use reqwest::Method;
+    for app in spawn_apps().await {
+        let two = spawn(app.db.clone()).await;
+        let city = app.org("QZ", None, OrgKind::Federation).await;
+        let qa = app.org("QA", Some(city), OrgKind::Federation).await;
+        let qb = app.org("QB", Some(city), OrgKind::Federation).await;
+        let kh = app.token(app.user("kh", city, Role::Assessor).await).await;
+        let county_kh = app.token(app.user("qakh", qa, Role::Assessor).await).await;
+        let ed = app.token(app.user("ed", city, Role::Editor).await).await;
+
+        // No rulebook for 2026 yet: the built-in one is listed, the year's assessment refused.
+        let (st, list) = send(&app, Method::GET, "/api/v1/rulebooks", &kh, None).await;
+        assert_eq!(st, 200);
+        assert!(list.as_array().unwrap().iter().all(|b| b["year"] != 2026 && b["own"] == false), "{list}");
+        let (st, _) = send(&app, Method::GET, &format!("/api/v1/assessments/2026?org={}", city.0), &kh, None).await;
+        assert_eq!(st, 422);
+
+        // A draft started from the model carries it to 2026; a county's 考核办 and an editor may not.
+        let start = "/api/v1/rulebooks/2026/draft/start";
+        let (st, d) = send(&app, Method::POST, start, &kh, Some(json!({}))).await;
+        assert_eq!(st, 201, "{d}");
+        assert!(d["text"].as_str().unwrap().contains("year = 2026") && d["problems"] == json!([]), "{d}");
+        assert_eq!(send(&app, Method::POST, start, &county_kh, Some(json!({}))).await.0, 403);
+        assert_eq!(send(&app, Method::POST, start, &ed, Some(json!({}))).await.0, 403);
+
+        // Its own rulebook, before its indicators exist: saved, with the problem located.
+        let draft = "/api/v1/rulebooks/2026/draft";
+        let (st, d) = send(&app, Method::PUT, draft, &kh, Some(json!({"text": RULEBOOK}))).await;
+        assert_eq!(st, 200);
+        let p = &d["problems"][0];
+        assert_eq!((p["line"].as_i64(), p["column"].as_i64()), (Some(28), Some(13)), "{d}");
+        assert!(p["message"].as_str().unwrap().contains("qz_joined"), "{d}");
+
+        // Two indicators saved from formulas.
+        let ind = |key: &str, name: &str, formula: &str| {
+            json!({"key": key, "name_zh": name, "unit": "人", "section": "组织建设", "formula": formula})
+        };
+        let joined = ind("qz_joined", "本会新发展会员", "count(members where joined_on in period)");
+        let (st, body) = send(&app, Method::POST, "/api/v1/indicators", &kh, Some(joined.clone())).await;
+        assert_eq!(st, 201, "{body}");
+        assert_eq!(send(&app, Method::POST, "/api/v1/indicators", &kh, Some(joined.clone())).await.0, 422);
+        assert_eq!(send(&app, Method::POST, "/api/v1/indicators", &ed, Some(joined.clone())).await.0, 403);
+        let taken = ind("new_members", "冒名", "count(members)");
+        assert_eq!(send(&app, Method::POST, "/api/v1/indicators", &kh, Some(taken)).await.0, 422);
+        let twice = ind("qz_joined_twice", "新发展会员两倍", "qz_joined * 2");
+        assert_eq!(send(&app, Method::POST, "/api/v1/indicators", &kh, Some(twice)).await.0, 201);
+        let (_, d) = send(&app, Method::PUT, draft, &kh, Some(json!({"text": RULEBOOK}))).await;
+        assert_eq!(d["problems"], json!([]), "{d}");
+
+        // Data: 3 members joined in 清州A in 2026, 1 in 清州B (and one in 2025, not counted).
+        for (n, org, on) in [(1, qa, "2026-02-01"), (2, qa, "2026-03-01"), (3, qa, "2026-06-30"), (4, qb, "2026-04-01"), (5, qb, "2025-12-31")] {
+            app.member(&ed, n, org, on).await;
+        }
+        // By hand: A 20 × 3/4 = 15.00, 6 ≥ 2 → 10, 25.00; B 20 × 1/4 = 5.00, 2 ≥ 2 → 10, 15.00.
+        let want = vec![(qa.0, 2500), (qb.0, 1500)];
+        let (st, trial) = send(&app, Method::POST, &format!("/api/v1/rulebooks/2026/trial?org={}", city.0), &kh, None).await;
+        assert_eq!(st, 200, "{trial}");
+        assert_eq!(totals(&trial), want);
+        assert_eq!(trial["results"][0]["grade"], "优秀");
+        // 试算 publishes nothing.
+        let (st, _) = send(&two, Method::GET, &format!("/api/v1/assessments/2026?org={}", city.0), &kh, None).await;
+        assert_eq!(st, 422);
+
+        let publish = "/api/v1/rulebooks/2026/publish";
+        assert_eq!(send(&app, Method::POST, publish, &county_kh, None).await.0, 403);
+        let (st, p) = send(&app, Method::POST, publish, &kh, None).await;
+        assert_eq!(st, 201, "{p}");
+        assert_eq!((p["version"].as_i64(), p["rulebook_version"].as_str()), (Some(1), Some("2026-v1")));
+
+        // The other server, running since before, scores 2026 at once and cites the version.
+        let (st, a) = send(&two, Method::GET, &format!("/api/v1/assessments/2026?org={}", city.0), &kh, None).await;
+        assert_eq!(st, 200, "{a}");
+        assert_eq!((totals(&a), a["rulebook_version"].as_str()), (want.clone(), Some("2026-v1")));
+        let (st, frozen) =
+            send(&two, Method::POST, &format!("/api/v1/assessments/2026/publish?org={}", city.0), &kh, None).await;
+        assert_eq!((st, frozen["published"]["rulebook_version"].as_str()), (201, Some("2026-v1")));
+
+        // A change to an indicator that would make its dependant refer to itself: refused, with the path.
+        let (st, e) = send(
+            &app,
+            Method::PUT,
+            "/api/v1/indicators/qz_joined",
+            &kh,
+            Some(ind("qz_joined", "本会新发展会员", "qz_joined_twice / 2")),
+        )
+        .await;
+        assert_eq!((st, e["error"]["code"].as_str()), (422, Some("pack_refused")), "{e}");
+        assert!(e.to_string().contains("qz_joined_twice"), "{e}");
+        let (_, uses) = send(&app, Method::GET, "/api/v1/indicators/qz_joined/uses", &kh, None).await;
+        assert_eq!(uses, json!({"key": "qz_joined", "own": true, "refers_to": [], "referred_by": ["qz_joined_twice"], "rulebooks": [2026]}));
+
+        // Version 2 re-weights; the differences come back in words, the old text stays readable.
+        let v2 = RULEBOOK.replace("weight = 20", "weight = 15").replace("weight = 10", "weight = 15");
+        let (st, p) = send(&app, Method::POST, publish, &kh, Some(json!({"text": v2}))).await;
+        assert_eq!(st, 201, "{p}");
+        assert_eq!(p["changes"], json!(["“发展会员”分值 20 → 15", "“会员发展翻番”分值 10 → 15"]));
+        let (_, one) = send(&two, Method::GET, "/api/v1/rulebooks/2026", &kh, None).await;
+        assert_eq!((one["own"].as_bool(), one["version"].as_str()), (Some(true), Some("2026-v2")));
+        assert_eq!(one["versions"].as_array().unwrap().len(), 2);
+        let (_, old) = send(&app, Method::GET, "/api/v1/rulebooks/2026/versions/1", &kh, None).await;
+        assert_eq!(old["text"].as_str(), Some(RULEBOOK));
+        let audited = app.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'pack_file'").await;
+        assert_eq!(audited, 4, "two indicators and two rulebook versions");
+    }
+}
