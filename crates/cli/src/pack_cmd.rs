@@ -15,7 +15,12 @@ pub fn validate(dir: &Path) -> anyhow::Result<()> {
     if files.iter().any(|(p, _)| p == "pack.toml") {
         return match kaohe_domain::pack::parse_pack(&files) {
             Ok(p) => {
-                println!("模板包有效 / pack valid: {} {} — {} 个台账 / registries", p.key, p.version, p.registries.len());
+                println!(
+                    "模板包有效 / pack valid: {} {} — {} 个台账 / registries",
+                    p.key,
+                    p.version,
+                    p.registries.len()
+                );
                 Ok(())
             }
             Err(errs) => refused(&errs),

@@ -37,8 +37,8 @@ pub use backup::{BackupKey, BackupSummary};
 pub use db::{Backend, connect, redact_url};
 pub use error::StoreError;
 pub use jobs::JobFile;
-pub use layer::{Current as LayerInForce, LayerDraft, LayerItem, rulebook_version};
 pub use kaohe_engine::{Budget, DrillPart, DrillRole, Drilled, Stopped};
+pub use layer::{Current as LayerInForce, LayerDraft, LayerItem, rulebook_version};
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
 pub use registry::{BulkReport, Cursor, Filter, FilterOp, HistoryEntry, Sort};
 pub use scoped::{
@@ -173,6 +173,11 @@ impl Store {
     pub fn with_time_zone(mut self, zone: chrono::FixedOffset) -> Self {
         self.time_zone = zone;
         self
+    }
+
+    /// The federation's time zone.
+    pub fn time_zone(&self) -> chrono::FixedOffset {
+        self.time_zone
     }
 
     /// Today in the federation's time zone (a deadline day lasts until midnight there).

@@ -191,7 +191,13 @@ impl Store {
             loaded_versions.insert(r.clone(), version_of(r));
         }
         let snapshot = Arc::new(snapshot);
-        *guard = Some(Loaded { org_version, layer_version: layer.version, versions: loaded_versions, fields, snapshot: snapshot.clone() });
+        *guard = Some(Loaded {
+            org_version,
+            layer_version: layer.version,
+            versions: loaded_versions,
+            fields,
+            snapshot: snapshot.clone(),
+        });
         Ok(snapshot)
     }
 

@@ -12,6 +12,12 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
     sel.addEventListener("change", function () { sel.form.submit(); });
   });
+  // A form marked data-confirm asks before it is sent (publishing a rulebook).
+  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); }
+    });
+  });
   // Tree twisties: once loaded, a second click folds the children instead of reloading.
   document.body.addEventListener("htmx:afterSwap", function (e) {
     var t = e.detail.requestConfig && e.detail.requestConfig.elt;

@@ -67,7 +67,12 @@ async fn send(app: &TestApp, method: reqwest::Method, path: &str, token: &str, b
 }
 
 fn totals(a: &Value) -> Vec<(i64, i64)> {
-    a["results"].as_array().unwrap().iter().map(|r| (r["org_id"].as_i64().unwrap(), r["total"].as_i64().unwrap())).collect()
+    a["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["org_id"].as_i64().unwrap(), r["total"].as_i64().unwrap()))
+        .collect()
 }
 
 #[tokio::test]
@@ -106,9 +111,7 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         assert!(p["message"].as_str().unwrap().contains("qz_joined"), "{d}");
 
         // Two indicators saved from formulas.
-        let ind = |key: &str, name: &str, formula: &str| {
-            json!({"key": key, "name_zh": name, "unit": "人", "section": "组织建设", "formula": formula})
-        };
+        let ind = |key: &str, name: &str, formula: &str| json!({"key": key, "name_zh": name, "unit": "人", "section": "组织建设", "formula": formula});
         let joined = ind("qz_joined", "本会新发展会员", "count(members where joined_on in period)");
         let (st, body) = send(&app, Method::POST, "/api/v1/indicators", &kh, Some(joined.clone())).await;
         assert_eq!(st, 201, "{body}");
@@ -122,12 +125,19 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         assert_eq!(d["problems"], json!([]), "{d}");
 
         // Data: 3 members joined in 清州A in 2026, 1 in 清州B (and one in 2025, not counted).
-        for (n, org, on) in [(1, qa, "2026-02-01"), (2, qa, "2026-03-01"), (3, qa, "2026-06-30"), (4, qb, "2026-04-01"), (5, qb, "2025-12-31")] {
+        for (n, org, on) in [
+            (1, qa, "2026-02-01"),
+            (2, qa, "2026-03-01"),
+            (3, qa, "2026-06-30"),
+            (4, qb, "2026-04-01"),
+            (5, qb, "2025-12-31"),
+        ] {
             app.member(&ed, n, org, on).await;
         }
         // By hand: A 20 × 3/4 = 15.00, 6 ≥ 2 → 10, 25.00; B 20 × 1/4 = 5.00, 2 ≥ 2 → 10, 15.00.
         let want = vec![(qa.0, 2500), (qb.0, 1500)];
-        let (st, trial) = send(&app, Method::POST, &format!("/api/v1/rulebooks/2026/trial?org={}", city.0), &kh, None).await;
+        let (st, trial) =
+            send(&app, Method::POST, &format!("/api/v1/rulebooks/2026/trial?org={}", city.0), &kh, None).await;
         assert_eq!(st, 200, "{trial}");
         assert_eq!(totals(&trial), want);
         assert_eq!(trial["results"][0]["grade"], "优秀");
@@ -161,7 +171,10 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         assert_eq!((st, e["error"]["code"].as_str()), (422, Some("pack_refused")), "{e}");
         assert!(e.to_string().contains("qz_joined_twice"), "{e}");
         let (_, uses) = send(&app, Method::GET, "/api/v1/indicators/qz_joined/uses", &kh, None).await;
-        assert_eq!(uses, json!({"key": "qz_joined", "own": true, "refers_to": [], "referred_by": ["qz_joined_twice"], "rulebooks": [2026]}));
+        assert_eq!(
+            uses,
+            json!({"key": "qz_joined", "own": true, "refers_to": [], "referred_by": ["qz_joined_twice"], "rulebooks": [2026]})
+        );
 
         // Version 2 re-weights; the differences come back in words, the old text stays readable.
         let v2 = RULEBOOK.replace("weight = 20", "weight = 15").replace("weight = 10", "weight = 15");
@@ -175,5 +188,72 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         assert_eq!(old["text"].as_str(), Some(RULEBOOK));
         let audited = app.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'pack_file'").await;
         assert_eq!(audited, 4, "two indicators and two rulebook versions");
+    }
+}
+
+/// The pages do the same for a clerk of the 考核办: a year started from the model, checked as
+/// typed, published; a formula saved from the editor; a viewer reads the rulebook in words only.
+#[tokio::test]
+async fn the_pages_write_rulebooks_and_indicators() {
+    for app in spawn_apps().await {
+        let city = app.org("QZ", None, OrgKind::Federation).await;
+        app.org("QA", Some(city), OrgKind::Federation).await;
+        app.user("kh", city, Role::Assessor).await;
+        app.user("viewer", city, Role::Viewer).await;
+        let (c, _, csrf) = app.login("kh", support::PASSWORD).await;
+        let post = |path: &str, form: Vec<(&str, String)>| {
+            let mut form = form;
+            form.push(("_csrf", csrf.clone()));
+            c.post(app.url(path)).header("HX-Request", "true").form(&form).send()
+        };
+        let list = c.get(app.url("/rulebooks")).send().await.unwrap().text().await.unwrap();
+        assert!(list.contains("内置范本") && list.contains("制定新年度考核办法"), "{list}");
+        let res = post("/rulebooks/start", vec![("year", "2026".into()), ("from", "2009".into())]).await.unwrap();
+        assert_eq!(res.headers()["location"], "/rulebooks/2026");
+        let page = c.get(app.url("/rulebooks/2026")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("有草稿") && page.contains("year = 2026"), "{page}");
+        let bad = post("/rulebooks/2026/check", vec![("text", RULEBOOK.into())]).await.unwrap().text().await.unwrap();
+        assert!(bad.contains("28:13 没有指标“qz_joined”") && bad.contains("^"), "{bad}");
+
+        // The formula editor saves the two indicators (a bad key is refused where it was typed).
+        let editor = c.get(app.url("/indicators/editor")).send().await.unwrap().text().await.unwrap();
+        assert!(editor.contains("保存为本会指标"), "{editor}");
+        let save = |key: &str, formula: &str| {
+            post(
+                "/indicators/save",
+                vec![
+                    ("new_key", key.into()),
+                    ("name_zh", format!("{key}名称")),
+                    ("unit", "人".into()),
+                    ("decimals", "0".into()),
+                    ("section", "组织建设".into()),
+                    ("formula", formula.into()),
+                ],
+            )
+        };
+        let refused = save("QZ-Joined", "count(members)").await.unwrap().text().await.unwrap();
+        assert!(refused.contains("代码须以小写字母开头"), "{refused}");
+        let ok = save("qz_joined", "count(members where joined_on in period)").await.unwrap();
+        assert_eq!(ok.headers()["hx-redirect"], "/indicators/qz_joined");
+        assert!(save("qz_joined_twice", "qz_joined * 2").await.unwrap().headers().contains_key("hx-redirect"));
+        let shown = c.get(app.url("/indicators/qz_joined")).send().await.unwrap().text().await.unwrap();
+        assert!(shown.contains("qz_joined名称"), "{shown}");
+
+        let done = post("/rulebooks/2026/publish", vec![("text", RULEBOOK.into())]).await.unwrap().text().await.unwrap();
+        assert!(done.contains("已发布考核办法 2026-v1") && done.contains("发展会员"), "{done}");
+
+        // A viewer: the rulebook in words, no editor, no save form; her posts are refused.
+        let (v, _, vcsrf) = app.login("viewer", support::PASSWORD).await;
+        let read = v.get(app.url("/rulebooks/2026")).send().await.unwrap().text().await.unwrap();
+        assert!(read.contains("按完成比例计分") && !read.contains("<textarea"), "{read}");
+        let editor = v.get(app.url("/indicators/editor")).send().await.unwrap().text().await.unwrap();
+        assert!(!editor.contains("保存为本会指标"));
+        let refused = v
+            .post(app.url("/rulebooks/2026/draft"))
+            .form(&[("text", RULEBOOK), ("_csrf", &vcsrf)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403);
     }
 }

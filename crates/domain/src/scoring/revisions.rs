@@ -75,7 +75,10 @@ pub fn revisions(old: &Rulebook, new: &Rulebook) -> Vec<Revision> {
         b.vetoes.iter().map(|v| (v.key.clone(), (v.name_zh.clone(), v.name_en.clone(), format!("{v:?}")))).collect()
     };
     let adjustments = |b: &Rulebook| -> BTreeMap<String, (String, String, String)> {
-        b.adjustments.iter().map(|a| (a.key.clone(), (a.name_zh.clone(), a.name_en.clone(), format!("{a:?}")))).collect()
+        b.adjustments
+            .iter()
+            .map(|a| (a.key.clone(), (a.name_zh.clone(), a.name_en.clone(), format!("{a:?}"))))
+            .collect()
     };
     for (what_zh, what_en, a, b) in [
         ("否决项", "veto item", vetoes(old), vetoes(new)),
@@ -98,7 +101,11 @@ pub fn revisions(old: &Rulebook, new: &Rulebook) -> Vec<Revision> {
     }
     if old.grades != new.grades {
         let bands = |b: &Rulebook| {
-            b.grades.iter().map(|g| format!("{}≥{}", g.name_zh, super::show_points(g.min))).collect::<Vec<_>>().join("、")
+            b.grades
+                .iter()
+                .map(|g| format!("{}≥{}", g.name_zh, super::show_points(g.min)))
+                .collect::<Vec<_>>()
+                .join("、")
         };
         out.push(line(format!("等次划分改为 {}", bands(new)), "grade bands changed".into()));
     }

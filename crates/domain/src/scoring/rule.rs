@@ -181,4 +181,48 @@ impl Rule {
             _ => weight,
         }
     }
+
+    /// The rule in words for a rulebook's reader: (Chinese, English).
+    pub fn describe(&self) -> (String, String) {
+        let one = Number::int(1);
+        match self {
+            Rule::Proportional { cap } if *cap == one => {
+                ("按完成比例计分,完成即得满分".into(), "in proportion to completion, full at the target".into())
+            }
+            Rule::Proportional { cap } => (
+                format!("按完成比例计分,最高得分值的{}倍", show(*cap)),
+                format!("in proportion to completion, at most {} × the weight", show(*cap)),
+            ),
+            Rule::Threshold { floor } if *floor == Number::ZERO => {
+                ("完成目标得满分,未完成不得分".into(), "full at the target, nothing below it".into())
+            }
+            Rule::Threshold { floor } => (
+                format!("完成目标得满分,未完成得分值的{}倍", show(*floor)),
+                format!("full at the target, {} × the weight below it", show(*floor)),
+            ),
+            Rule::Shortfall { per, by, floor } => {
+                let (u_zh, u_en) = match by {
+                    Per::Unit => ("1个单位", "unit"),
+                    Per::Percent => ("1个百分点", "percentage point"),
+                };
+                (
+                    format!("每差{u_zh}扣{}分,最低{}分", show(*per), show(*floor)),
+                    format!("{} points off per {u_en} short, at least {}", show(*per), show(*floor)),
+                )
+            }
+            Rule::ExcessBonus { step, per, cap } => (
+                format!("完成得满分,每超出{}加{}分,最多加{}分;未完成按比例计分", show(*step), show(*per), show(*cap)),
+                format!(
+                    "full at the target, +{} per {} beyond it (at most +{}); in proportion below it",
+                    show(*per),
+                    show(*step),
+                    show(*cap)
+                ),
+            ),
+            Rule::LowerIsBetter { per } => (
+                format!("不超过目标得满分,每超出1扣{}分", show(*per)),
+                format!("full at or under the target, {} points off per unit over", show(*per)),
+            ),
+        }
+    }
 }

@@ -288,7 +288,11 @@ impl Scoped<'_> {
 }
 
 fn no_rulebook(year: i32) -> StoreError {
-    StoreError::Domain(DomainError::invalid("year", format!("没有{year}年的考核办法"), format!("no rulebook for {year}")))
+    StoreError::Domain(DomainError::invalid(
+        "year",
+        format!("没有{year}年的考核办法"),
+        format!("no rulebook for {year}"),
+    ))
 }
 
 fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
@@ -312,6 +316,11 @@ impl Scoped<'_> {
     /// The working-day calendar (holidays are not personal; anyone signed in may use it).
     pub fn calendar(&self) -> &dyn kaohe_domain::calendar::WorkCalendar {
         self.layer.calendar.as_ref()
+    }
+
+    /// A moment as the federation's clocks show it (`2026-03-01 09:30`).
+    pub fn local_time(&self, at: chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&self.store.time_zone()).format("%Y-%m-%d %H:%M").to_string()
     }
 
     /// Today by the store's clock, in the federation's time zone.

@@ -96,7 +96,8 @@ impl Scoped<'_> {
                 }
             }
         }
-        let plans: Vec<&Plan> = keys.iter().filter_map(|k| self.layer.parts.indicators.get(k).map(|i| &i.plan)).collect();
+        let plans: Vec<&Plan> =
+            keys.iter().filter_map(|k| self.layer.parts.indicators.get(k).map(|i| &i.plan)).collect();
         let figures = if plans.is_empty() {
             Vec::new()
         } else {

@@ -186,7 +186,8 @@ pub struct IndicatorInput {
 impl IndicatorInput {
     /// The definition it writes.
     pub(crate) fn def(&self) -> IndicatorDef {
-        let or = |v: &Option<String>, d: &str| v.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| d.to_owned());
+        let or =
+            |v: &Option<String>, d: &str| v.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| d.to_owned());
         IndicatorDef {
             key: self.key.trim().to_owned(),
             name_zh: self.name_zh.trim().to_owned(),
@@ -210,10 +211,20 @@ pub(crate) fn indicator_path(key: &str) -> String {
 /// indicator and rulebook using it.
 pub(crate) async fn save_indicator(s: &Scoped<'_>, input: &IndicatorInput, new: bool) -> Result<(), StoreError> {
     let def = input.def();
+    // Who may, before what: the key's shape is checked next.
+    s.may_change_layer_file(&indicator_path("indicator"))?;
     let path = indicator_path(&def.key);
-    s.may_change_layer_file(&path)?;
     let mut missing = Vec::new();
-    for (field, v) in [("name_zh", &def.name_zh), ("unit", &def.unit), ("section", &def.section), ("formula", &def.formula)] {
+    if kaohe_domain::pack::LayerKind::of(&path).is_none() {
+        missing.push(kaohe_domain::FieldError::new(
+            "key",
+            "代码须以小写字母开头,只含小写字母、数字和下划线,不超过40个字符",
+            "the key starts with a lower-case letter and holds only a-z, 0-9 and _ (at most 40)",
+        ));
+    }
+    for (field, v) in
+        [("name_zh", &def.name_zh), ("unit", &def.unit), ("section", &def.section), ("formula", &def.formula)]
+    {
         if v.is_empty() {
             missing.push(kaohe_domain::FieldError::new(field, "必填", "required"));
         }

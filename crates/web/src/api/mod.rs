@@ -13,6 +13,8 @@ mod rejections;
 mod rulebooks;
 mod users;
 
+pub(crate) use indicators::{IndicatorInput, indicator_path, save_indicator};
+
 use crate::AppState;
 use crate::error::{ErrorBody, ErrorDetail};
 use axum::Router;

@@ -116,7 +116,12 @@ pub(crate) fn problem_dto(e: &PackError) -> ProblemDto {
 }
 
 fn version_dto(i: &LayerItem) -> VersionDto {
-    VersionDto { version: i.version, present: i.present, author: i.author.clone(), created_at: i.created_at.to_rfc3339() }
+    VersionDto {
+        version: i.version,
+        present: i.present,
+        author: i.author.clone(),
+        created_at: i.created_at.to_rfc3339(),
+    }
 }
 
 fn summary(s: &Scoped<'_>, year: i32, own: bool) -> Result<RulebookSummaryDto, ApiError> {
@@ -135,7 +140,10 @@ async fn text_or_draft(s: &Scoped<'_>, year: i32, body: MaybeTextBody) -> Result
 /// The years with a rulebook in force.
 #[utoipa::path(get, path = "/rulebooks", tag = "rulebooks", responses(
     (status = 200, body = Vec<RulebookSummaryDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, ApiUser(u): ApiUser) -> Result<Json<Vec<RulebookSummaryDto>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+) -> Result<Json<Vec<RulebookSummaryDto>>, ApiError> {
     let s = u.scoped(&state);
     let years = rulebooks::years(&s)?;
     Ok(Json(years.into_iter().map(|(y, own)| summary(&s, y, own)).collect::<Result<_, _>>()?))

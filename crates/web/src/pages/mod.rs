@@ -13,6 +13,7 @@ mod record_form;
 mod records;
 mod registry_files;
 mod report;
+mod rulebooks;
 mod submissions;
 mod targets;
 mod tasks;
@@ -133,4 +134,5 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(submissions::router())
         .merge(targets::router())
+        .merge(rulebooks::router())
 }

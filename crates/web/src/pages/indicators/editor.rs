@@ -29,6 +29,38 @@ struct EditorPage {
     formula: String,
     preview: Preview,
     registries: Vec<RegistryHelp>,
+    /// The "save as the federation's indicator" fields, for those who may.
+    save: Option<SaveFields>,
+}
+
+/// What the save form shows: the indicator's metadata (an own indicator's, to change it).
+struct SaveFields {
+    own: bool,
+    name_zh: String,
+    unit: String,
+    decimals: u32,
+    section: String,
+    description: String,
+    sections: Vec<String>,
+}
+
+fn save_fields(s: &kaohe_store::Scoped<'_>, key: &str) -> Option<SaveFields> {
+    s.may_change_layer_file(&crate::api::indicator_path("new_indicator")).ok()?;
+    let own = !key.is_empty() && s.layer_files().ok()?.contains_key(&crate::api::indicator_path(key));
+    let mut sections: Vec<String> = s.indicators().all().iter().map(|i| i.def.section.clone()).collect();
+    sections.dedup();
+    sections.sort();
+    sections.dedup();
+    let ind = if own { s.indicators().get(key) } else { None };
+    Some(SaveFields {
+        own,
+        name_zh: ind.map(|i| i.def.name_zh.clone()).unwrap_or_default(),
+        unit: ind.map(|i| i.def.unit.clone()).unwrap_or_default(),
+        decimals: ind.map_or(0, |i| i.def.decimals),
+        section: ind.map(|i| i.def.section.clone()).unwrap_or_default(),
+        description: ind.and_then(|i| i.def.description_zh.clone()).unwrap_or_default(),
+        sections,
+    })
 }
 
 /// A registry and its fields (key, label, type) for the editor's reference list.
@@ -120,7 +152,8 @@ pub async fn page(
             (r.key.clone(), u.lang.pick(&r.label_zh, &r.label_en).to_owned(), fields)
         })
         .collect();
-    render(&EditorPage { shell: Shell::new(&u, &state, "indicators"), scope, key, formula, preview, registries })
+    let save = save_fields(&s, &key);
+    render(&EditorPage { shell: Shell::new(&u, &state, "indicators"), scope, key, formula, preview, registries, save })
 }
 
 /// The htmx preview: a fragment with the check's result and the figure.
@@ -153,4 +186,69 @@ pub async fn preview(
         Err(e) => return Err(e),
     };
     render(&preview_of(&s, &u, &f.formula, f.key.as_deref(), &scope).await?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SaveForm {
+    formula: String,
+    new_key: String,
+    name_zh: String,
+    unit: String,
+    #[serde(default)]
+    decimals: String,
+    section: String,
+    #[serde(default)]
+    description: String,
+    /// "1" when changing the federation's own indicator of that key.
+    #[serde(default)]
+    own: String,
+}
+
+#[derive(Template)]
+#[template(path = "indicator_saved.html")]
+struct SaveResult {
+    shell_t: crate::i18n::Lang,
+    messages: Vec<String>,
+}
+
+/// Saves the formula as the federation's indicator (htmx): to its page on success, the
+/// problems under the form otherwise (the typing kept).
+pub async fn save(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Form(f): Form<SaveForm>,
+) -> Result<axum::response::Response, PageError> {
+    use axum::response::IntoResponse;
+    let s = u.scoped(&state);
+    let Ok(decimals) =
+        f.decimals.trim().parse::<u32>().or_else(|e| if f.decimals.trim().is_empty() { Ok(0) } else { Err(e) })
+    else {
+        let messages = vec![u.lang.s("decimals_invalid").to_owned()];
+        return Ok(render(&SaveResult { shell_t: u.lang, messages })?.into_response());
+    };
+    let input = crate::api::IndicatorInput {
+        key: f.new_key.trim().to_owned(),
+        name_zh: f.name_zh,
+        name_en: None,
+        unit: f.unit,
+        unit_en: None,
+        decimals,
+        section: f.section,
+        description: Some(f.description),
+        formula: f.formula,
+    };
+    match crate::api::save_indicator(&s, &input, f.own != "1").await {
+        Ok(()) => Ok(([("HX-Redirect", format!("/indicators/{}", input.key))], "").into_response()),
+        Err(StoreError::Pack(problems)) => {
+            let messages = problems
+                .iter()
+                .map(|e| format!("{}:{} {}", e.line, e.column, u.lang.pick(&e.message_zh, &e.message_en)))
+                .collect();
+            Ok(render(&SaveResult { shell_t: u.lang, messages })?.into_response())
+        }
+        Err(e) => {
+            let messages = crate::pages::form_messages(&u, e)?;
+            Ok(render(&SaveResult { shell_t: u.lang, messages })?.into_response())
+        }
+    }
 }

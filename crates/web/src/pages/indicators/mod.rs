@@ -154,6 +154,7 @@ pub fn router() -> Router<AppState> {
         .route("/indicators/table.xlsx", get(table::export))
         .route("/indicators/editor", get(editor::page))
         .route("/indicators/preview", post(editor::preview))
+        .route("/indicators/save", post(editor::save))
         .route("/indicators/drill", get(drill::page))
         .route("/indicators/drill.xlsx", get(drill::export))
         .route("/indicators/{key}", get(catalogue::detail))

@@ -1,0 +1,78 @@
+// Browser test: the city's 考核办 writes a year's 考核办法 in the app — starts it from the
+// built-in model, makes a mistake and sees it located as she types, corrects it, saves the
+// draft, tries it on the current data (试算), publishes it and finds it in force — on a desktop
+// and a phone viewport, with no console error. Screenshots under target/browser-screenshots/
+// (rulebook-*.png).
+//
+// Needs KAOHE_BIN (the built binary). Under CI=true a missing browser is a failure, not a skip.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launch, haveBrowser, signedIn, SHOTS } from "./harness.mjs";
+
+let server, browser, base;
+
+before(async () => {
+  if (!haveBrowser) return;
+  server = await startServer(["--demo-orgs-only"]);
+  base = server.base;
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const viewports = [
+  { name: "desktop", viewport: { width: 1280, height: 900 }, isMobile: false, year: 2026 },
+  { name: "phone", viewport: { width: 390, height: 844 }, isMobile: true, year: 2027 },
+];
+
+for (const vp of viewports) {
+  test(`a year's rulebook written, tried and published (${vp.name})`, { skip: !haveBrowser && "no browser" }, async () => {
+    const { ctx, page, errors } = await signedIn(browser, base, vp, "kaoheban");
+    page.on("dialog", (d) => d.accept());
+    await page.goto(base + "/rulebooks");
+    await page.fill("input[name=year]", String(vp.year));
+    await page.selectOption("select[name=from]", "2009");
+    await page.click("form[action='/rulebooks/start'] button[type=submit]");
+    await page.waitForURL(base + `/rulebooks/${vp.year}`);
+    const editor = page.locator("textarea[name=text]");
+    const text = await editor.inputValue();
+    assert.match(text, new RegExp(`year = ${vp.year}`));
+
+    // A mistake, located as she types.
+    await editor.fill(text.replace('indicator = "new_unions"', 'indicator = "new_unionz"'));
+    await page.waitForSelector("#check .notice.error");
+    const problem = await page.textContent("#check");
+    assert.match(problem, /\d+:\d+ 没有指标“new_unionz”/);
+    assert.match(problem, /\^/);
+    await page.screenshot({ path: `${SHOTS}/rulebook-mistake-${vp.name}.png`, fullPage: false });
+
+    // Corrected and saved; tried on the current data.
+    await editor.fill(text.replace("weight = 5", "weight = 5"));
+    await page.waitForSelector("#check .ok");
+    await page.click("button[hx-post$='/draft']");
+    await page.waitForFunction(() => document.querySelector("#check")?.textContent.includes("草稿已保存"));
+    await page.click("button[hx-post$='/trial']");
+    await page.waitForSelector("#trial table");
+    const rows = await page.locator("#trial tbody tr").count();
+    assert.ok(rows > 0, "the trial scores the assessed orgs");
+    await page.screenshot({ path: `${SHOTS}/rulebook-trial-${vp.name}.png`, fullPage: false });
+
+    // Published (after the confirmation): in force, cited by its version.
+    await page.click("form.editor button[type=submit]");
+    await page.waitForSelector(".notice[role=status]");
+    assert.match(await page.textContent(".notice[role=status]"), new RegExp(`已发布考核办法 ${vp.year}-v1`));
+    await page.goto(base + "/rulebooks");
+    const row = page.locator("tr", { hasText: String(vp.year) });
+    assert.match(await row.first().textContent(), /本会制定/);
+    await page.screenshot({ path: `${SHOTS}/rulebook-list-${vp.name}.png`, fullPage: true });
+
+    // Nothing wider than the screen on a phone.
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert.equal(wide, false, "no sideways scrolling");
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+}
