@@ -51,9 +51,19 @@ fn reports_from_the_command_line() {
 
     let (ok, _, err) = run(args("pdf", &md));
     assert!(!ok && err.contains("pdf"), "{err}");
-    // The pack's annual template on an empty city: the first figure that cannot be computed.
-    let (ok, _, err) = kaohe(&data, &["report", "--year", "2009", "--format", "md", "-o", "/dev/null"]);
-    assert!(!ok && err.contains("reports/annual.md.j2:") && err.contains("无法计算或未填报"), "{err}");
+    // The pack's annual template is year-neutral: on an empty city it says there is nothing to
+    // report rather than writing about zeros.
+    let annual = data.join("annual.md");
+    let (ok, _, err) = kaohe(&data, &["report", "--year", "2009", "--format", "md", "-o", annual.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let text = std::fs::read_to_string(&annual).unwrap();
+    assert!(text.contains("尚无可汇报的数据") && !text.contains("0家") && !text.contains("市委"), "{text}");
+    // A template that needs a figure nobody has submitted: refused, naming the figure and where.
+    std::fs::write(data.join("reports/strict.md.j2"), "# 标题\n\n中层干部平均年龄{{ fig('cadre_avg_age_before') }}\n").unwrap();
+    let (ok, _, err) =
+        kaohe(&data, &["report", "--year", "2009", "--template", "strict", "--format", "md", "-o", "/dev/null"]);
+    assert!(!ok && err.contains("strict.md.j2:3:") && err.contains("无法计算或未填报"), "{err}");
+    std::fs::remove_file(data.join("reports/strict.md.j2")).unwrap();
     // Every command above left its audit rows in one unbroken chain.
     let (ok, out, err) = kaohe(&data, &["audit", "verify"]);
     assert!(ok && out.contains("the audit log is intact"), "{out} {err}");

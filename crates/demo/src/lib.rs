@@ -98,7 +98,21 @@ pub async fn load_with_progress(
 pub async fn load_orgs(store: &Store, password: Option<&str>) -> anyhow::Result<Vec<DemoLogin>> {
     let city = City::plan()?;
     orgs::build_tree(store, &city.units).await?;
-    orgs::create_users(store, password).await
+    let logins = orgs::create_users(store, password).await?;
+    publish_own_layer(store).await?;
+    Ok(logins)
+}
+
+/// The demo city's own layer (`packs/trade-union/demo/layer/`): its 2009 report template in
+/// 衡阳's words, published as the federation's own file — the built-in template stays
+/// year-neutral, as every other federation gets it.
+async fn publish_own_layer(store: &Store) -> anyhow::Result<()> {
+    let files: Vec<(String, Option<String>)> = kaohe_packs::trade_union_files()
+        .into_iter()
+        .filter_map(|(p, t)| Some((p.strip_prefix("demo/layer/")?.to_owned(), Some(t))))
+        .collect();
+    store.scoped(kaohe_domain::Actor::Operator).publish_layer(&files).await?;
+    Ok(())
 }
 
 /// Writes a planned city: refuses a non-empty database, builds the org tree and users, then the
@@ -145,6 +159,7 @@ pub async fn write_city(
     targets::assign(store).await?;
     submissions::write(store).await?;
     store.set_assessment_year(2009).await?;
+    publish_own_layer(store).await?;
     Ok(logins)
 }
 

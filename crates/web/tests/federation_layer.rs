@@ -188,6 +188,20 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         assert_eq!(old["text"].as_str(), Some(RULEBOOK));
         let audited = app.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'pack_file'").await;
         assert_eq!(audited, 4, "two indicators and two rulebook versions");
+
+        // The built-in report speaks of this federation's year only: what it did, nothing about
+        // what it did not, no 2009 wording, for the city and for a county.
+        for (org, joined) in [(city, "新增会员4人"), (qa, "新增会员3人")] {
+            let r = app.op().report(2026, org, "annual").await.unwrap();
+            let md = String::from_utf8(
+                kaohe_documents::write_report(kaohe_documents::ReportFormat::Markdown, &r.doc, &r.facts, "").unwrap(),
+            )
+            .unwrap();
+            assert!(md.contains("2026年") && md.contains(joined), "{md}");
+            for never in ["2009", "衡阳", "圆满", "新组建工会", "0家", "0人", "0个", "0名", "市委"] {
+                assert!(!md.contains(never), "{never:?} in {md}");
+            }
+        }
     }
 }
 
@@ -239,7 +253,8 @@ async fn the_pages_write_rulebooks_and_indicators() {
         let shown = c.get(app.url("/indicators/qz_joined")).send().await.unwrap().text().await.unwrap();
         assert!(shown.contains("qz_joined名称"), "{shown}");
 
-        let done = post("/rulebooks/2026/publish", vec![("text", RULEBOOK.into())]).await.unwrap().text().await.unwrap();
+        let done =
+            post("/rulebooks/2026/publish", vec![("text", RULEBOOK.into())]).await.unwrap().text().await.unwrap();
         assert!(done.contains("已发布考核办法 2026-v1") && done.contains("发展会员"), "{done}");
 
         // A viewer: the rulebook in words, no editor, no save form; her posts are refused.

@@ -82,12 +82,13 @@ async fn reports_from_records_and_the_dashboard() {
         let xlsx = kh.get(app.url("/jobs/1/files/3")).send().await.unwrap().bytes().await.unwrap();
         assert!(xlsx.starts_with(b"PK"));
 
-        // The pack's annual template needs the whole demo city: here it stops at a figure that
-        // cannot be computed, and says where.
-        let form = [("org", city.0.to_string()), ("year", "2009".into()), ("template", "annual".into())];
+        // A federation's template needing a figure nobody submitted stops there, and says where.
+        let strict = "# 标题\n\n中层干部平均年龄{{ fig('cadre_avg_age_before') }}\n";
+        app.op().publish_layer_file("reports/strict.md.j2", strict).await.unwrap();
+        let form = [("org", city.0.to_string()), ("year", "2009".into()), ("template", "strict".into())];
         kh.post(app.url("/report/jobs")).header("x-csrf-token", &kh_csrf).form(&form).send().await.unwrap();
         let failed = app.job_page(&kh, 2).await;
-        assert!(failed.contains("reports/annual.md.j2:") && failed.contains("无法计算或未填报"), "{failed}");
+        assert!(failed.contains("reports/strict.md.j2:3:") && failed.contains("无法计算或未填报"), "{failed}");
 
         // The dashboard: ranking and heat map as the assessment has them, each chart with XLSX.
         let dash = kh
