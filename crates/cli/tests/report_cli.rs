@@ -59,7 +59,8 @@ fn reports_from_the_command_line() {
     let text = std::fs::read_to_string(&annual).unwrap();
     assert!(text.contains("尚无可汇报的数据") && !text.contains("0家") && !text.contains("市委"), "{text}");
     // A template that needs a figure nobody has submitted: refused, naming the figure and where.
-    std::fs::write(data.join("reports/strict.md.j2"), "# 标题\n\n中层干部平均年龄{{ fig('cadre_avg_age_before') }}\n").unwrap();
+    std::fs::write(data.join("reports/strict.md.j2"), "# 标题\n\n中层干部平均年龄{{ fig('cadre_avg_age_before') }}\n")
+        .unwrap();
     let (ok, _, err) =
         kaohe(&data, &["report", "--year", "2009", "--template", "strict", "--format", "md", "-o", "/dev/null"]);
     assert!(!ok && err.contains("strict.md.j2:3:") && err.contains("无法计算或未填报"), "{err}");

@@ -128,3 +128,21 @@ mod tests {
         assert!(errs[0].message_en.contains("file name"));
     }
 }
+
+/// The pack file (`calendars/<year>.toml`) of a notice typed into the app: two lines of heading,
+/// then five lines per holiday (blank, `[[holidays]]`, name, days off, days worked), so a
+/// problem's line tells which holiday it is in.
+pub fn calendar_file(y: &crate::calendar::CalendarYear) -> String {
+    let q = |v: &str| toml::Value::String(v.to_owned()).to_string();
+    let mut text = format!("year = {}\nnotice = {}\n", y.year, q(&y.notice));
+    for h in &y.holidays {
+        let work = h.work.iter().map(|d| format!("\"{d}\"")).collect::<Vec<_>>().join(", ");
+        text.push_str(&format!(
+            "\n[[holidays]]\nname = {}\noff = \"{}..{}\"\nwork = [{work}]\n",
+            q(&h.name),
+            h.off.0,
+            h.off.1
+        ));
+    }
+    text
+}

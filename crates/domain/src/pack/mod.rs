@@ -7,7 +7,7 @@ mod indicators;
 mod layer;
 mod rulebooks;
 
-pub use calendars::parse_calendar_year;
+pub use calendars::{calendar_file, parse_calendar_year};
 pub use indicators::indicator_file;
 pub use layer::{LAYER_FOLDERS, LayerKind, Layered, carry_rulebook, overlay};
 

@@ -4,6 +4,7 @@
 mod account;
 mod assessment;
 mod audit;
+mod calendars;
 pub(crate) mod dashboard;
 mod home;
 pub(crate) mod indicators;
@@ -39,6 +40,8 @@ pub struct Shell {
     pub can_audit: bool,
     pub can_records: bool,
     pub can_review: bool,
+    /// The 系统管理员 keeps the holiday notices.
+    pub can_calendars: bool,
     pub active: &'static str,
 }
 
@@ -60,6 +63,7 @@ impl Shell {
             can_audit: scoped.can(Action::AuditRead),
             can_records: scoped.can(Action::RecordRead),
             can_review: scoped.can(Action::SubmissionReview),
+            can_calendars: scoped.can(Action::OrgWrite),
             active,
         }
     }
@@ -135,4 +139,5 @@ pub fn router() -> Router<AppState> {
         .merge(submissions::router())
         .merge(targets::router())
         .merge(rulebooks::router())
+        .merge(calendars::router())
 }
