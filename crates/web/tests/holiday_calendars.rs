@@ -9,7 +9,10 @@ use kaohe_domain::{OrgKind, Role};
 use support::{spawn, spawn_apps};
 
 fn form(csrf: &str, rows: &[(&str, &str, &str, &str)]) -> Vec<(String, String)> {
-    let mut f = vec![("_csrf".to_owned(), csrf.to_owned()), ("notice".into(), "国务院办公厅关于2031年部分节假日安排的通知".into())];
+    let mut f = vec![
+        ("_csrf".to_owned(), csrf.to_owned()),
+        ("notice".into(), "国务院办公厅关于2031年部分节假日安排的通知".into()),
+    ];
     for (i, (name, from, to, work)) in rows.iter().enumerate() {
         f.push((format!("name_{i}"), (*name).into()));
         f.push((format!("from_{i}"), (*from).into()));
@@ -39,21 +42,33 @@ async fn a_years_notice_is_typed_in_and_counted_everywhere() {
         let res = c.post(app.url("/calendars/2031")).form(&bad).send().await.unwrap();
         assert_eq!(res.status(), 422);
         let shown = res.text().await.unwrap();
-        assert!(shown.contains("第几行 2:“2031-13-01”不是有效日期") && shown.contains("value=\"2031-13-01\""), "{shown}");
+        assert!(
+            shown.contains("第几行 2:“2031-13-01”不是有效日期") && shown.contains("value=\"2031-13-01\""),
+            "{shown}"
+        );
         assert!(!app.store.calendar().covers(2031));
         // A day off outside the year: the pack's reader refuses it, on its row.
-        let outside = form(&csrf, &[("元旦", "2031-01-01", "2031-01-03", ""), ("国庆节", "2032-10-01", "2032-10-07", "")]);
+        let outside =
+            form(&csrf, &[("元旦", "2031-01-01", "2031-01-03", ""), ("国庆节", "2032-10-01", "2032-10-07", "")]);
         let shown = c.post(app.url("/calendars/2031")).form(&outside).send().await.unwrap().text().await.unwrap();
         assert!(shown.contains("第几行 2:") && shown.contains("2032-10-01"), "{shown}");
 
-        // Saved: in force on both servers; 2031-01-06 (Monday) to 01-13 skips nothing but the
-        // weekend; 01-01 to 01-06 skips the holiday (Wed–Fri) and the weekend.
-        let good = form(&csrf, &[("元旦", "2031-01-01", "2031-01-03", "2031-01-04"), ("春节", "2031-01-22", "2031-01-28", "2031-01-19, 2031-02-08")]);
+        // Saved: in force on both servers, and counted.
+        let good = form(
+            &csrf,
+            &[
+                ("元旦", "2031-01-01", "2031-01-03", "2031-01-04"),
+                ("春节", "2031-01-22", "2031-01-28", "2031-01-19, 2031-02-08"),
+            ],
+        );
         let res = c.post(app.url("/calendars/2031")).form(&good).send().await.unwrap();
         assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
         let (c2, _, _) = two.login("sa", support::PASSWORD).await;
         let listed = c2.get(two.url("/calendars")).send().await.unwrap().text().await.unwrap();
-        assert!(listed.contains("国务院办公厅关于2031年部分节假日安排的通知") && listed.contains("本会录入"), "{listed}");
+        assert!(
+            listed.contains("国务院办公厅关于2031年部分节假日安排的通知") && listed.contains("本会录入"),
+            "{listed}"
+        );
         let cal = two.store.calendar();
         assert!(cal.covers(2031));
         let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
@@ -63,7 +78,12 @@ async fn a_years_notice_is_typed_in_and_counted_everywhere() {
         // Nobody else: a county's 系统管理员, the 考核办.
         for who in ["countysa", "kh"] {
             let (o, _, ocsrf) = app.login(who, support::PASSWORD).await;
-            let res = o.post(app.url("/calendars/2031")).form(&form(&ocsrf, &[("元旦", "2031-01-01", "", "")])).send().await.unwrap();
+            let res = o
+                .post(app.url("/calendars/2031"))
+                .form(&form(&ocsrf, &[("元旦", "2031-01-01", "", "")]))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(res.status(), 403, "{who}");
         }
     }

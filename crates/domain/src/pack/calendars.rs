@@ -114,21 +114,6 @@ pub(super) fn read(src: &Source, errors: &mut Vec<PackError>) -> Option<Calendar
     Some(CalendarYear { year, notice: raw.notice, holidays })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_point_at_the_bad_date() {
-        let text = "year = 2009\nnotice = \"n\"\n\n[[holidays]]\nname = \"春节\"\noff = \"2009-01-25..2009-01-31\"\nwork = [\"2009-01-26\"]\n";
-        let errs = parse_calendar_year("calendars/2009.toml", text).unwrap_err();
-        assert_eq!((errs[0].line, errs[0].column), (7, 9), "{}", errs[0]);
-        assert!(errs[0].message_en.contains("not a weekend"));
-        let errs = parse_calendar_year("calendars/2010.toml", "year = 2009\nnotice = \"n\"\n").unwrap_err();
-        assert!(errs[0].message_en.contains("file name"));
-    }
-}
-
 /// The pack file (`calendars/<year>.toml`) of a notice typed into the app: two lines of heading,
 /// then five lines per holiday (blank, `[[holidays]]`, name, days off, days worked), so a
 /// problem's line tells which holiday it is in.
@@ -145,4 +130,19 @@ pub fn calendar_file(y: &crate::calendar::CalendarYear) -> String {
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_point_at_the_bad_date() {
+        let text = "year = 2009\nnotice = \"n\"\n\n[[holidays]]\nname = \"春节\"\noff = \"2009-01-25..2009-01-31\"\nwork = [\"2009-01-26\"]\n";
+        let errs = parse_calendar_year("calendars/2009.toml", text).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].column), (7, 9), "{}", errs[0]);
+        assert!(errs[0].message_en.contains("not a weekend"));
+        let errs = parse_calendar_year("calendars/2010.toml", "year = 2009\nnotice = \"n\"\n").unwrap_err();
+        assert!(errs[0].message_en.contains("file name"));
+    }
 }
