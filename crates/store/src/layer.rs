@@ -152,7 +152,15 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         .columns(["path", "version", "body", "author", "created_at"].map(Alias::new))
         .values_panic([path.into(), version.into(), text.map(str::to_owned).into(), author.into(), at.into()])
         .to_owned();
-    conn.execute_raw(conn.get_database_backend().build(&q)).await?;
+    if let Err(e) = conn.execute_raw(conn.get_database_backend().build(&q)).await {
+        return Err(match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => kaohe_domain::DomainError::Conflict(format!(
+                "{path} 刚被他人发布了新版本,请刷新后再试 / {path} was just published by someone else: reload and try again"
+            ))
+            .into(),
+            _ => e.into(),
+        });
+    }
     delete_draft(conn, path).await?;
     conn.execute_unprepared(&format!(
         "INSERT INTO meta (key, value) VALUES ('{LAYER_VERSION}', 1) \

@@ -69,6 +69,11 @@ pub struct ErrorDetail {
     pub fields: Vec<FieldError>,
 }
 
+/// A domain message written as "中文 / English", as its two languages (one language: both).
+fn halves(m: &str) -> (String, String) {
+    m.split_once(" / ").map_or_else(|| (m.to_owned(), m.to_owned()), |(zh, en)| (zh.to_owned(), en.to_owned()))
+}
+
 impl WebError {
     /// The HTTP status for this error.
     pub fn status(&self) -> StatusCode {
@@ -102,8 +107,14 @@ impl WebError {
                 DomainError::NotFound => {
                     ("not_found", "未找到,或不在您的数据范围内".into(), "not found".into(), vec![])
                 }
-                DomainError::Forbidden(m) => ("forbidden", (*m).to_owned(), (*m).to_owned(), vec![]),
-                DomainError::Conflict(m) => ("conflict", m.clone(), m.clone(), vec![]),
+                DomainError::Forbidden(m) => {
+                    let (zh, en) = halves(m);
+                    ("forbidden", zh, en, vec![])
+                }
+                DomainError::Conflict(m) => {
+                    let (zh, en) = halves(m);
+                    ("conflict", zh, en, vec![])
+                }
                 DomainError::Unauthenticated => ("unauthenticated", "请先登录".into(), "please sign in".into(), vec![]),
             },
             WebError::Store(StoreError::Import(rows)) => (

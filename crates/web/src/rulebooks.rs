@@ -38,8 +38,9 @@ pub fn years(s: &Scoped<'_>) -> Result<Vec<(i32, bool)>, StoreError> {
 }
 
 /// A draft for `year` carried from the rulebook of `from` (default: the latest year before
-/// `year` with one; with none, the built-in model — the newest built-in rulebook).
-pub fn start_text(s: &Scoped<'_>, year: i32, from: Option<i32>) -> Result<String, StoreError> {
+/// `year` with one; with none, the built-in model — the newest built-in rulebook). Started from
+/// the model, its title names `federation` (the model's is the demo city's).
+pub fn start_text(s: &Scoped<'_>, year: i32, from: Option<i32>, federation: &str) -> Result<String, StoreError> {
     let from = match from {
         Some(y) => y,
         None => {
@@ -50,10 +51,33 @@ pub fn start_text(s: &Scoped<'_>, year: i32, from: Option<i32>) -> Result<String
             }
         }
     };
-    let (text, _) = text_in_force(s, from)?.ok_or_else(|| {
+    let (text, own) = text_in_force(s, from)?.ok_or_else(|| {
         DomainError::invalid("from", format!("没有{from}年的考核办法"), format!("no rulebook for {from}"))
     })?;
-    Ok(carry_rulebook(&text, from, year))
+    let carried = carry_rulebook(&text, from, year);
+    if own {
+        return Ok(carried);
+    }
+    let title = toml_string(&format!("{federation}{year}年度目标管理考核办法"));
+    Ok(carried
+        .split_inclusive('\n')
+        .map(|l| if l.starts_with("title =") { format!("title = {title}\n") } else { l.to_owned() })
+        .collect())
+}
+
+/// A TOML basic string.
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Publishes `text` as the year's rulebook; returns the version and how it differs from the

@@ -98,7 +98,12 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         let start = "/api/v1/rulebooks/2026/draft/start";
         let (st, d) = send(&app, Method::POST, start, &kh, Some(json!({}))).await;
         assert_eq!(st, 201, "{d}");
-        assert!(d["text"].as_str().unwrap().contains("year = 2026") && d["problems"] == json!([]), "{d}");
+        let started = d["text"].as_str().unwrap();
+        assert!(started.contains("year = 2026") && d["problems"] == json!([]), "{d}");
+        assert!(
+            started.contains("title = \"QZ工会2026年度目标管理考核办法\""),
+            "the model's title names this federation"
+        );
         assert_eq!(send(&app, Method::POST, start, &county_kh, Some(json!({}))).await.0, 403);
         assert_eq!(send(&app, Method::POST, start, &ed, Some(json!({}))).await.0, 403);
 

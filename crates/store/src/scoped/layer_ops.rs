@@ -84,6 +84,7 @@ impl Scoped<'_> {
     pub fn check_layer_file(&self, path: &str, text: &str) -> Result<Layered, StoreError> {
         self.check_layer_read()?;
         layer_kind(path)?;
+        too_long(text)?;
         let mut files = self.layer.files.clone();
         files.insert(path.to_owned(), (0, text.to_owned()));
         self.compose_checked(&files)

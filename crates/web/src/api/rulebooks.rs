@@ -176,7 +176,8 @@ pub async fn start(
     Json(b): Json<StartBody>,
 ) -> Result<(StatusCode, Json<DraftDto>), ApiError> {
     let s = u.scoped(&state);
-    let text = rulebooks::start_text(&s, year, b.from)?;
+    let top = figures::org(None, &s).await?;
+    let text = rulebooks::start_text(&s, year, b.from, &top.name)?;
     let problems = s.save_layer_draft(&rulebooks::path(year), &text).await?;
     Ok((StatusCode::CREATED, Json(DraftDto { text, problems: problems.iter().map(problem_dto).collect() })))
 }

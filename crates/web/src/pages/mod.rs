@@ -91,7 +91,10 @@ pub fn form_messages(u: &CurrentUser, e: kaohe_store::StoreError) -> Result<Vec<
         StoreError::Domain(DomainError::Validation(fields)) => {
             Ok(fields.iter().map(|f| u.lang.pick(&f.message_zh, &f.message_en).to_owned()).collect())
         }
-        StoreError::Domain(DomainError::Conflict(m)) => Ok(vec![m]),
+        StoreError::Domain(DomainError::Conflict(m)) => {
+            let (zh, en) = m.split_once(" / ").unwrap_or((&m, &m));
+            Ok(vec![u.lang.pick(zh, en).to_owned()])
+        }
         other => Err(other.into()),
     }
 }

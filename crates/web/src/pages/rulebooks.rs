@@ -103,7 +103,8 @@ async fn start(
         return Ok(list_page(&s, &u, &state, vec![u.lang.s("year_invalid").to_owned()]).await?.into_response());
     };
     let from = f.from.trim().parse::<i32>().ok();
-    let text = match rulebooks::start_text(&s, year, from) {
+    let top = figures::org(None, &s).await?;
+    let text = match rulebooks::start_text(&s, year, from, &top.name) {
         Ok(t) => t,
         Err(e) => return Ok(list_page(&s, &u, &state, crate::pages::form_messages(&u, e)?).await?.into_response()),
     };
