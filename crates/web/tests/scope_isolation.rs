@@ -160,6 +160,16 @@ fn api_cases(t: &Tree) -> Vec<(Method, String, Option<serde_json::Value>)> {
     for token in [t.b_token, 999_999] {
         v.push((Method::DELETE, format!("/api/v1/me/tokens/{token}"), None));
     }
+    // The federation's own layer is county B's too (its rules, indicators, holidays): only the
+    // top federation writes it; a trial names another county's org.
+    let text = json!({"text": "year = 2009"});
+    v.push((Method::POST, "/api/v1/rulebooks/2009/draft/start".into(), Some(json!({}))));
+    v.push((Method::PUT, "/api/v1/rulebooks/2009/draft".into(), Some(text.clone())));
+    v.push((Method::POST, "/api/v1/rulebooks/2009/publish".into(), Some(text.clone())));
+    v.push((Method::POST, format!("/api/v1/rulebooks/2009/trial?org={}", t.b.0), Some(text)));
+    let ind = json!({"key": "x_new", "name_zh": "x", "unit": "人", "section": "组织建设", "formula": "count(members)"});
+    v.push((Method::POST, "/api/v1/indicators".into(), Some(ind.clone())));
+    v.push((Method::PUT, "/api/v1/indicators/x_new".into(), Some(ind)));
     v
 }
 
@@ -235,6 +245,17 @@ fn page_cases(t: &Tree) -> Vec<(String, Option<Fields>)> {
     for token in [t.b_token, 999_999] {
         v.push((format!("/account/tokens/{token}/revoke"), Some(vec![])));
     }
+    v.push(("/rulebooks/start".into(), Some(vec![("year", "2031".into()), ("from", "2009".into())])));
+    v.push(("/rulebooks/2009/draft".into(), Some(vec![("text", "year = 2009".into())])));
+    v.push(("/rulebooks/2009/publish".into(), Some(vec![("text", "year = 2009".into())])));
+    v.push(("/rulebooks/2009/trial".into(), Some(vec![("text", "year = 2009".into()), ("org", t.b.0.to_string())])));
+    let ind = ["x_new", "x", "人", "0", "组织建设", "count(members)"];
+    let keys = ["new_key", "name_zh", "unit", "decimals", "section", "formula"];
+    v.push(("/indicators/save".into(), Some(keys.into_iter().zip(ind.map(String::from)).collect())));
+    v.push((
+        "/calendars/2031".into(),
+        Some(vec![("notice", "通知".into()), ("name_0", "元旦".into()), ("from_0", "2031-01-01".into())]),
+    ));
     v
 }
 
@@ -257,6 +278,12 @@ async fn fingerprint_b(app: &TestApp, t: &Tree) -> String {
             out.push('|');
         }
     }
+    // The federation's layer, which county B is assessed and counted by.
+    let layer = "SELECT (SELECT COUNT(*) FROM pack_items) || ':' || (SELECT COUNT(*) FROM pack_drafts)";
+    let row =
+        db.query_one_raw(Statement::from_string(db.get_database_backend(), layer.to_owned())).await.unwrap().unwrap();
+    out.push_str(&row.try_get_by_index::<String>(0).unwrap());
+    out.push('|');
     let records = format!(
         "SELECT COUNT(*) || ':' || COALESCE(SUM(version), 0) FROM r_members WHERE deleted_at IS NULL AND org_id IN ({}, {})",
         t.b.0, t.b_child.0
