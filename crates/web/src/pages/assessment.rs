@@ -141,7 +141,7 @@ async fn year_of(s: &Scoped<'_>, q: &YearQuery) -> Result<i32, PageError> {
 }
 
 /// The federations in the scope that assess others (the top and the federations one level down).
-async fn org_options(s: &Scoped<'_>, chosen: OrgId) -> Result<Vec<Opt>, PageError> {
+pub(super) async fn org_options(s: &Scoped<'_>, chosen: OrgId) -> Result<Vec<Opt>, PageError> {
     let top = figures::org(None, s).await?;
     Ok(figures::top_and_children(s, &top)
         .await?

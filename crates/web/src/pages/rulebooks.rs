@@ -283,10 +283,7 @@ async fn one_page(
         Some(e) => e,
         None => {
             let text = draft.map(|d| d.body).or_else(|| in_force.as_ref().map(|(t, _)| t.clone())).unwrap_or_default();
-            let problems = match s.check_layer_file(&path, &text) {
-                Err(StoreError::Pack(p)) => p,
-                other => other.map(|_| Vec::new())?,
-            };
+            let problems = problems_of(s, &path, &text)?;
             (text, problems)
         }
     };
@@ -298,12 +295,7 @@ async fn one_page(
         .map(|i| VersionRow { version: i.version, present: i.present, by: i.author, at: s.local_time(i.created_at) })
         .collect();
     let top = figures::org(None, s).await?;
-    let org_options = figures::top_and_children(s, &top)
-        .await?
-        .into_iter()
-        .filter(|o| o.kind == kaohe_domain::OrgKind::Federation)
-        .map(|o| Opt::new(o.id.0, &o.name, o.id == top.id))
-        .collect();
+    let org_options = super::assessment::org_options(s, top.id).await?;
     render(&OnePage {
         shell: Shell::new(u, state, "assessment"),
         year,
@@ -334,6 +326,14 @@ struct TextForm {
     org: Option<i64>,
 }
 
+/// What the checker finds in `text` as the file at `path` (nothing: it can be published).
+fn problems_of(s: &Scoped<'_>, path: &str, text: &str) -> Result<Vec<PackError>, StoreError> {
+    match s.check_layer_file(path, text) {
+        Err(StoreError::Pack(p)) => Ok(p),
+        other => other.map(|_| Vec::new()),
+    }
+}
+
 /// The htmx check as the draft is typed.
 async fn check(
     State(state): State<AppState>,
@@ -342,10 +342,7 @@ async fn check(
     Form(f): Form<TextForm>,
 ) -> Result<Html<String>, PageError> {
     let s = u.scoped(&state);
-    let problems = match s.check_layer_file(&rulebooks::path(year), &f.text) {
-        Err(StoreError::Pack(p)) => p,
-        other => other.map(|_| Vec::new())?,
-    };
+    let problems = problems_of(&s, &rulebooks::path(year), &f.text)?;
     let note = if problems.is_empty() { u.lang.s("rulebook_checks").to_owned() } else { String::new() };
     render(&check_fragment(&u, &problems, note))
 }
