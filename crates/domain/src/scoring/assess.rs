@@ -147,6 +147,22 @@ fn score_item(item: &Item, section: &str, actual: Option<Number>, target: Option
     }
 }
 
+/// The departments a rulebook names that no assessed department is called (a renamed
+/// 组织部, a full name 清州市总工会组织部): their items would be answered by nobody.
+fn unmatched_departments(book: &Rulebook, assessees: &[Assessee]) -> Vec<String> {
+    let departments: Vec<&Assessee> = assessees.iter().filter(|a| a.kind == OrgKind::Department).collect();
+    if departments.is_empty() {
+        return Vec::new();
+    }
+    let named: std::collections::BTreeSet<&str> =
+        book.items().flat_map(|(_, i)| i.departments.iter().map(String::as_str)).collect();
+    named
+        .into_iter()
+        .filter(|d| !departments.iter().any(|a| a.name == *d))
+        .map(|d| format!("考核办法中的部室“{d}”没有同名的受考核部室,其负责的考核项无人承担:请核对部室名称"))
+        .collect()
+}
+
 /// Scores every assessed org by `book`.
 pub fn assess(book: &Rulebook, assessees: &[Assessee], inputs: &Inputs) -> Assessment {
     let mut warnings = Vec::new();
@@ -245,6 +261,7 @@ pub fn assess(book: &Rulebook, assessees: &[Assessee], inputs: &Inputs) -> Asses
         }
     }
     rank(&mut results, book.tie_break);
+    warnings.extend(unmatched_departments(book, assessees));
     Assessment { year: book.year, rulebook_version: book.version.clone(), results, warnings }
 }
 

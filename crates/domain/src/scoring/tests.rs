@@ -312,3 +312,26 @@ fn a_zero_target_counts_as_reached_and_says_so() {
     assert_eq!(s.points, 500);
     assert_eq!(s.arithmetic_zh, "目标为 0,视为完成,5 × 1 = 5.00");
 }
+
+/// A rulebook's department named differently from the org (组织部 against 清州市总工会组织部) is
+/// reported, not silently scored 0; a county without departments hears nothing of it.
+#[test]
+fn a_department_the_rulebook_names_but_nobody_is_called_is_reported() {
+    let mut b = book();
+    b.assessed_kinds.push(OrgKind::Department);
+    b.sections[0].items[0].departments = vec!["组织部".into()];
+    let dept = |id: i64, name: &str| Assessee {
+        org: OrgId(id),
+        code: format!("D{id}"),
+        name: name.into(),
+        kind: OrgKind::Department,
+        parent: None,
+    };
+    let warned = |a: &Assessment| a.warnings.iter().any(|w| w.contains("“组织部”没有同名的受考核部室"));
+    let a = assess(&b, &[dept(1, "清州市总工会组织部")], &inputs(&[]));
+    assert!(warned(&a), "{:?}", a.warnings);
+    let a = assess(&b, &[dept(1, "组织部")], &inputs(&[]));
+    assert!(!warned(&a), "{:?}", a.warnings);
+    let a = assess(&b, &[org(2, None)], &inputs(&[]));
+    assert!(!warned(&a), "no department assessed: {:?}", a.warnings);
+}
