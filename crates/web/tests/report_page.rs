@@ -83,12 +83,21 @@ async fn reports_from_records_and_the_dashboard() {
         assert!(xlsx.starts_with(b"PK"));
 
         // A federation's template needing a figure nobody submitted stops there, and says where.
-        let strict = "# 标题\n\n中层干部平均年龄{{ fig('cadre_avg_age_before') }}\n";
+        let strict = "# 标题\n\n中层干部平均年龄{{ fig('cadre_avg_age_before') }}，{{ fig('cadre_avg_age_after') }}\n";
         app.op().publish_layer_file("reports/strict.md.j2", strict).await.unwrap();
         let form = [("org", city.0.to_string()), ("year", "2009".into()), ("template", "strict".into())];
         kh.post(app.url("/report/jobs")).header("x-csrf-token", &kh_csrf).form(&form).send().await.unwrap();
         let failed = app.job_page(&kh, 2).await;
         assert!(failed.contains("reports/strict.md.j2:3:") && failed.contains("无法计算或未填报"), "{failed}");
+        // As a draft: every missing figure listed at once, placeholders where they stand.
+        let q = format!("org={}&year=2009&template=strict", city.0);
+        let list = kh.get(app.url(&format!("/report/missing?{q}"))).send().await.unwrap().text().await.unwrap();
+        assert!(list.contains("调整前中层干部平均年龄") && list.contains("调整后中层干部平均年龄"), "{list}");
+        let md = kh.get(app.url(&format!("/report/download?{q}&draft=1&format=md"))).send().await.unwrap();
+        let md = md.text().await.unwrap();
+        assert!(md.contains("【待填报：调整前中层干部平均年龄】，【待填报：调整后中层干部平均年龄】"), "{md}");
+        let brief = kh.get(app.url(&format!("/report/missing?org={}&year=2009&template=brief", city.0))).send().await;
+        assert!(brief.unwrap().text().await.unwrap().contains("可以生成正式报告"), "nothing lacking in the brief");
 
         // The dashboard: ranking and heat map as the assessment has them, each chart with XLSX.
         let dash = kh

@@ -24,6 +24,9 @@ pub struct Facts {
     pub narratives: BTreeMap<String, Vec<Narrative>>,
     /// The org's children as assessed this year, by group then rank (empty when none were assessed).
     pub ranking: Vec<RankRow>,
+    /// A draft: a figure that cannot be computed is written as 【待填报：名称】 and listed, instead
+    /// of stopping the report.
+    pub draft: bool,
 }
 
 /// One indicator's figure and what it is measured against.

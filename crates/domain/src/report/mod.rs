@@ -17,4 +17,4 @@ mod tests;
 
 pub use doc::{Block, Doc, Inline, Target};
 pub use facts::{Facts, FigureFact, ListItem, Narrative, RankRow, Wants};
-pub use template::{Outcome, ReportTemplate, TemplateError, render};
+pub use template::{Missing, Outcome, ReportTemplate, TemplateError, render};

@@ -58,11 +58,46 @@ impl fmt::Display for TemplateError {
 
 impl std::error::Error for TemplateError {}
 
-/// A render's result: the document, or what the facts lack (render again once it is gathered).
+/// A render's result: the document (with, in a draft, every figure it still lacks), or what the
+/// facts lack (render again once it is gathered).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Done(Doc),
+    Done(Doc, Vec<Missing>),
     Needs(Wants),
+}
+
+/// A figure a draft report still lacks, where a placeholder stands.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Missing {
+    /// The indicator's key.
+    pub key: String,
+    pub name_zh: String,
+    /// What of it: 数值, 上年数值, 目标值, 完成率, 得分.
+    pub what: String,
+}
+
+/// The figures a render found missing (a draft's), in order, each once.
+type MissingList = Arc<Mutex<Vec<Missing>>>;
+
+/// In a draft, a missing figure's placeholder (and the figure listed); otherwise the error.
+fn missing_or_placeholder(
+    facts: &Facts,
+    list: &MissingList,
+    f: &FigureFact,
+    what: &str,
+    year: i32,
+) -> Result<String, Error> {
+    if !facts.draft {
+        return Err(missing(f, what, year));
+    }
+    if let Ok(mut l) = list.lock() {
+        let m = Missing { key: f.key.clone(), name_zh: f.name_zh.clone(), what: what.to_owned() };
+        if !l.contains(&m) {
+            l.push(m);
+        }
+    }
+    let of = if what == "数值" { String::new() } else { format!("（{what}）") };
+    Ok(format!("【待填报：{}{of}】", f.name_zh))
 }
 
 const GLOBALS: [&str; 4] = ["year", "org", "date_cn", "ranking"];
@@ -158,17 +193,19 @@ type Pick = fn(&FigureFact) -> Option<Number>;
 fn figure_helper(
     env: &mut Environment<'static>,
     name: &'static str,
-    facts: &Arc<Facts>,
+    (facts, list): (&Arc<Facts>, &MissingList),
     pick: Pick,
     what: &'static str,
 ) {
-    let facts = facts.clone();
+    let (facts, list) = (facts.clone(), list.clone());
     env.add_function(name, move |key: String, kw: Kwargs| -> Result<String, Error> {
         let f = figure(&facts, &key)?;
         let style = Style::from(&kw)?;
         let year = if name == "last" { facts.year - 1 } else { facts.year };
-        let v = pick(f).ok_or_else(|| missing(f, what, year))?;
-        Ok(doc::link(&Target::Figure(key.clone()), &write_figure(f, v, &style)?))
+        match pick(f) {
+            Some(v) => Ok(doc::link(&Target::Figure(key.clone()), &write_figure(f, v, &style)?)),
+            None => missing_or_placeholder(&facts, &list, f, what, year),
+        }
     });
 }
 
@@ -180,34 +217,38 @@ fn number_value(n: Number) -> Value {
     }
 }
 
-fn register(env: &mut Environment<'static>, facts: &Arc<Facts>, wants: &Arc<Mutex<Wants>>) {
-    figure_helper(env, "fig", facts, |f| f.value, "数值");
-    figure_helper(env, "last", facts, |f| f.last, "上年数值");
-    figure_helper(env, "target", facts, |f| f.target, "目标值");
-    let fx = facts.clone();
+fn register(env: &mut Environment<'static>, facts: &Arc<Facts>, wants: &Arc<Mutex<Wants>>, list: &MissingList) {
+    figure_helper(env, "fig", (facts, list), |f| f.value, "数值");
+    figure_helper(env, "last", (facts, list), |f| f.last, "上年数值");
+    figure_helper(env, "target", (facts, list), |f| f.target, "目标值");
+    let (fx, lx) = (facts.clone(), list.clone());
     env.add_function("growth", move |key: String| -> Result<String, Error> {
         let f = figure(&fx, &key)?;
-        let now = f.value.ok_or_else(|| missing(f, "数值", fx.year))?;
-        let before = f.last.filter(|b| *b != Number::ZERO).ok_or_else(|| missing(f, "上年数值", fx.year - 1))?;
+        let Some(now) = f.value else { return missing_or_placeholder(&fx, &lx, f, "数值", fx.year) };
+        let Some(before) = f.last.filter(|b| *b != Number::ZERO) else {
+            return missing_or_placeholder(&fx, &lx, f, "上年数值", fx.year - 1);
+        };
         let (n, b) = (i64::try_from(now.round_scaled(2)), i64::try_from(before.round_scaled(2)));
         let (Ok(n), Ok(b)) = (n, b) else { return Err(fail(format!("数值过大 / figure too large: {key}"))) };
         let text = phrase::growth(n, b).ok_or_else(|| missing(f, "上年数值", fx.year - 1))?;
         Ok(doc::link(&Target::Figure(key), &text))
     });
-    let fx = facts.clone();
+    let (fx, lx) = (facts.clone(), list.clone());
     env.add_function("completion", move |key: String, kw: Kwargs| -> Result<String, Error> {
         let f = figure(&fx, &key)?;
         let places: Option<u32> = kw.get("places")?;
         kw.assert_all_used()?;
-        let c = f.completion().ok_or_else(|| missing(f, "完成率", fx.year))?;
+        let Some(c) = f.completion() else { return missing_or_placeholder(&fx, &lx, f, "完成率", fx.year) };
         let pct = c.checked_mul(Number::int(100)).ok_or_else(|| fail("完成率过大 / completion too large".into()))?;
         Ok(doc::link(&Target::Figure(key), &format!("{}%", pct.to_decimal_string(places.unwrap_or(1)))))
     });
-    let fx = facts.clone();
+    let (fx, lx) = (facts.clone(), list.clone());
     env.add_function("score", move |key: String| -> Result<String, Error> {
         let f = figure(&fx, &key)?;
-        let s = f.score.ok_or_else(|| missing(f, "得分", fx.year))?;
-        Ok(show_points(s))
+        match f.score {
+            Some(s) => Ok(show_points(s)),
+            None => missing_or_placeholder(&fx, &lx, f, "得分", fx.year),
+        }
     });
     let fx = facts.clone();
     env.add_function("value", move |key: String| -> Result<Value, Error> {
@@ -314,14 +355,14 @@ fn undefined_name(tpl: &ReportTemplate, t: &minijinja::Template<'_, '_>) -> Opti
     Some((name, offset))
 }
 
-fn environment(facts: &Arc<Facts>, wants: &Arc<Mutex<Wants>>) -> Environment<'static> {
+fn environment(facts: &Arc<Facts>, wants: &Arc<Mutex<Wants>>, list: &MissingList) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build() {
         env.set_syntax(syntax);
     }
     env.set_auto_escape_callback(|_| AutoEscape::None);
-    register(&mut env, facts, wants);
+    register(&mut env, facts, wants, list);
     env
 }
 
@@ -365,7 +406,8 @@ fn error_at(tpl: &ReportTemplate, offset: usize, message: String) -> TemplateErr
 
 /// Checks a template without data (`kaohe pack validate`): syntax and undefined names.
 pub fn check(tpl: &ReportTemplate) -> Result<(), TemplateError> {
-    let mut env = environment(&Arc::new(Facts::default()), &Arc::new(Mutex::new(Wants::default())));
+    let mut env =
+        environment(&Arc::new(Facts::default()), &Arc::new(Mutex::new(Wants::default())), &MissingList::default());
     compile(&mut env, tpl).map(|_| ())
 }
 
@@ -373,7 +415,8 @@ pub fn check(tpl: &ReportTemplate) -> Result<(), TemplateError> {
 pub fn render(tpl: &ReportTemplate, facts: &Facts) -> Result<Outcome, TemplateError> {
     let facts = Arc::new(facts.clone());
     let wants = Arc::new(Mutex::new(Wants::default()));
-    let mut env = environment(&facts, &wants);
+    let list = MissingList::default();
+    let mut env = environment(&facts, &wants, &list);
     let t = compile(&mut env, tpl)?;
     let ranking: Vec<Value> = facts
         .ranking
@@ -400,7 +443,8 @@ pub fn render(tpl: &ReportTemplate, facts: &Facts) -> Result<Outcome, TemplateEr
     if !wanted.is_empty() {
         return Ok(Outcome::Needs(wanted));
     }
-    Ok(Outcome::Done(doc::parse(&out)))
+    let missing = list.lock().map(|l| l.clone()).unwrap_or_default();
+    Ok(Outcome::Done(doc::parse(&out), missing))
 }
 
 /// A name as one line of text: control characters (line breaks above all) become spaces, so a

@@ -53,7 +53,7 @@ fn tpl(source: &str) -> ReportTemplate {
 
 fn done(source: &str, f: &Facts) -> super::Doc {
     match render(&tpl(source), f).unwrap_or_else(|e| panic!("{e}")) {
-        Outcome::Done(d) => d,
+        Outcome::Done(d, _) => d,
         Outcome::Needs(w) => panic!("wants {w:?}"),
     }
 }
@@ -166,4 +166,19 @@ fn deeply_nested_templates_are_refused_not_overflowed() {
     // A template past the size limit is refused before it is parsed.
     let big = tpl("x".repeat(super::template::MAX_TEMPLATE_BYTES + 1));
     assert!(super::template::check(&big).is_err());
+}
+
+/// A draft writes a placeholder for every figure it lacks and lists each once, in order; the
+/// same template outside a draft stops at the first.
+#[test]
+fn a_draft_lists_every_missing_figure_at_once() {
+    let source = "甲{{ fig('nothing') }}乙{{ growth('women_members') }}丙{{ completion('new_unions') }}丁{{ fig('nothing') }}{{ fig('new_unions') }}";
+    assert!(render(&tpl(source), &facts()).is_err(), "not a draft: refused at the first");
+    let draft = Facts { draft: true, ..facts() };
+    let Outcome::Done(doc, missing) = render(&tpl(source), &draft).unwrap() else { panic!("should render") };
+    let text = markdown::write(&doc);
+    assert!(text.contains("甲【待填报：指标nothing】乙【待填报：指标women_members（上年数值）】"), "{text}");
+    assert!(text.contains("丙【待填报：指标new_unions（完成率）】丁【待填报：指标nothing】573家"), "{text}");
+    let listed: Vec<(&str, &str)> = missing.iter().map(|m| (m.key.as_str(), m.what.as_str())).collect();
+    assert_eq!(listed, [("nothing", "数值"), ("women_members", "上年数值"), ("new_unions", "完成率")]);
 }

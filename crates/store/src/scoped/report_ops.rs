@@ -21,6 +21,8 @@ pub const MAX_NAMES: usize = 100;
 pub struct Report {
     pub doc: Doc,
     pub facts: Facts,
+    /// In a draft, every figure still lacking (written as 【待填报：…】 in the document).
+    pub missing: Vec<kaohe_domain::report::Missing>,
 }
 
 fn invalid(zh: String, en: String) -> StoreError {
@@ -41,13 +43,24 @@ impl Scoped<'_> {
     /// Renders the report `key` of `org` for `year`. A template error (a figure that cannot be
     /// computed, an undefined name) refuses the whole report, located at the template's line.
     pub async fn report(&self, year: i32, org: OrgId, key: &str) -> Result<Report, StoreError> {
+        self.render_report(year, org, key, false).await
+    }
+
+    /// The report as a draft: every figure that cannot be computed yet is written as
+    /// 【待填报：名称】 and listed in [`Report::missing`], all at once.
+    pub async fn report_draft(&self, year: i32, org: OrgId, key: &str) -> Result<Report, StoreError> {
+        self.render_report(year, org, key, true).await
+    }
+
+    async fn render_report(&self, year: i32, org: OrgId, key: &str, draft: bool) -> Result<Report, StoreError> {
         let tpl = self.report_template(key)?.clone();
         let mut facts = self.report_facts(year, org).await?;
+        facts.draft = draft;
         // Each pass gathers what the last one asked for; a template whose wants keep changing
         // (names chosen by other names) gets a few passes, then is refused.
         for _ in 0..4 {
             match template::render(&tpl, &facts).map_err(|e| invalid(e.to_string(), e.to_string()))? {
-                Outcome::Done(doc) => return Ok(Report { doc, facts }),
+                Outcome::Done(doc, missing) => return Ok(Report { doc, facts, missing }),
                 Outcome::Needs(wants) => self.gather(&mut facts, &wants).await?,
             }
         }

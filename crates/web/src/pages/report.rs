@@ -24,6 +24,8 @@ struct ReportQuery {
     year: Option<i32>,
     template: Option<String>,
     format: Option<String>,
+    /// "1": a draft, with 【待填报：…】 where a figure is still lacking.
+    draft: Option<String>,
 }
 
 struct Choice {
@@ -167,8 +169,50 @@ async fn requested(state: &AppState, u: &CurrentUser, q: &ReportQuery) -> Result
     let s = u.scoped(state);
     let year = figures::year(q.year, &s).await?;
     let org = figures::org(q.org, &s).await?;
-    let report = s.report(year, org.id, q.template.as_deref().unwrap_or("annual")).await?;
+    let key = q.template.as_deref().unwrap_or("annual");
+    let report = if q.draft.as_deref() == Some("1") {
+        s.report_draft(year, org.id, key).await?
+    } else {
+        s.report(year, org.id, key).await?
+    };
     Ok((org, year, report))
+}
+
+struct MissingRow {
+    name: String,
+    what: String,
+    key: String,
+}
+
+#[derive(Template)]
+#[template(path = "report_missing.html")]
+struct MissingPage {
+    shell: Shell,
+    org_id: i64,
+    org_name: String,
+    year: i32,
+    template: String,
+    rows: Vec<MissingRow>,
+}
+
+/// Every figure the report still lacks, at once, each linked to where it comes from; with the
+/// draft (placeholders where they stand) to preview or download.
+async fn missing(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Query(mut q): Query<ReportQuery>,
+) -> Result<Html<String>, PageError> {
+    q.draft = Some("1".into());
+    let (org, year, report) = requested(&state, &u, &q).await?;
+    let rows = report.missing.into_iter().map(|m| MissingRow { name: m.name_zh, what: m.what, key: m.key }).collect();
+    render(&MissingPage {
+        shell: Shell::new(&u, &state, "report"),
+        org_id: org.id.0,
+        org_name: org.name,
+        year,
+        template: q.template.unwrap_or_else(|| "annual".into()),
+        rows,
+    })
 }
 
 /// One format at once (for links and scripts).
@@ -203,4 +247,5 @@ pub fn router() -> Router<AppState> {
         .route("/report/view", get(view))
         .route("/report/jobs", post(start))
         .route("/report/download", get(download_one))
+        .route("/report/missing", get(missing))
 }
