@@ -192,7 +192,38 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         let (_, old) = send(&app, Method::GET, "/api/v1/rulebooks/2026/versions/1", &kh, None).await;
         assert_eq!(old["text"].as_str(), Some(RULEBOOK));
         let audited = app.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'pack_file'").await;
-        assert_eq!(audited, 4, "two indicators and two rulebook versions");
+        assert_eq!(audited, 4, "two indicators and two rulebook versions so far");
+
+        // Its own report template, through the API: checked, published, a draft listing what is
+        // still lacking (a figure submitted by hand), then complete.
+        let tpl = "# {{ year }}年{{ org }}工作汇报\n\n新发展会员{{ fig('qz_joined') }}。中层干部平均年龄{{ fig('cadre_avg_age_before') }}。\n";
+        let (_, c) =
+            send(&app, Method::POST, "/api/v1/layer/reports/qz.md.j2/check", &kh, Some(json!({"text": "{{ fig( }}"})))
+                .await;
+        assert_eq!(c["problems"][0]["line"], 1, "{c}");
+        let put = "/api/v1/layer/reports/qz.md.j2";
+        assert_eq!(send(&app, Method::PUT, put, &county_kh, Some(json!({"text": tpl}))).await.0, 403);
+        let (st, v) = send(&app, Method::PUT, put, &kh, Some(json!({"text": tpl}))).await;
+        assert_eq!((st, v["version"].as_i64()), (200, Some(1)), "{v}");
+        let draft = app.op().report_draft(2026, city, "qz").await.unwrap();
+        let lacking: Vec<&str> = draft.missing.iter().map(|m| m.name_zh.as_str()).collect();
+        assert_eq!(lacking, ["调整前中层干部平均年龄"]);
+        assert!(app.op().report(2026, city, "qz").await.is_err(), "not a draft: refused");
+        let tpl2 = tpl.replace("中层干部平均年龄{{ fig('cadre_avg_age_before') }}。", "");
+        assert_eq!(send(&app, Method::PUT, put, &kh, Some(json!({"text": tpl2}))).await.0, 200);
+        let done = app.op().report(2026, city, "qz").await.unwrap();
+        let md = String::from_utf8(
+            kaohe_documents::write_report(kaohe_documents::ReportFormat::Markdown, &done.doc, &done.facts, "").unwrap(),
+        )
+        .unwrap();
+        assert!(md.contains("新发展会员4人") && done.missing.is_empty(), "{md}");
+        let (_, listed) = send(&two, Method::GET, "/api/v1/layer", &kh, None).await;
+        assert!(
+            listed.as_array().unwrap().iter().any(|f| f["path"] == "reports/qz.md.j2" && f["version"] == 2),
+            "{listed}"
+        );
+        assert_eq!(send(&app, Method::DELETE, put, &kh, None).await.0, 200);
+        assert!(app.op().report(2026, city, "qz").await.is_err(), "withdrawn: no such template");
 
         // The built-in report speaks of this federation's year only: what it did, nothing about
         // what it did not, no 2009 wording, for the city and for a county.

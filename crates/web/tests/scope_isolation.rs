@@ -170,6 +170,9 @@ fn api_cases(t: &Tree) -> Vec<(Method, String, Option<serde_json::Value>)> {
     let ind = json!({"key": "x_new", "name_zh": "x", "unit": "人", "section": "组织建设", "formula": "count(members)"});
     v.push((Method::POST, "/api/v1/indicators".into(), Some(ind.clone())));
     v.push((Method::PUT, "/api/v1/indicators/x_new".into(), Some(ind)));
+    v.push((Method::PUT, "/api/v1/layer/reports/x.md.j2".into(), Some(json!({"text": "# x"}))));
+    v.push((Method::PUT, "/api/v1/layer/calendars/2031.toml".into(), Some(json!({"text": "year = 2031"}))));
+    v.push((Method::DELETE, "/api/v1/layer/reports/x.md.j2".into(), None));
     v
 }
 

@@ -6,6 +6,7 @@ mod assessments;
 mod audit;
 pub(crate) mod dto;
 mod indicators;
+mod layer;
 mod me;
 mod orgs;
 mod registries;
@@ -85,7 +86,10 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(rulebooks::publish))
         .routes(routes!(rulebooks::version))
         .routes(routes!(indicators::update))
-        .routes(routes!(indicators::uses));
+        .routes(routes!(indicators::uses))
+        .routes(routes!(layer::list))
+        .routes(routes!(layer::one, layer::publish, layer::withdraw))
+        .routes(routes!(layer::check));
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts();
     // After the routes are in: it documents the errors every operation can give.
     rejections::StandardResponses.modify(&mut doc);

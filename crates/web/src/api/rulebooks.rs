@@ -115,7 +115,7 @@ pub(crate) fn problem_dto(e: &PackError) -> ProblemDto {
     }
 }
 
-fn version_dto(i: &LayerItem) -> VersionDto {
+pub(crate) fn version_dto(i: &LayerItem) -> VersionDto {
     VersionDto {
         version: i.version,
         present: i.present,
