@@ -359,7 +359,7 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
         "新建账户暂无角色(待授权),由安全管理员授予角色后方可使用",
         "A new account has no role until the security administrator grants one",
     ),
-    ("row", "第几行", "Row"),
+    ("row", "序号", "No."),
     ("rulebook", "考核办法", "Rulebook"),
     ("rulebook_checks", "检查通过,可以发布", "No mistakes: ready to publish"),
     ("rulebook_problems", "考核办法有错误,不能发布:", "The rulebook has mistakes and cannot be published:"),

@@ -126,6 +126,11 @@ async fn edit(
     Ok(render(&page)?.into_response())
 }
 
+/// "第3行" / "Row 3" for the form's row `i` (from 0).
+fn row_label(u: &CurrentUser, i: usize) -> String {
+    u.lang.pick(&format!("第{}行", i + 1), &format!("Row {}", i + 1)).to_owned()
+}
+
 /// The notice typed in, and for each line of its pack file which form row it came from.
 fn notice_of(
     year: i32,
@@ -139,7 +144,7 @@ fn notice_of(
     let date = |v: &str, i: usize, errors: &mut Vec<String>| match NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
-            errors.push(format!("{} {}:“{}”{}", u.lang.s("row"), i + 1, v.trim(), u.lang.s("date_format_expected")));
+            errors.push(format!("{}:“{}”{}", row_label(u, i), v.trim(), u.lang.s("date_format_expected")));
             None
         }
     };
@@ -148,7 +153,7 @@ fn notice_of(
             continue;
         }
         if r.name.trim().is_empty() {
-            errors.push(format!("{} {}:{}", u.lang.s("row"), i + 1, u.lang.s("holiday_name_required")));
+            errors.push(format!("{}:{}", row_label(u, i), u.lang.s("holiday_name_required")));
             continue;
         }
         let from = date(&r.from, i, &mut errors);
@@ -161,7 +166,7 @@ fn notice_of(
             .collect();
         let (Some(from), Some(to)) = (from, to) else { continue };
         if to < from {
-            errors.push(format!("{} {}:{}", u.lang.s("row"), i + 1, u.lang.s("holiday_ends_before")));
+            errors.push(format!("{}:{}", row_label(u, i), u.lang.s("holiday_ends_before")));
             continue;
         }
         holidays.push(Holiday { name: r.name.trim().to_owned(), off: (from, to), work });
@@ -197,7 +202,7 @@ async fn save(
                 .iter()
                 .map(|e| {
                     let row = line_row.get(e.line.saturating_sub(1)).copied().unwrap_or(0);
-                    format!("{} {}:{}", u.lang.s("row"), row + 1, u.lang.pick(&e.message_zh, &e.message_en))
+                    format!("{}:{}", row_label(&u, row), u.lang.pick(&e.message_zh, &e.message_en))
                 })
                 .collect(),
             Err(StoreError::Domain(DomainError::Validation(v))) => {
