@@ -289,6 +289,38 @@ async fn the_pages_write_rulebooks_and_indicators() {
         let shown = c.get(app.url("/indicators/qz_joined")).send().await.unwrap().text().await.unwrap();
         assert!(shown.contains("qz_joined名称"), "{shown}");
 
+        // A county template written in the app: the figure picker, a live draft preview, published.
+        let list = c.get(app.url("/report/templates")).send().await.unwrap().text().await.unwrap();
+        assert!(list.contains(">annual<") && list.contains("内置范本"), "{list}");
+        let to = c.get(app.url("/report/templates?key=county")).send().await.unwrap();
+        assert_eq!(to.headers()["location"], "/report/templates/county");
+        let editor = c.get(app.url("/report/templates/county")).send().await.unwrap().text().await.unwrap();
+        assert!(editor.contains("{{ fig(&#39;qz_joined&#39;) }}"), "the picker lists our own indicator: {editor}");
+        let tpl = "# {{ year }}年{{ org }}工作汇报\n\n新发展会员{{ fig('qz_joined') }}，平均年龄{{ fig('cadre_avg_age_before') }}。\n";
+        let shown = post("/report/templates/county/preview", vec![("text", tpl.into()), ("year", "2026".into())])
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            shown.contains("【待填报：调整前中层干部平均年龄】") && shown.contains("调整前中层干部平均年龄(数值)"),
+            "{shown}"
+        );
+        let hostile =
+            post("/report/templates/county/preview", vec![("text", "<script>alert(1)</script>{{ year }}".into())]);
+        let hostile = hostile.await.unwrap().text().await.unwrap();
+        assert!(hostile.contains("&lt;script&gt;") && !hostile.contains("<script>alert"), "{hostile}");
+        let bad = post("/report/templates/county/preview", vec![("text", "{{ fig( }}".into())]).await.unwrap();
+        assert!(bad.text().await.unwrap().contains("模板有错误"));
+        let refused = post("/report/templates/county", vec![("text", "{{ yaer }}".into())]).await.unwrap();
+        assert_eq!(refused.status(), 422);
+        assert!(refused.text().await.unwrap().contains("{{ yaer }}"), "the typing kept");
+        let saved = post("/report/templates/county", vec![("text", tpl.into())]).await.unwrap();
+        assert_eq!(saved.headers()["location"], "/report/templates/county");
+        let list = c.get(app.url("/report/templates")).send().await.unwrap().text().await.unwrap();
+        assert!(list.contains(">county<") && list.contains("本会制定"), "{list}");
+
         let done =
             post("/rulebooks/2026/publish", vec![("text", RULEBOOK.into())]).await.unwrap().text().await.unwrap();
         assert!(done.contains("已发布考核办法 2026-v1") && done.contains("发展会员"), "{done}");
@@ -299,6 +331,11 @@ async fn the_pages_write_rulebooks_and_indicators() {
         assert!(read.contains("按完成比例计分") && !read.contains("<textarea"), "{read}");
         let editor = v.get(app.url("/indicators/editor")).send().await.unwrap().text().await.unwrap();
         assert!(!editor.contains("保存为本会指标"));
+        let tpl_page = v.get(app.url("/report/templates/county")).send().await.unwrap().text().await.unwrap();
+        assert!(tpl_page.contains("readonly") && !tpl_page.contains("发布模板"), "{tpl_page}");
+        let refused =
+            v.post(app.url("/report/templates/county")).form(&[("text", "x"), ("_csrf", &vcsrf)]).send().await.unwrap();
+        assert_eq!(refused.status(), 403);
         let refused = v
             .post(app.url("/rulebooks/2026/draft"))
             .form(&[("text", RULEBOOK), ("_csrf", &vcsrf)])

@@ -255,6 +255,8 @@ fn page_cases(t: &Tree) -> Vec<(String, Option<Fields>)> {
     let ind = ["x_new", "x", "人", "0", "组织建设", "count(members)"];
     let keys = ["new_key", "name_zh", "unit", "decimals", "section", "formula"];
     v.push(("/indicators/save".into(), Some(keys.into_iter().zip(ind.map(String::from)).collect())));
+    v.push(("/report/templates/x".into(), Some(vec![("text", "# x".into())])));
+    v.push(("/report/templates/x/preview".into(), Some(vec![("text", "# x".into()), ("org", t.b.0.to_string())])));
     v.push((
         "/calendars/2031".into(),
         Some(vec![("notice", "通知".into()), ("name_0", "元旦".into()), ("from_0", "2031-01-01".into())]),

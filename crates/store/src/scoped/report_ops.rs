@@ -52,8 +52,17 @@ impl Scoped<'_> {
         self.render_report(year, org, key, true).await
     }
 
+    /// A template being edited, rendered as a draft over `org`'s `year` (its live preview).
+    pub async fn report_preview(&self, year: i32, org: OrgId, tpl: &ReportTemplate) -> Result<Report, StoreError> {
+        self.render_with(year, org, tpl.clone(), true).await
+    }
+
     async fn render_report(&self, year: i32, org: OrgId, key: &str, draft: bool) -> Result<Report, StoreError> {
         let tpl = self.report_template(key)?.clone();
+        self.render_with(year, org, tpl, draft).await
+    }
+
+    async fn render_with(&self, year: i32, org: OrgId, tpl: ReportTemplate, draft: bool) -> Result<Report, StoreError> {
         let mut facts = self.report_facts(year, org).await?;
         facts.draft = draft;
         // Each pass gathers what the last one asked for; a template whose wants keep changing

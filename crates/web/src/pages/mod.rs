@@ -14,6 +14,7 @@ mod record_form;
 mod records;
 mod registry_files;
 mod report;
+mod report_templates;
 mod rulebooks;
 mod submissions;
 mod targets;
@@ -143,4 +144,5 @@ pub fn router() -> Router<AppState> {
         .merge(targets::router())
         .merge(rulebooks::router())
         .merge(calendars::router())
+        .merge(report_templates::router())
 }
