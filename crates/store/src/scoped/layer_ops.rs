@@ -90,15 +90,20 @@ impl Scoped<'_> {
         self.compose_checked(&files)
     }
 
+    /// What the checker finds in `text` as the file at `path` (nothing: it can be published).
+    pub fn layer_file_problems(&self, path: &str, text: &str) -> Result<Vec<PackError>, StoreError> {
+        match self.check_layer_file(path, text) {
+            Err(StoreError::Pack(p)) => Ok(p),
+            other => other.map(|_| Vec::new()),
+        }
+    }
+
     /// Saves a draft (kept even when it does not check yet); returns its problems.
     pub async fn save_layer_draft(&self, path: &str, text: &str) -> Result<Vec<PackError>, StoreError> {
         self.check_layer_write(path)?;
         too_long(text)?;
         layer::save_draft(&self.store.db, path, text, self.actor.audit_name(), self.store.clock.now()).await?;
-        Ok(match self.check_layer_file(path, text) {
-            Err(StoreError::Pack(e)) => e,
-            other => other.map(|_| Vec::new())?,
-        })
+        self.layer_file_problems(path, text)
     }
 
     /// Drops a draft.

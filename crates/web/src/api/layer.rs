@@ -111,9 +111,6 @@ pub async fn check(
     Json(b): Json<LayerTextBody>,
 ) -> Result<Json<CheckDto>, ApiError> {
     let s = u.scoped(&state);
-    let problems = match s.check_layer_file(&file_path(&folder, &name), &b.text) {
-        Err(kaohe_store::StoreError::Pack(p)) => p,
-        other => other.map(|_| Vec::new())?,
-    };
+    let problems = s.layer_file_problems(&file_path(&folder, &name), &b.text)?;
     Ok(Json(CheckDto { problems: problems.iter().map(problem_dto).collect() }))
 }

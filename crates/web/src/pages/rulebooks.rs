@@ -283,7 +283,7 @@ async fn one_page(
         Some(e) => e,
         None => {
             let text = draft.map(|d| d.body).or_else(|| in_force.as_ref().map(|(t, _)| t.clone())).unwrap_or_default();
-            let problems = problems_of(s, &path, &text)?;
+            let problems = s.layer_file_problems(&path, &text)?;
             (text, problems)
         }
     };
@@ -326,14 +326,6 @@ struct TextForm {
     org: Option<i64>,
 }
 
-/// What the checker finds in `text` as the file at `path` (nothing: it can be published).
-fn problems_of(s: &Scoped<'_>, path: &str, text: &str) -> Result<Vec<PackError>, StoreError> {
-    match s.check_layer_file(path, text) {
-        Err(StoreError::Pack(p)) => Ok(p),
-        other => other.map(|_| Vec::new()),
-    }
-}
-
 /// The htmx check as the draft is typed.
 async fn check(
     State(state): State<AppState>,
@@ -342,7 +334,7 @@ async fn check(
     Form(f): Form<TextForm>,
 ) -> Result<Html<String>, PageError> {
     let s = u.scoped(&state);
-    let problems = problems_of(&s, &rulebooks::path(year), &f.text)?;
+    let problems = s.layer_file_problems(&rulebooks::path(year), &f.text)?;
     let note = if problems.is_empty() { u.lang.s("rulebook_checks").to_owned() } else { String::new() };
     render(&check_fragment(&u, &problems, note))
 }
