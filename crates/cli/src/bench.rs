@@ -101,6 +101,7 @@ pub(crate) async fn registry_store(url: &str, data_dir: &std::path::Path) -> any
             parent_id: None,
             sort_key: None,
             opened_on: None,
+            groups: vec![],
         })
         .await?;
     Ok((store, org.id))

@@ -102,6 +102,7 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
                     parent_id: None,
                     sort_key: None,
                     opened_on,
+                    groups: vec![],
                 })
                 .await
                 .map_err(explain)?;

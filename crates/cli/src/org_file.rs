@@ -1,6 +1,6 @@
 //! Reading an org import file: CSV (UTF-8 with or without BOM, or GBK/GB18030) or XLSX, with the
-//! columns code, name, parent_code, kind and, if the file has them, opened_on and closed_on
-//! (English or Chinese headers, in any order).
+//! columns code, name, parent_code, kind and, if the file has them, opened_on, closed_on and
+//! groups (English or Chinese headers, in any order).
 
 use anyhow::{Context, bail};
 use calamine::{Data, Reader};
@@ -15,9 +15,10 @@ const COLUMNS: [(&str, &[&str]); 4] = [
 ];
 
 /// Columns a file may leave out.
-const OPTIONAL: [(&str, &[&str]); 2] = [
+const OPTIONAL: [(&str, &[&str]); 3] = [
     ("opened_on", &["opened_on", "成立日期", "建会日期", "组建日期"]),
     ("closed_on", &["closed_on", "撤销日期", "注销日期"]),
+    ("groups", &["groups", "考核分组", "分组"]),
 ];
 
 /// Normalises a header: trims ASCII and full-width spaces and a trailing `*` (required mark).
@@ -29,7 +30,7 @@ fn rows_from_table(table: Vec<Vec<String>>) -> anyhow::Result<Vec<OrgImportRow>>
     let mut it = table.into_iter();
     let header = it.next().context("文件为空 / the file is empty")?;
     let mut idx = [usize::MAX; 4];
-    let mut optional = [usize::MAX; 2];
+    let mut optional = [usize::MAX; 3];
     for (i, h) in header.iter().enumerate() {
         let h = norm(h);
         for (c, (_, names)) in COLUMNS.iter().enumerate() {
@@ -59,6 +60,8 @@ fn rows_from_table(table: Vec<Vec<String>>) -> anyhow::Result<Vec<OrgImportRow>>
             kind: cell(&r, idx[3]),
             opened_on: cell(&r, optional[0]),
             closed_on: cell(&r, optional[1]),
+            // Without the column an existing org keeps its groups.
+            groups: (optional[2] != usize::MAX).then(|| cell(&r, optional[2])),
         })
         .collect())
 }
@@ -141,6 +144,11 @@ mod tests {
         std::fs::write(&p, "代码,名称,上级代码,类型,成立日期,撤销日期\nA1,甲,QZ,部室,1998年7月1日,\n").unwrap();
         let rows = read(&p).unwrap();
         assert_eq!((rows[0].opened_on.as_str(), rows[0].closed_on.as_str()), ("1998年7月1日", ""));
+        assert_eq!(rows[0].groups, None, "no groups column: an existing org keeps its groups");
+        std::fs::write(&p, "代码,名称,上级代码,类型,考核分组\nA1,甲,QZ,部室,组织部、机关\nA2,乙,QZ,部室,\n").unwrap();
+        let rows = read(&p).unwrap();
+        assert_eq!(rows[0].groups.as_deref(), Some("组织部、机关"));
+        assert_eq!(rows[1].groups.as_deref(), Some(""), "an empty cell clears them");
     }
 
     #[test]

@@ -123,6 +123,14 @@ async fn create_top(store: &Store) -> anyhow::Result<i64> {
         parent_id: parent,
         sort_key: Some(sort),
         opened_on: chrono::NaiveDate::from_ymd_opt(1950, 1, 1),
+        // The rulebook names the departments answerable for an item by group: each of the demo
+        // city's departments is the group of its own function (组织部, 经审办 …); the counties
+        // are 县市区.
+        groups: match (kind, parent) {
+            (OrgKind::Department, _) => vec![name.to_owned()],
+            (_, Some(_)) => vec!["县市区".to_owned()],
+            (_, None) => vec![],
+        },
     };
     let city = op.create_org(org("", "衡阳市总工会", Some("市总"), OrgKind::Federation, None, 0)).await?;
     let mut max = city.id.0;

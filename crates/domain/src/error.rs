@@ -46,4 +46,12 @@ impl DomainError {
     pub fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
         Self::Validation(vec![FieldError::new(field, zh, en)])
     }
+
+    /// The first problem said in Chinese and English (for a cell of an import file).
+    pub fn first_message(&self) -> (String, String) {
+        match self {
+            Self::Validation(v) if !v.is_empty() => (v[0].message_zh.clone(), v[0].message_en.clone()),
+            e => (e.to_string(), e.to_string()),
+        }
+    }
 }

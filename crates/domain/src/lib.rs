@@ -29,5 +29,5 @@ pub use access::{Action, Actor, authorize, may_create_with, may_grant};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{DomainError, FieldError};
 pub use ids::{OrgId, UserId};
-pub use org::{Org, OrgCode, OrgKind, OrgPath};
+pub use org::{Org, OrgCode, OrgKind, OrgPath, OrgTags};
 pub use role::Role;

@@ -217,6 +217,9 @@ pub struct Org {
     pub opened_on: NaiveDate,
     /// Set when closed; orgs are never hard-deleted so past years stay reproducible.
     pub closed_on: Option<NaiveDate>,
+    /// The org's groups for assessment (考核分组: 县市区, 产业工会, 组织部 …), which rulebooks and
+    /// submission requests name instead of the org's own name.
+    pub groups: Vec<String>,
 }
 
 impl Org {
@@ -224,6 +227,58 @@ impl Org {
     pub fn is_open_on(&self, day: NaiveDate) -> bool {
         self.opened_on <= day && self.closed_on.is_none_or(|c| day < c)
     }
+
+    /// What a rulebook may select the org by: its kind, code and groups.
+    pub fn tags(&self) -> OrgTags<'_> {
+        OrgTags { kind: self.kind, code: self.code.as_str(), groups: &self.groups }
+    }
+}
+
+/// What a rulebook or a submission request selects an org by — never its name, which a
+/// federation spells its own way (清州市总工会组织部 is 组织部 by group).
+#[derive(Debug, Clone, Copy)]
+pub struct OrgTags<'a> {
+    pub kind: OrgKind,
+    pub code: &'a str,
+    pub groups: &'a [String],
+}
+
+impl OrgTags<'_> {
+    /// Whether a rulebook's entry (a group or an org code) names this org.
+    pub fn has(&self, entry: &str) -> bool {
+        self.code == entry || self.groups.iter().any(|g| g == entry)
+    }
+}
+
+/// Most groups one org carries.
+pub const MAX_GROUPS: usize = 8;
+
+/// Checks an org's groups as typed (separated by 、 , ， ; ； or spaces): each 1–20 characters
+/// of one line, at most [`MAX_GROUPS`], duplicates dropped, order kept.
+pub fn parse_org_groups(field: &str, s: &str) -> Result<Vec<String>, DomainError> {
+    let parts = s.split(|c: char| matches!(c, '、' | ',' | '，' | ';' | '；') || c.is_whitespace());
+    let mut out: Vec<String> = Vec::new();
+    for g in parts.filter(|g| !g.is_empty()) {
+        let n = g.chars().count();
+        if n > 20 || g.chars().any(char::is_control) {
+            return Err(DomainError::invalid(
+                field,
+                format!("分组“{g}”须为1至20个字符的一行文字"),
+                format!("group {g:?} must be one line of 1–20 characters"),
+            ));
+        }
+        if !out.iter().any(|o| o == g) {
+            out.push(g.to_owned());
+        }
+    }
+    if out.len() > MAX_GROUPS {
+        return Err(DomainError::invalid(
+            field,
+            format!("一个组织最多{MAX_GROUPS}个分组"),
+            format!("an org has at most {MAX_GROUPS} groups"),
+        ));
+    }
+    Ok(out)
 }
 
 /// Most spellings [`pinyin_initials_all`] gives for one name.

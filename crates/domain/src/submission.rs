@@ -115,16 +115,17 @@ pub struct Request {
     pub deadline: NaiveDate,
     /// Kinds of org asked (their own figures).
     pub applies_to: Vec<OrgKind>,
-    /// Departments asked, by name.
+    /// Departments asked, by group or org code.
     pub departments: Vec<String>,
     /// Consistency checks to pass before submitting, by key.
     pub checks: Vec<String>,
 }
 
 impl Request {
-    /// Whether an org of `kind` named `name` is asked.
-    pub fn asks(&self, kind: OrgKind, name: &str) -> bool {
-        self.applies_to.contains(&kind) || (kind == OrgKind::Department && self.departments.iter().any(|d| d == name))
+    /// Whether the org is asked.
+    pub fn asks(&self, org: &crate::OrgTags) -> bool {
+        self.applies_to.contains(&org.kind)
+            || (org.kind == OrgKind::Department && self.departments.iter().any(|d| org.has(d)))
     }
 }
 

@@ -29,6 +29,7 @@ async fn no_id_number_in_clear_in_files_exports_or_errors() {
         parent_id: None,
         sort_key: None,
         opened_on: None,
+        groups: vec![],
     })
     .await
     .unwrap();

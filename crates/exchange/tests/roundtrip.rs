@@ -26,6 +26,7 @@ async fn setup(db: &TestDb) -> Store {
         parent_id: parent,
         sort_key: None,
         opened_on: None,
+        groups: vec![],
     };
     let city = op.create_org(mk("HY", "衡阳市总工会", None)).await.unwrap();
     op.create_org(mk("HY-LY", "耒阳市总工会", Some(city.id))).await.unwrap();

@@ -54,3 +54,18 @@ fn mistakes_are_located() {
     let errs = with_rulebook(&format!("{HEAD}{}", item("new_unions", 10, "{ kind = \"shortfall\" }")));
     assert!(errs[0].contains("per"), "a shortfall needs its per: {errs:?}");
 }
+
+/// Who is assessed and which department answers an item are named by group or org code: one
+/// group per entry, located when it is not one (a list typed into one string, a name too long).
+#[test]
+fn group_entries_are_single_groups() {
+    let head = HEAD
+        .replace("total = 10\n", "total = 10\nnot_assessed = [\"经审办、审计\"]\nassessed_groups = [\"产业工会\"]\n");
+    let item = "[[sections.items]]\nkey = \"a\"\nname_zh = \"a\"\nname_en = \"a\"\nindicator = \"new_unions\"\nweight = 10\ntarget = 5\nrule = { kind = \"proportional\" }\napplies_to = [\"federation\"]\nclause = \"c\"\n";
+    let errs = with_rulebook(&format!("{head}{item}"));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].starts_with("rulebooks/2009.toml:7:17:") && errs[0].contains("经审办、审计"), "{errs:?}");
+    let head =
+        HEAD.replace("total = 10\n", "total = 10\nnot_assessed = [\"经审办\"]\nassessed_groups = [\"产业工会\"]\n");
+    assert_eq!(with_rulebook(&format!("{head}{item}")), Vec::<String>::new());
+}

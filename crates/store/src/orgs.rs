@@ -4,7 +4,7 @@
 use crate::StoreError;
 use crate::entity::org;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use kaohe_domain::org::parse_org_name;
+use kaohe_domain::org::{parse_org_groups, parse_org_name};
 use kaohe_domain::{DomainError, Org, OrgCode, OrgId, OrgKind, OrgPath};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, Statement};
@@ -22,6 +22,9 @@ pub struct NewOrg {
     pub parent_id: Option<OrgId>,
     pub sort_key: Option<i32>,
     pub opened_on: Option<NaiveDate>,
+    /// Its groups for assessment (考核分组), each checked by [`parse_org_groups`].
+    #[serde(default)]
+    pub groups: Vec<String>,
 }
 
 /// Editable attributes of an org (each `None` leaves it as is).
@@ -31,10 +34,12 @@ pub struct OrgUpdate {
     pub short_name: Option<String>,
     pub kind: Option<OrgKind>,
     pub sort_key: Option<i32>,
+    /// Replaces the groups for assessment.
+    pub groups: Option<Vec<String>>,
 }
 
 /// One row of an org import file (`code, name, parent_code, kind`, optionally `opened_on`,
-/// `closed_on`).
+/// `closed_on`, `groups`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OrgImportRow {
     /// The row number in the file as a spreadsheet shows it (the header is row 1).
@@ -47,6 +52,9 @@ pub struct OrgImportRow {
     pub opened_on: String,
     /// When it was closed (empty: open).
     pub closed_on: String,
+    /// Its groups for assessment as typed (组织部、机关); `None` when the file has no such column
+    /// (an existing org's groups are then left as they are).
+    pub groups: Option<String>,
 }
 
 /// A checked import row: its kind and dates parsed.
@@ -56,6 +64,8 @@ pub(crate) struct PlannedOrg {
     pub kind: OrgKind,
     pub opened: Option<NaiveDate>,
     pub closed: Option<NaiveDate>,
+    /// The groups checked (`None`: the file has no groups column).
+    pub groups: Option<Vec<String>>,
 }
 
 /// An optional date cell: empty is none; otherwise a date between the calendar's years.
@@ -99,6 +109,15 @@ pub struct ImportReport {
     pub updated: usize,
 }
 
+/// How the groups are joined in the `assess_groups` column (a group never holds one).
+const GROUP_SEPARATOR: char = '、';
+
+/// Checks groups given one by one and joins them for the column.
+fn stored_groups(groups: &[String]) -> Result<String, StoreError> {
+    let parsed = parse_org_groups("groups", &groups.join("、"))?;
+    Ok(parsed.join(&GROUP_SEPARATOR.to_string()))
+}
+
 pub(crate) fn to_domain(m: org::Model) -> Result<Org, StoreError> {
     Ok(Org {
         id: OrgId(m.id),
@@ -111,6 +130,7 @@ pub(crate) fn to_domain(m: org::Model) -> Result<Org, StoreError> {
         path: OrgPath::from_stored(m.path),
         opened_on: m.opened_on,
         closed_on: m.closed_on,
+        groups: m.assess_groups.split(GROUP_SEPARATOR).filter(|g| !g.is_empty()).map(str::to_owned).collect(),
     })
 }
 
@@ -205,6 +225,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         Some("") | None => None,
         Some(s) => Some(parse_org_name("short_name", s)?),
     };
+    let groups = stored_groups(&new.groups)?;
     if parent.is_some_and(|p| p.closed_on.is_some()) {
         return Err(DomainError::Conflict("上级组织已撤销 / the parent org is closed".into()).into());
     }
@@ -232,6 +253,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         depth: Set(0),
         opened_on: Set(new.opened_on.unwrap_or(today)),
         closed_on: Set(None),
+        assess_groups: Set(groups),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -277,6 +299,9 @@ pub(crate) async fn update<C: ConnectionTrait>(
     }
     if let Some(k) = upd.sort_key {
         am.sort_key = Set(k);
+    }
+    if let Some(g) = &upd.groups {
+        am.assess_groups = Set(stored_groups(g)?);
     }
     crate::org_cache::bump(conn).await?;
     to_domain(am.update(conn).await?)
@@ -369,6 +394,7 @@ pub(crate) fn plan_import(
     let mut by_code: BTreeMap<String, &OrgImportRow> = BTreeMap::new();
     let mut kinds = HashMap::new();
     let mut days = HashMap::new();
+    let mut groups = HashMap::new();
     for r in rows {
         let opened = optional_day(r.row, "E opened_on", &r.opened_on, &mut errors);
         let closed = optional_day(r.row, "F closed_on", &r.closed_on, &mut errors);
@@ -379,11 +405,19 @@ pub(crate) fn plan_import(
             errors.push(row_error(r.row, "F closed_on", &r.closed_on, zh, en));
         }
         days.insert(r.row, (opened, closed));
+        if let Some(g) = &r.groups {
+            match parse_org_groups("groups", g) {
+                Ok(g) => {
+                    groups.insert(r.row, g);
+                }
+                Err(e) => {
+                    let (zh, en) = e.first_message();
+                    errors.push(row_error(r.row, "G groups", g, zh, en));
+                }
+            }
+        }
         if let Err(e) = OrgCode::parse(&r.code) {
-            let msg = match &e {
-                DomainError::Validation(v) => (v[0].message_zh.clone(), v[0].message_en.clone()),
-                _ => (e.to_string(), e.to_string()),
-            };
+            let msg = e.first_message();
             errors.push(row_error(r.row, "A code", &r.code, msg.0, msg.1));
         } else if let Some(first) = by_code.insert(r.code.trim().to_owned(), r) {
             errors.push(row_error(
@@ -513,7 +547,7 @@ pub(crate) fn plan_import(
         .into_iter()
         .map(|r| {
             let (opened, closed) = days[&r.row];
-            PlannedOrg { row: r.clone(), kind: kinds[&r.row], opened, closed }
+            PlannedOrg { row: r.clone(), kind: kinds[&r.row], opened, closed, groups: groups.remove(&r.row) }
         })
         .collect())
 }
@@ -550,6 +584,7 @@ pub(crate) async fn bulk_insert<C: ConnectionTrait>(
             path: Set(o.path.as_str().to_owned()),
             depth: Set(o.path.depth() as i32),
             opened_on: Set(opened_on),
+            assess_groups: Set(String::new()),
             closed_on: Set(None),
             created_at: Set(now),
             updated_at: Set(now),

@@ -30,6 +30,7 @@ fn org(code: String, parent: Option<kaohe_domain::OrgId>) -> NewOrg {
         parent_id: parent,
         sort_key: None,
         opened_on: None,
+        groups: vec![],
     }
 }
 

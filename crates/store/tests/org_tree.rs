@@ -21,6 +21,7 @@ fn new_org(code: &str, parent: Option<OrgId>, kind: OrgKind) -> NewOrg {
         parent_id: parent,
         sort_key: None,
         opened_on: None,
+        groups: vec![],
     }
 }
 
@@ -316,7 +317,10 @@ async fn search_finds_names_codes_and_pinyin_initials_inside_the_scope() {
 
         // A rename elsewhere is searched at once (the cached tree follows the version).
         let other = tdb.store(clock()).await;
-        let upd = OrgUpdate { name: Some("珠晖区总工会".into()), short_name: None, kind: None, sort_key: None };
+        let upd =
+            OrgUpdate {
+                name: Some("珠晖区总工会".into()), short_name: None, kind: None, sort_key: None, groups: None
+            };
         other.scoped(Actor::Operator).update_org(cn.id, upd).await.unwrap();
         assert_eq!(codes(op.search_orgs("zhq", 50).await.unwrap()), ["CN02"]);
         let _ = plant;

@@ -35,6 +35,7 @@ async fn setup(url_db: &kaohe_store::testing::TestDb) -> (Store, OrgId, OrgId) {
         parent_id: parent,
         sort_key: None,
         opened_on: None,
+        groups: vec![],
     };
     let city = op.create_org(mk("HY", None)).await.unwrap();
     let a = op.create_org(mk("LY", Some(city.id))).await.unwrap();
@@ -259,6 +260,7 @@ async fn unique_fields_beyond_the_natural_key() {
                 parent_id: None,
                 sort_key: None,
                 opened_on: None,
+                groups: vec![],
             })
             .await
             .unwrap();

@@ -21,6 +21,7 @@ fn org(code: &str, parent: Option<OrgId>, kind: OrgKind) -> NewOrg {
         parent_id: parent,
         sort_key: None,
         opened_on: None,
+        groups: vec![],
     }
 }
 

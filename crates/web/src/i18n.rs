@@ -289,6 +289,12 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("opened_on", "成立日期", "Opened on"),
     ("org", "所属组织", "Org"),
     ("org_code", "组织代码", "Org code"),
+    ("org_groups", "考核分组", "Assessment groups"),
+    (
+        "org_groups_hint",
+        "用顿号分隔,如:组织部、机关。考核办法按分组确定考核对象和承担考核项的部室。",
+        "Separated by 、 or commas, e.g. 组织部. The rulebook chooses who is assessed, and which department answers an item, by group.",
+    ),
     ("org_tree", "组织树", "Org tree"),
     ("orgs_in_scope", "范围内组织数", "Orgs in scope"),
     ("own_level", "本级", "own records"),

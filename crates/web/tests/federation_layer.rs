@@ -15,7 +15,8 @@ year = 2026
 version = "1"
 effective_on = "2026-01-01"
 title = "清州市总工会2026年度目标管理考核办法"
-assessed = ["federation"]
+assessed = ["federation", "department"]
+not_assessed = ["QZBGS"]
 total = 30
 
 [[grades]]
@@ -42,6 +43,7 @@ weight = 20
 target = 4
 rule = { kind = "proportional" }
 applies_to = ["federation"]
+departments = ["组织部"]
 clause = "第三条"
 
 [[sections.items]]
@@ -53,6 +55,7 @@ weight = 10
 target = 2
 rule = { kind = "threshold" }
 applies_to = ["federation"]
+departments = ["组织部"]
 clause = "第四条"
 "#;
 
@@ -66,13 +69,16 @@ async fn send(app: &TestApp, method: reqwest::Method, path: &str, token: &str, b
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
+/// Each assessed org's total, by org id.
 fn totals(a: &Value) -> Vec<(i64, i64)> {
-    a["results"]
+    let mut t: Vec<(i64, i64)> = a["results"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| (r["org_id"].as_i64().unwrap(), r["total"].as_i64().unwrap()))
-        .collect()
+        .collect();
+    t.sort_unstable();
+    t
 }
 
 #[tokio::test]
@@ -86,6 +92,34 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         let kh = app.token(app.user("kh", city, Role::Assessor).await).await;
         let county_kh = app.token(app.user("qakh", qa, Role::Assessor).await).await;
         let ed = app.token(app.user("ed", city, Role::Editor).await).await;
+        // Its departments carry their own names; the rulebook chooses them by group and code.
+        let sa = app.token(app.user("qzsa", city, Role::SystemAdmin).await).await;
+        let dept = |code: &str, name: &str, groups: &[&str]| {
+            json!({"code": code, "name": name, "kind": "department", "parent_id": city.0,
+                "opened_on": "2000-01-01", "groups": groups})
+        };
+        let (st, zzb) = send(
+            &app,
+            Method::POST,
+            "/api/v1/orgs",
+            &sa,
+            Some(dept("QZZZB", "清州市总工会组织部", &["组织部", "机关"])),
+        )
+        .await;
+        assert_eq!((st, &zzb["groups"]), (201, &json!(["组织部", "机关"])), "{zzb}");
+        let zzb = kaohe_domain::OrgId(zzb["id"].as_i64().unwrap());
+        let (st, _) =
+            send(&app, Method::POST, "/api/v1/orgs", &sa, Some(dept("QZBGS", "清州市总工会办公室", &[]))).await;
+        assert_eq!(st, 201);
+        let long = "分".repeat(21);
+        let (st, e) = send(&app, Method::POST, "/api/v1/orgs", &sa, Some(dept("QZX", "x", &[&long]))).await;
+        assert_eq!(st, 422, "{e}");
+        // A department may not leave its own group (and the items that come with it).
+        let zz_sa = app.token(app.user("zzsa", zzb, Role::SystemAdmin).await).await;
+        let own = format!("/api/v1/orgs/{}", zzb.0);
+        assert_eq!(send(&app, Method::PATCH, &own, &zz_sa, Some(json!({"groups": []}))).await.0, 403);
+        let (st, same) = send(&app, Method::PATCH, &own, &zz_sa, Some(json!({"groups": ["组织部", "机关"]}))).await;
+        assert_eq!((st, &same["groups"]), (200, &json!(["组织部", "机关"])), "unchanged groups pass");
 
         // No rulebook for 2026 yet: the built-in one is listed, the year's assessment refused.
         let (st, list) = send(&app, Method::GET, "/api/v1/rulebooks", &kh, None).await;
@@ -112,7 +146,7 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         let (st, d) = send(&app, Method::PUT, draft, &kh, Some(json!({"text": RULEBOOK}))).await;
         assert_eq!(st, 200);
         let p = &d["problems"][0];
-        assert_eq!((p["line"].as_i64(), p["column"].as_i64()), (Some(28), Some(13)), "{d}");
+        assert_eq!((p["line"].as_i64(), p["column"].as_i64()), (Some(29), Some(13)), "{d}");
         assert!(p["message"].as_str().unwrap().contains("qz_joined"), "{d}");
 
         // Two indicators saved from formulas.
@@ -139,8 +173,10 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         ] {
             app.member(&ed, n, org, on).await;
         }
-        // By hand: A 20 × 3/4 = 15.00, 6 ≥ 2 → 10, 25.00; B 20 × 1/4 = 5.00, 2 ≥ 2 → 10, 15.00.
-        let want = vec![(qa.0, 2500), (qb.0, 1500)];
+        // By hand: A 20 × 3/4 = 15.00, 6 ≥ 2 → 10, 25.00; B 20 × 1/4 = 5.00, 2 ≥ 2 → 10, 15.00;
+        // 组织部 answers for the whole city: 20 × 4/4 = 20, 8 ≥ 2 → 10, 30.00. The office (by
+        // code) is not assessed.
+        let want = vec![(qa.0, 2500), (qb.0, 1500), (zzb.0, 3000)];
         let (st, trial) =
             send(&app, Method::POST, &format!("/api/v1/rulebooks/2026/trial?org={}", city.0), &kh, None).await;
         assert_eq!(st, 200, "{trial}");
@@ -263,7 +299,7 @@ async fn the_pages_write_rulebooks_and_indicators() {
         let page = c.get(app.url("/rulebooks/2026")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("有草稿") && page.contains("year = 2026"), "{page}");
         let bad = post("/rulebooks/2026/check", vec![("text", RULEBOOK.into())]).await.unwrap().text().await.unwrap();
-        assert!(bad.contains("28:13 没有指标“qz_joined”") && bad.contains("^"), "{bad}");
+        assert!(bad.contains("29:13 没有指标“qz_joined”") && bad.contains("^"), "{bad}");
 
         // The formula editor saves the two indicators (a bad key is refused where it was typed).
         let editor = c.get(app.url("/indicators/editor")).send().await.unwrap().text().await.unwrap();

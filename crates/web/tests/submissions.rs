@@ -23,6 +23,8 @@ async fn fill_check_submit_return_resubmit_approve() {
                 parent_id: Some(city),
                 sort_key: None,
                 opened_on: chrono::NaiveDate::from_ymd_opt(2000, 1, 1),
+                // The rulebook asks 组织部 by group.
+                groups: vec!["组织部".into()],
             })
             .await
             .unwrap()

@@ -4,13 +4,13 @@
 //! carry file:line:column.
 
 use super::{PackError, Source};
-use crate::OrgKind;
 use crate::indicator::{IndicatorSet, Number};
 use crate::scoring::{
     Adjustment, Direction, GradeBand, Item, LATE_SUBMISSIONS, Per, Rule, Rulebook, Section, TieBreak, VetoEffect,
     VetoItem,
 };
 use crate::submission::{Check, Cmp, Operand, Request};
+use crate::{OrgKind, OrgTags};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use toml::Spanned;
@@ -47,8 +47,12 @@ struct RawBook {
     effective_on: Spanned<String>,
     title: String,
     assessed: Spanned<Vec<String>>,
+    /// Children assessed besides the kinds, by group or org code.
     #[serde(default)]
-    not_assessed: Vec<String>,
+    assessed_groups: Vec<Spanned<String>>,
+    /// Children not assessed, by group or org code.
+    #[serde(default)]
+    not_assessed: Vec<Spanned<String>>,
     /// When given, the weights of the items each assessed kind gets must add up to it.
     total: Option<Spanned<RawNum>>,
     composite_k: Option<Spanned<RawNum>>,
@@ -85,7 +89,7 @@ struct RawRequest {
     deadline: Spanned<String>,
     applies_to: Vec<Spanned<String>>,
     #[serde(default)]
-    departments: Vec<String>,
+    departments: Vec<Spanned<String>>,
     #[serde(default)]
     checks: Vec<Spanned<String>>,
 }
@@ -130,7 +134,7 @@ struct RawItem {
     target: Option<Spanned<RawNum>>,
     applies_to: Vec<Spanned<String>>,
     #[serde(default)]
-    departments: Vec<String>,
+    departments: Vec<Spanned<String>>,
     /// `"full"`: no figure means nothing to measure, full weight; `"zero"` (the default): 0.
     no_figure: Option<Spanned<String>>,
     clause: String,
@@ -205,6 +209,25 @@ impl Ctx<'_, '_> {
             );
         }
         key.get_ref().clone()
+    }
+
+    /// Org groups or codes a rulebook names (组织部, 县市区): each one group as an org carries it.
+    fn groups(&mut self, entries: &[Spanned<String>]) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in entries {
+            match crate::org::parse_org_groups("groups", e.get_ref()).as_deref() {
+                Ok([one]) if one == e.get_ref() => out.push(one.clone()),
+                _ => self.err(
+                    e.span().start,
+                    format!("分组“{}”应为一个分组名或组织代码(1至20个字,不含顿号、逗号和空格)", e.get_ref()),
+                    format!(
+                        "group {:?} should be one group name or org code (1–20 characters, no separators)",
+                        e.get_ref()
+                    ),
+                ),
+            }
+        }
+        out
     }
 
     fn kind(&mut self, code: &Spanned<String>) -> Option<OrgKind> {
@@ -283,7 +306,7 @@ fn check_totals(cx: &mut Ctx, total: &Spanned<RawNum>, kinds: &[OrgKind], sectio
     for (kind, code, label) in who {
         let sum = items
             .iter()
-            .filter(|i| i.applies(kind, &code))
+            .filter(|i| i.applies(&OrgTags { kind, code: "", groups: std::slice::from_ref(&code) }))
             .fold(Number::ZERO, |acc, i| acc.checked_add(i.weight).unwrap_or(acc));
         if sum != want {
             cx.err(
@@ -353,7 +376,7 @@ pub(super) fn read(src: &Source, indicators: &IndicatorSet, errors: &mut Vec<Pac
                 rule: cx.rule(&i.rule),
                 default_target: i.target.as_ref().map(|t| cx.num(t)),
                 applies_to,
-                departments: i.departments.clone(),
+                departments: cx.groups(&i.departments),
                 full_without_figure,
                 clause: i.clause.clone(),
                 evidence: i.evidence.clone(),
@@ -497,7 +520,7 @@ pub(super) fn read(src: &Source, indicators: &IndicatorSet, errors: &mut Vec<Pac
                 narrative: r.narrative,
                 deadline,
                 applies_to: r.applies_to.iter().filter_map(|k| cx.kind(k)).collect(),
-                departments: r.departments.clone(),
+                departments: cx.groups(&r.departments),
                 checks: r.checks.iter().map(|k| k.get_ref().clone()).collect(),
             }
         })
@@ -508,7 +531,8 @@ pub(super) fn read(src: &Source, indicators: &IndicatorSet, errors: &mut Vec<Pac
         effective_on,
         title: raw.title,
         assessed_kinds,
-        not_assessed: raw.not_assessed,
+        assessed_groups: cx.groups(&raw.assessed_groups),
+        not_assessed: cx.groups(&raw.not_assessed),
         sections,
         vetoes,
         adjustments,

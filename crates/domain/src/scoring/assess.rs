@@ -16,6 +16,16 @@ pub struct Assessee {
     pub name: String,
     pub kind: OrgKind,
     pub parent: Option<OrgId>,
+    /// Its groups for assessment (see [`crate::Org::groups`]).
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+impl Assessee {
+    /// What the rulebook selects the org by.
+    pub fn tags(&self) -> crate::OrgTags<'_> {
+        crate::OrgTags { kind: self.kind, code: &self.code, groups: &self.groups }
+    }
 }
 
 /// What an assessment is computed from: the year's figures for each assessed org's scope and
@@ -147,8 +157,8 @@ fn score_item(item: &Item, section: &str, actual: Option<Number>, target: Option
     }
 }
 
-/// The departments a rulebook names that no assessed department is called (a renamed
-/// 组织部, a full name 清州市总工会组织部): their items would be answered by nobody.
+/// The departments a rulebook names (by group or code) that no assessed department carries (a
+/// department whose groups were never set): their items would be answered by nobody.
 fn unmatched_departments(book: &Rulebook, assessees: &[Assessee]) -> Vec<String> {
     let departments: Vec<&Assessee> = assessees.iter().filter(|a| a.kind == OrgKind::Department).collect();
     if departments.is_empty() {
@@ -158,8 +168,8 @@ fn unmatched_departments(book: &Rulebook, assessees: &[Assessee]) -> Vec<String>
         book.items().flat_map(|(_, i)| i.departments.iter().map(String::as_str)).collect();
     named
         .into_iter()
-        .filter(|d| !departments.iter().any(|a| a.name == *d))
-        .map(|d| format!("考核办法中的部室“{d}”没有同名的受考核部室,其负责的考核项无人承担:请核对部室名称"))
+        .filter(|d| !departments.iter().any(|a| a.tags().has(d)))
+        .map(|d| format!("考核办法中的部室分组“{d}”没有受考核部室属于它,其负责的考核项无人承担:请在组织管理中为相应部室填写考核分组"))
         .collect()
 }
 
@@ -170,11 +180,11 @@ pub fn assess(book: &Rulebook, assessees: &[Assessee], inputs: &Inputs) -> Asses
     let mut results: Vec<OrgResult> = Vec::new();
     for a in assessees {
         let mut items = Vec::new();
-        for (section, item) in book.items().filter(|(_, i)| i.applies(a.kind, &a.name)) {
+        for (section, item) in book.items().filter(|(_, i)| i.applies(&a.tags())) {
             let target = inputs.targets.get(&(a.org, item.key.clone())).copied().or(item.default_target);
             let actual = inputs
                 .assessing
-                .filter(|_| item.answerable(a.kind, &a.name))
+                .filter(|_| item.answerable(&a.tags()))
                 .map_or_else(|| figure(a.org, &item.indicator), |top| figure(top, &item.indicator));
             if target.is_none() {
                 warnings.push(format!("{}:“{}”未下达目标值", a.name, item.name_zh));

@@ -17,8 +17,8 @@ pub use revisions::{Revision, revisions};
 pub use rule::{Per, Rule, Scored, show, show_points};
 pub use targets::{Change, diff, split};
 
-use crate::OrgKind;
 use crate::indicator::Number;
+use crate::{OrgKind, OrgTags};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +33,9 @@ pub struct Rulebook {
     /// The kinds of org assessed (children of the assessing org), e.g. departments and county
     /// federations.
     pub assessed_kinds: Vec<OrgKind>,
-    /// Orgs of those kinds not assessed under this rulebook, by name (经审办, assessed apart).
+    /// Children assessed besides those kinds, by group or org code (产业工会).
+    pub assessed_groups: Vec<String>,
+    /// Children not assessed under this rulebook, by group or org code (经审办, assessed apart).
     pub not_assessed: Vec<String>,
     pub sections: Vec<Section>,
     pub vetoes: Vec<VetoItem>,
@@ -100,6 +102,12 @@ impl Rulebook {
             || self.adjustments.iter().any(|a| a.indicator == key)
     }
 
+    /// Whether a child of the assessing org is assessed under this rulebook.
+    pub fn assesses(&self, org: &OrgTags) -> bool {
+        (self.assessed_kinds.contains(&org.kind) || self.assessed_groups.iter().any(|g| org.has(g)))
+            && !self.not_assessed.iter().any(|g| org.has(g))
+    }
+
     /// The item with this key.
     pub fn item(&self, key: &str) -> Option<&Item> {
         self.items().map(|(_, i)| i).find(|i| i.key == key)
@@ -138,8 +146,8 @@ pub struct Item {
     pub default_target: Option<Number>,
     /// The kinds of org scored on their own scope's figure.
     pub applies_to: Vec<OrgKind>,
-    /// Departments (by name: 组织部, 女职工部 …) answerable for the item across the assessing
-    /// org's whole scope: their figure is the assessing org's (组织部 for the city's new unions).
+    /// Departments answerable for the item across the assessing org's whole scope, by group or
+    /// org code (the group 组织部 for the city's new unions): their figure is the assessing org's.
     pub departments: Vec<String>,
     /// With no figure at all (a rate over nothing: no restructured enterprise, no task), the
     /// item is not applicable and scores its full weight (无此项工作的不扣分); otherwise 0.
@@ -151,14 +159,14 @@ pub struct Item {
 }
 
 impl Item {
-    /// Whether the item applies to an org of `kind` with this name.
-    pub fn applies(&self, kind: OrgKind, name: &str) -> bool {
-        self.applies_to.contains(&kind) || self.answerable(kind, name)
+    /// Whether the item applies to the org.
+    pub fn applies(&self, org: &OrgTags) -> bool {
+        self.applies_to.contains(&org.kind) || self.answerable(org)
     }
 
     /// Whether the org is a department answerable for the item across the assessing org's scope.
-    pub fn answerable(&self, kind: OrgKind, name: &str) -> bool {
-        kind == OrgKind::Department && self.departments.iter().any(|d| d == name)
+    pub fn answerable(&self, org: &OrgTags) -> bool {
+        org.kind == OrgKind::Department && self.departments.iter().any(|d| org.has(d))
     }
 }
 

@@ -21,7 +21,10 @@ pub fn revisions(old: &Rulebook, new: &Rulebook) -> Vec<Revision> {
     if old.title != new.title {
         out.push(line(format!("标题改为“{}”", new.title), format!("title now {:?}", new.title)));
     }
-    if old.assessed_kinds != new.assessed_kinds || old.not_assessed != new.not_assessed {
+    if old.assessed_kinds != new.assessed_kinds
+        || old.assessed_groups != new.assessed_groups
+        || old.not_assessed != new.not_assessed
+    {
         out.push(line("考核对象范围有变化".into(), "who is assessed changed".into()));
     }
     let before: BTreeMap<&str, _> = old.items().map(|(_, i)| (i.key.as_str(), i)).collect();

@@ -135,6 +135,7 @@ fn book() -> Rulebook {
         effective_on: "2009-01-01".parse().unwrap(),
         title: "t".into(),
         assessed_kinds: vec![OrgKind::Federation],
+        assessed_groups: vec![],
         not_assessed: vec![],
         sections: vec![Section {
             key: "org".into(),
@@ -185,6 +186,7 @@ fn org(id: i64, parent: Option<i64>) -> Assessee {
         name: format!("县{id}"),
         kind: OrgKind::Federation,
         parent: parent.map(OrgId),
+        groups: vec![],
     }
 }
 
@@ -313,25 +315,35 @@ fn a_zero_target_counts_as_reached_and_says_so() {
     assert_eq!(s.arithmetic_zh, "目标为 0,视为完成,5 × 1 = 5.00");
 }
 
-/// A rulebook's department named differently from the org (组织部 against 清州市总工会组织部) is
-/// reported, not silently scored 0; a county without departments hears nothing of it.
+/// A rulebook names departments by group, never by name: a department called 组织部 without the
+/// group is reported (not silently scored 0), 清州市总工会组织部 with it answers the item, and a
+/// county without departments hears nothing of it.
 #[test]
-fn a_department_the_rulebook_names_but_nobody_is_called_is_reported() {
+fn departments_answer_items_by_group_not_by_name() {
     let mut b = book();
     b.assessed_kinds.push(OrgKind::Department);
     b.sections[0].items[0].departments = vec!["组织部".into()];
-    let dept = |id: i64, name: &str| Assessee {
+    let dept = |id: i64, name: &str, groups: &[&str]| Assessee {
         org: OrgId(id),
         code: format!("D{id}"),
         name: name.into(),
         kind: OrgKind::Department,
         parent: None,
+        groups: groups.iter().map(|g| (*g).to_owned()).collect(),
     };
-    let warned = |a: &Assessment| a.warnings.iter().any(|w| w.contains("“组织部”没有同名的受考核部室"));
-    let a = assess(&b, &[dept(1, "清州市总工会组织部")], &inputs(&[]));
-    assert!(warned(&a), "{:?}", a.warnings);
-    let a = assess(&b, &[dept(1, "组织部")], &inputs(&[]));
+    let warned = |a: &Assessment| a.warnings.iter().any(|w| w.contains("部室分组“组织部”没有受考核部室属于它"));
+    let a = assess(&b, &[dept(1, "组织部", &[])], &inputs(&[]));
+    assert!(warned(&a), "the name alone does not answer: {:?}", a.warnings);
+    assert!(a.results[0].items.is_empty(), "nor is the item scored for it");
+    let a = assess(&b, &[dept(1, "清州市总工会组织部", &["组织部"])], &inputs(&[]));
     assert!(!warned(&a), "{:?}", a.warnings);
+    assert_eq!(a.results[0].items.len(), 1, "the group answers the item");
+    let a = assess(&b, &[dept(1, "某部", &[]), dept(7, "另一部", &[])], &inputs(&[]));
+    assert!(warned(&a));
+    b.sections[0].items[0].departments = vec!["D7".into()];
+    let a = assess(&b, &[dept(1, "某部", &[]), dept(7, "另一部", &[])], &inputs(&[]));
+    assert!(!warned(&a), "an org code names a department too: {:?}", a.warnings);
+    assert_eq!(a.results.iter().map(|r| r.items.len()).collect::<Vec<_>>(), [0, 1]);
     let a = assess(&b, &[org(2, None)], &inputs(&[]));
     assert!(!warned(&a), "no department assessed: {:?}", a.warnings);
 }

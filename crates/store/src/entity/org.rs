@@ -18,6 +18,8 @@ pub struct Model {
     pub depth: i32,
     pub opened_on: Date,
     pub closed_on: Option<Date>,
+    /// The groups for assessment, joined by 、.
+    pub assess_groups: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -15,6 +15,7 @@ mod m0008_audit_retention;
 mod m0009_jobs;
 mod m0010_account_life_cycle;
 mod m0011_federation_layer;
+mod m0012_org_groups;
 
 /// All of kaohe's migrations, in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_jobs::Migration),
             Box::new(m0010_account_life_cycle::Migration),
             Box::new(m0011_federation_layer::Migration),
+            Box::new(m0012_org_groups::Migration),
         ]
     }
 }

@@ -36,11 +36,7 @@ impl Scoped<'_> {
         kids.sort_by(|a, b| a.path.as_str().cmp(b.path.as_str()));
         Ok(kids
             .into_iter()
-            .filter(|o| book.assessed_kinds.contains(&o.kind))
-            .filter(|o| {
-                !book.not_assessed.contains(&o.name)
-                    && o.short_name.as_ref().is_none_or(|s| !book.not_assessed.contains(s))
-            })
+            .filter(|o| book.assesses(&o.tags()))
             .filter(|o| o.opened_on <= last && o.closed_on.is_none_or(|c| c > first))
             .collect())
     }
@@ -75,7 +71,7 @@ impl Scoped<'_> {
                     format!("no item {key} in the {year} rulebook"),
                 )
             })?;
-            if !item.applies(o.kind, &o.name) {
+            if !item.applies(&o.tags()) {
                 return Err(DomainError::invalid(
                     "item",
                     format!("考核项“{}”不适用于{}", item.name_zh, o.name),
@@ -190,6 +186,7 @@ impl Scoped<'_> {
                 name: o.name.clone(),
                 kind: o.kind,
                 parent: o.parent_id,
+                groups: o.groups.clone(),
             })
             .collect();
         // Every indicator the rulebook reads, for the assessed orgs and the assessing org.

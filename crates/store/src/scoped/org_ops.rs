@@ -104,7 +104,7 @@ impl Scoped<'_> {
     pub async fn update_org(&self, id: OrgId, upd: OrgUpdate) -> Result<Org, StoreError> {
         let txn = crate::db::begin_write(&self.store.db).await?;
         let before = self.org_for_write(&txn, id).await?;
-        self.may_redefine(&before, upd.name.as_deref(), upd.kind)?;
+        self.may_redefine(&before, upd.name.as_deref(), upd.kind, upd.groups.as_deref())?;
         let after = orgs::update(&txn, self.store.clock.now(), &before, &upd).await?;
         self.audit_org(&txn, AuditAction::Update, &after, Some(&before), format!("修改组织 {}", after.code.as_str()))
             .await?;
@@ -169,8 +169,13 @@ impl Scoped<'_> {
             let (row, kind) = (&planned.row, &planned.kind);
             let code = row.code.trim();
             if let Some(e) = existing.get(code) {
-                self.may_redefine(e, Some(&row.name), Some(*kind))?;
-                let upd = OrgUpdate { name: Some(row.name.clone()), kind: Some(*kind), ..Default::default() };
+                self.may_redefine(e, Some(&row.name), Some(*kind), planned.groups.as_deref())?;
+                let upd = OrgUpdate {
+                    name: Some(row.name.clone()),
+                    kind: Some(*kind),
+                    groups: planned.groups.clone(),
+                    ..Default::default()
+                };
                 let updated = orgs::update(&txn, now, e, &upd).await?;
                 self.import_days(&txn, &updated, planned).await?;
                 by_code.insert(code.to_owned(), updated);
@@ -187,6 +192,7 @@ impl Scoped<'_> {
                 parent_id: parent.as_ref().map(|p| p.id),
                 sort_key: Some(row.row as i32),
                 opened_on: planned.opened,
+                groups: planned.groups.clone().unwrap_or_default(),
             };
             let created = orgs::insert(&txn, now, self.store.today(), &new, parent.as_ref()).await?;
             self.import_days(&txn, &created, planned).await?;
@@ -242,19 +248,23 @@ impl Scoped<'_> {
         Ok(())
     }
 
-    /// An org's name and kind are what its assessor ranks it by: an actor may not change them on
-    /// their own org (the top of their scope), only on orgs below it — a county's from the city.
+    /// An org's name, kind and groups are what its assessor ranks and scores it by: an actor may
+    /// not change them on their own org (the top of their scope), only on orgs below it — a
+    /// county's from the city (a department that left the group 组织部 would drop its items).
     fn may_redefine(
         &self,
         org: &Org,
         name: Option<&str>,
         kind: Option<kaohe_domain::OrgKind>,
+        groups: Option<&[String]>,
     ) -> Result<(), StoreError> {
         let renamed = name.is_some_and(|n| n.trim() != org.name);
         let rekinded = kind.is_some_and(|k| k != org.kind);
-        if (renamed || rekinded) && Some(&org.path) == self.actor.scope() {
+        let groups = groups.map(|g| kaohe_domain::org::parse_org_groups("groups", &g.join("、"))).transpose()?;
+        let regrouped = groups.is_some_and(|g| g != org.groups);
+        if (renamed || rekinded || regrouped) && Some(&org.path) == self.actor.scope() {
             return Err(DomainError::Forbidden(
-                "本级组织的名称和类别由上级修改 / your own org's name and kind are changed from above",
+                "本级组织的名称、类别和考核分组由上级修改 / your own org's name, kind and groups are changed from above",
             )
             .into());
         }

@@ -25,7 +25,7 @@ impl Scoped<'_> {
     pub async fn requests_for(&self, year: i32, org: OrgId) -> Result<Vec<Request>, StoreError> {
         let o = self.org_in_scope(Action::RecordRead, org).await?;
         let book = self.rulebook(year)?;
-        Ok(book.requests.iter().filter(|r| r.asks(o.kind, &o.name)).cloned().collect())
+        Ok(book.requests.iter().filter(|r| r.asks(&o.tags())).cloned().collect())
     }
 
     fn request(&self, year: i32, key: &str) -> Result<Request, StoreError> {
@@ -148,7 +148,7 @@ impl Scoped<'_> {
             )
             .into());
         }
-        if !req.asks(o.kind, &o.name) {
+        if !req.asks(&o.tags()) {
             return Err(DomainError::invalid(
                 "request",
                 format!("“{}”不要求{}填报", req.name_zh, o.name),

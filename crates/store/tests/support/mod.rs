@@ -36,6 +36,7 @@ pub async fn org(store: &Store, code: &str, parent: Option<OrgId>) -> OrgId {
         parent_id: parent,
         sort_key: None,
         opened_on: None,
+        groups: vec![],
     };
     store.scoped(Actor::Operator).create_org(new).await.unwrap().id
 }

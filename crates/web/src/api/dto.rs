@@ -20,6 +20,8 @@ pub struct OrgDto {
     pub depth: usize,
     pub opened_on: chrono::NaiveDate,
     pub closed_on: Option<chrono::NaiveDate>,
+    /// Its groups for assessment (考核分组), which rulebooks name instead of the org's name.
+    pub groups: Vec<String>,
 }
 
 impl From<Org> for OrgDto {
@@ -36,6 +38,7 @@ impl From<Org> for OrgDto {
             sort_key: o.sort_key,
             opened_on: o.opened_on,
             closed_on: o.closed_on,
+            groups: o.groups,
         }
     }
 }
@@ -51,6 +54,9 @@ pub struct NewOrgBody {
     pub parent_id: i64,
     pub sort_key: Option<i32>,
     pub opened_on: Option<chrono::NaiveDate>,
+    /// Groups for assessment (组织部, 县市区 …).
+    #[serde(default)]
+    pub groups: Vec<String>,
 }
 
 /// Changes to an org; absent fields stay as they are.
@@ -60,6 +66,8 @@ pub struct OrgPatchBody {
     pub short_name: Option<String>,
     pub kind: Option<String>,
     pub sort_key: Option<i32>,
+    /// Replaces the groups for assessment.
+    pub groups: Option<Vec<String>>,
 }
 
 /// Where to move an org.

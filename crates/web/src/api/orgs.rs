@@ -60,6 +60,7 @@ pub async fn create(
         parent_id: Some(OrgId(b.parent_id)),
         sort_key: b.sort_key,
         opened_on: b.opened_on,
+        groups: b.groups,
     };
     let org = u.scoped(&state).create_org(new).await?;
     Ok((StatusCode::CREATED, Json(org.into())))
@@ -91,6 +92,7 @@ pub async fn update(
         short_name: b.short_name,
         kind: b.kind.as_deref().map(kind).transpose()?,
         sort_key: b.sort_key,
+        groups: b.groups,
     };
     Ok(Json(u.scoped(&state).update_org(OrgId(id), upd).await?.into()))
 }

@@ -276,7 +276,7 @@ async fn explain(
         .iter()
         .map(|i| {
             // A department answerable across the whole scope reads the assessing org's figure.
-            let city_wide = book.item(&i.item).is_some_and(|it| it.answerable(r.org.kind, &r.org.name));
+            let city_wide = book.item(&i.item).is_some_and(|it| it.answerable(&r.org.tags()));
             ItemRow {
                 section: i.section.clone(),
                 name: i.name_zh.clone(),

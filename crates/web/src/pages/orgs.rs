@@ -60,6 +60,7 @@ struct DetailPage {
     sort_key: i32,
     opened_on: String,
     closed_on: String,
+    groups: String,
     trail: Vec<OrgRow>,
     children: Vec<OrgRow>,
     kinds: Vec<Opt>,
@@ -121,6 +122,7 @@ async fn detail_page(state: &AppState, u: &CurrentUser, id: OrgId, errors: Vec<S
         sort_key: org.sort_key,
         opened_on: org.opened_on.to_string(),
         closed_on: org.closed_on.map(|d| d.to_string()).unwrap_or_default(),
+        groups: org.groups.join("、"),
         trail,
         children: children.iter().map(|o| OrgRow::new(o, u.lang)).collect(),
         kinds: OrgKind::ALL
@@ -162,6 +164,8 @@ struct CreateForm {
     kind: String,
     #[serde(default)]
     sort_key: Option<i32>,
+    #[serde(default)]
+    groups: String,
 }
 
 fn parse_kind(s: &str) -> Result<OrgKind, WebError> {
@@ -181,6 +185,8 @@ async fn create(
         parent_id: Some(OrgId(f.parent_id)),
         sort_key: f.sort_key,
         opened_on: None,
+        // Checked and split by the store (、 , ; or spaces).
+        groups: vec![f.groups],
     };
     match u.scoped(&state).create_org(new).await {
         Ok(org) => Ok(Redirect::to(&format!("/orgs/{}", org.id)).into_response()),
@@ -195,6 +201,8 @@ struct EditForm {
     short_name: String,
     kind: String,
     sort_key: i32,
+    #[serde(default)]
+    groups: String,
 }
 
 async fn edit(
@@ -208,6 +216,7 @@ async fn edit(
         short_name: Some(f.short_name),
         kind: Some(parse_kind(&f.kind)?),
         sort_key: Some(f.sort_key),
+        groups: Some(vec![f.groups]),
     };
     match u.scoped(&state).update_org(OrgId(id), upd).await {
         Ok(_) => Ok(Redirect::to(&format!("/orgs/{id}")).into_response()),

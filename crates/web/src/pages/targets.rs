@@ -45,7 +45,7 @@ async fn lines(s: &Scoped<'_>, year: i32, org: OrgId, u: &CurrentUser) -> Result
         s.assigned_targets(year, org).await?.into_iter().map(|t| ((t.org_id, t.item), t.value)).collect();
     let mut out = Vec::new();
     for o in s.assessees(year, org).await? {
-        for (_, item) in book.items().filter(|(_, i)| i.applies(o.kind, &o.name)) {
+        for (_, item) in book.items().filter(|(_, i)| i.applies(&o.tags())) {
             let ind = s.indicators().get(&item.indicator);
             out.push(Line {
                 org: o.clone(),

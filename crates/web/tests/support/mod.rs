@@ -111,6 +111,7 @@ impl TestApp {
             sort_key: None,
             // Open long before the years the tests assess.
             opened_on: chrono::NaiveDate::from_ymd_opt(2000, 1, 1),
+            groups: vec![],
         };
         self.op().create_org(new).await.unwrap().id
     }
