@@ -26,6 +26,8 @@ fn sample() -> (kaohe_domain::report::Doc, Facts) {
             last: Some(Number::int(401)),
             target: Some(Number::int(500)),
             score: Some(1000),
+            weight: Some(1000),
+            item: None,
         },
     );
     f.ranking.push(RankRow {

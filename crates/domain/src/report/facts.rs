@@ -51,6 +51,10 @@ pub struct FigureFact {
     pub target: Option<Number>,
     /// Points the org earned on the rulebook item measured by this figure, in hundredths.
     pub score: Option<i64>,
+    /// The item's weight (分值), in hundredths, when the org is scored on it.
+    pub weight: Option<i64>,
+    /// The name of the rulebook item the org is scored on by this figure (发展会员).
+    pub item: Option<String>,
 }
 
 impl FigureFact {

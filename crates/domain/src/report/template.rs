@@ -16,7 +16,11 @@
 //! | `narratives(request)` | approved submissions' narratives: a list of `{org, text}` |
 //! | `cn(n)`, `numbered(level, n)` | 十二 / 一、 一是 1、 |
 //!
-//! Globals: `year`, `org`, `date_cn` (二〇一〇年一月) and `ranking` (the children's assessment).
+//! Globals: `year`, `org`, `date_cn` (二〇一〇年一月), `ranking` (the children's assessment) and
+//! `targets` (the figures the org has a target for, in the pack's order: `key`, `name` — the
+//! rulebook item's, else the indicator's —,
+//! `section`, `scored` — scored on the item —, `full` — earned its whole weight — and `rate` —
+//! a completion rate can be worked out).
 
 use super::doc::{self, Doc, Target};
 use super::facts::{Facts, FigureFact, Wants};
@@ -36,6 +40,19 @@ pub struct ReportTemplate {
     pub key: String,
     pub file: String,
     pub source: String,
+}
+
+impl ReportTemplate {
+    /// The name people know the template by: the first line of its leading comment up to the
+    /// first bracket, colon or full stop (`{#- 年度目标考核汇报材料(…` → 年度目标考核汇报材料),
+    /// else its key.
+    pub fn title(&self) -> String {
+        let Some(rest) = self.source.trim_start().strip_prefix("{#") else { return self.key.clone() };
+        let line = rest.trim_start_matches(['-', ' ']).lines().next().unwrap_or("");
+        let end = line.find(['(', '（', ':', '：', '。', ',', '，']).unwrap_or(line.len());
+        let title = line[..end].trim().trim_end_matches("#}").trim_end_matches('-').trim();
+        if title.is_empty() { self.key.clone() } else { title.to_owned() }
+    }
 }
 
 /// A template that cannot be rendered, located.
@@ -100,7 +117,7 @@ fn missing_or_placeholder(
     Ok(format!("【待填报：{}{of}】", f.name_zh))
 }
 
-const GLOBALS: [&str; 4] = ["year", "org", "date_cn", "ranking"];
+const GLOBALS: [&str; 5] = ["year", "org", "date_cn", "ranking", "targets"];
 
 fn fail(msg: String) -> Error {
     Error::new(ErrorKind::InvalidOperation, msg)
@@ -432,11 +449,27 @@ pub fn render(tpl: &ReportTemplate, facts: &Facts) -> Result<Outcome, TemplateEr
             }
         })
         .collect();
+    let mut targeted: Vec<&FigureFact> = facts.figures.values().filter(|f| f.target.is_some()).collect();
+    targeted.sort_by_key(|f| f.order);
+    let targets: Vec<Value> = targeted
+        .into_iter()
+        .map(|f| {
+            minijinja::context! {
+                key => f.key.clone(),
+                name => f.item.clone().unwrap_or_else(|| f.name_zh.clone()),
+                section => f.section.clone(),
+                scored => f.score.is_some(),
+                full => f.score.is_some() && f.score == f.weight,
+                rate => f.completion().is_some(),
+            }
+        })
+        .collect();
     let ctx = minijinja::context! {
         year => facts.year,
         org => one_line(&facts.org_name),
         date_cn => phrase::cn_year_month(facts.date),
         ranking => ranking,
+        targets => targets,
     };
     let out = t.render(ctx).map_err(|e| located(tpl, &e))?;
     let wanted = wants.lock().map(|w| w.clone()).unwrap_or_default();

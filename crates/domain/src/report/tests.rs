@@ -20,6 +20,8 @@ fn fig(order: usize, key: &str, unit: &str, value: Option<Number>, last: Option<
         last,
         target: None,
         score: None,
+        weight: None,
+        item: None,
     }
 }
 

@@ -8,7 +8,7 @@ use kaohe_domain::indicator::{Indicator, Number, Period};
 use kaohe_domain::record::Value;
 use kaohe_domain::report::template::{self, list_key};
 use kaohe_domain::report::{Doc, Facts, FigureFact, ListItem, Narrative, Outcome, RankRow, ReportTemplate, Wants};
-use kaohe_domain::scoring::Assessment;
+use kaohe_domain::scoring::{Assessment, ItemLine};
 use kaohe_domain::submission::State;
 use kaohe_domain::{Action, DomainError, OrgId};
 use std::collections::BTreeMap;
@@ -99,7 +99,7 @@ impl Scoped<'_> {
         let now = self.figures(&plans, &Period::year(year), &[org]).await?;
         let last = self.figures(&plans, &Period::year(year - 1), &[org]).await?;
         let targets = self.report_targets(year, org).await?;
-        let scores = self.report_scores(year, org).await?;
+        let scored = self.report_items(year, org).await?;
         let figures = all
             .iter()
             .enumerate()
@@ -115,8 +115,11 @@ impl Scoped<'_> {
                     percent: ind.is_percent(),
                     value: now[i][0],
                     last: last[i][0],
-                    target: targets.get(&d.key).copied(),
-                    score: scores.get(&d.key).copied(),
+                    // As scored (assigned, else the rulebook's default), else as assigned or summed.
+                    target: scored.get(&d.key).and_then(|l| l.target).or_else(|| targets.get(&d.key).copied()),
+                    score: scored.get(&d.key).map(|l| l.points),
+                    weight: scored.get(&d.key).map(|l| l.weight),
+                    item: scored.get(&d.key).map(|l| l.name_zh.clone()),
                 };
                 (d.key.clone(), fact)
             })
@@ -167,14 +170,14 @@ impl Scoped<'_> {
         Ok(out)
     }
 
-    /// The org's points per indicator in its parent's assessment (none for the top org or
+    /// The org's scored items by indicator in its parent's assessment (none for the top org or
     /// without the right to read assessments).
-    async fn report_scores(&self, year: i32, org: OrgId) -> Result<BTreeMap<String, i64>, StoreError> {
+    async fn report_items(&self, year: i32, org: OrgId) -> Result<BTreeMap<String, ItemLine>, StoreError> {
         if self.rulebook(year).is_err() || self.check(Action::AssessmentRead, None).is_err() {
             return Ok(BTreeMap::new());
         }
         match self.assessment_of(year, org).await {
-            Ok(r) => Ok(r.items.into_iter().map(|l| (l.indicator, l.points)).collect()),
+            Ok(r) => Ok(r.items.into_iter().map(|l| (l.indicator.clone(), l)).collect()),
             Err(StoreError::Domain(DomainError::NotFound)) => Ok(BTreeMap::new()),
             Err(e) => Err(e),
         }

@@ -66,7 +66,7 @@ async fn page(
         .store
         .report_templates()
         .iter()
-        .map(|t| Choice { value: t.key.clone(), label: t.key.clone(), selected: t.key == template })
+        .map(|t| Choice { value: t.key.clone(), label: t.title(), selected: t.key == template })
         .collect();
     render(&ReportPage {
         shell: Shell::new(&u, &state, "report"),

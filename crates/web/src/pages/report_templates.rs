@@ -31,7 +31,8 @@ fn path(key: &str) -> String {
 #[template(path = "report_templates.html")]
 struct ListPage {
     shell: Shell,
-    rows: Vec<(String, bool)>,
+    /// (key, name in words, the federation's own).
+    rows: Vec<(String, String, bool)>,
     can_change: bool,
 }
 
@@ -52,7 +53,8 @@ async fn list(
     }
     let s = u.scoped(&state);
     let own = s.layer_files()?;
-    let rows = s.layer_parts().reports.iter().map(|t| (t.key.clone(), own.contains_key(&path(&t.key)))).collect();
+    let rows =
+        s.layer_parts().reports.iter().map(|t| (t.key.clone(), t.title(), own.contains_key(&path(&t.key)))).collect();
     Ok(render(&ListPage {
         shell: Shell::new(&u, &state, "report"),
         rows,
