@@ -14,6 +14,7 @@ mod figures;
 mod i18n;
 mod jobs;
 mod pages;
+mod rulebook_items;
 mod rulebooks;
 mod security_headers;
 mod stamp_cache;

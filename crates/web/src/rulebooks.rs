@@ -31,6 +31,14 @@ pub fn text_in_force(s: &Scoped<'_>, year: i32) -> Result<Option<(String, bool)>
     Ok(built_in().into_iter().find(|(y, _)| *y == year).map(|(_, t)| (t, false)))
 }
 
+/// The text a 考核办 edits for `year`: the draft if there is one, else the rulebook in force.
+pub async fn editing_text(s: &Scoped<'_>, year: i32) -> Result<Option<String>, StoreError> {
+    if let Some(d) = s.layer_draft(&path(year)).await? {
+        return Ok(Some(d.body));
+    }
+    Ok(text_in_force(s, year)?.map(|(t, _)| t))
+}
+
 /// The years with a rulebook in force, with whether it is the federation's own.
 pub fn years(s: &Scoped<'_>) -> Result<Vec<(i32, bool)>, StoreError> {
     let own = s.layer_files()?;

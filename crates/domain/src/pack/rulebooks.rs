@@ -295,15 +295,20 @@ fn check_totals(cx: &mut Ctx, total: &Spanned<RawNum>, kinds: &[OrgKind], sectio
     let want = cx.num(total);
     let items: Vec<&Item> = sections.iter().flat_map(|s| &s.items).collect();
     let departments: BTreeSet<&str> = items.iter().flat_map(|i| i.departments.iter().map(String::as_str)).collect();
-    let mut who: Vec<(OrgKind, String, String)> = kinds
+    // (kind, group, how the message names it in Chinese and in English)
+    let mut who: Vec<(OrgKind, String, String, String)> = kinds
         .iter()
         .filter(|k| **k != OrgKind::Department || departments.is_empty())
-        .map(|k| (*k, String::new(), k.code().to_owned()))
+        .map(|k| (*k, String::new(), k.label_zh().to_owned(), k.code().to_owned()))
         .collect();
     if kinds.contains(&OrgKind::Department) {
-        who.extend(departments.iter().map(|d| (OrgKind::Department, (*d).to_owned(), format!("department {d}"))));
+        who.extend(
+            departments
+                .iter()
+                .map(|d| (OrgKind::Department, (*d).to_owned(), format!("部室“{d}”"), format!("department {d}"))),
+        );
     }
-    for (kind, code, label) in who {
+    for (kind, code, zh, en) in who {
         let sum = items
             .iter()
             .filter(|i| i.applies(&OrgTags { kind, code: "", groups: std::slice::from_ref(&code) }))
@@ -311,8 +316,8 @@ fn check_totals(cx: &mut Ctx, total: &Spanned<RawNum>, kinds: &[OrgKind], sectio
         if sum != want {
             cx.err(
                 total.span().start,
-                format!("{label} 的考核项分值合计 {},不等于总分 {}", sum.exact(), want.exact()),
-                format!("the weights of {label}'s items add up to {}, not {}", sum.exact(), want.exact()),
+                format!("{zh}的考核项分值合计 {},不等于总分 {}", sum.exact(), want.exact()),
+                format!("the weights of {en}'s items add up to {}, not {}", sum.exact(), want.exact()),
             );
         }
     }

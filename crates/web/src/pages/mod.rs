@@ -15,6 +15,7 @@ mod records;
 mod registry_files;
 mod report;
 mod report_templates;
+mod rulebook_items;
 mod rulebooks;
 mod submissions;
 mod targets;
@@ -143,6 +144,7 @@ pub fn router() -> Router<AppState> {
         .merge(submissions::router())
         .merge(targets::router())
         .merge(rulebooks::router())
+        .merge(rulebook_items::router())
         .merge(calendars::router())
         .merge(report_templates::router())
 }

@@ -237,6 +237,8 @@ struct OnePage {
     can_change: bool,
     text: String,
     has_draft: bool,
+    /// The edited text's sections and items, each item linked to its form.
+    outline: Vec<crate::rulebook_items::SectionOutline>,
     check: CheckFragment,
     changes: Vec<String>,
     org_options: Vec<Opt>,
@@ -296,6 +298,7 @@ async fn one_page(
         .collect();
     let top = figures::org(None, s).await?;
     let org_options = super::assessment::org_options(s, top.id).await?;
+    let outline = if can_change { crate::rulebook_items::outline(&text).unwrap_or_default() } else { Vec::new() };
     render(&OnePage {
         shell: Shell::new(u, state, "assessment"),
         year,
@@ -305,6 +308,7 @@ async fn one_page(
         can_change,
         text,
         has_draft,
+        outline,
         check: check_fragment(u, &problems, String::new()),
         changes,
         org_options,
