@@ -1,8 +1,10 @@
 //! A federation that is not the demo writes its own year through the API, on both engines:
-//! a 2026 rulebook started from the model and then its own, two indicators saved from
-//! formulas, 试算 before publishing, a second server picking the rulebook up without a restart,
-//! assessments citing the rulebook's version, a change shown in words, and every write refused
-//! to those who may not make it.
+//! departments named its own way chosen by group, a 2026 rulebook started from the model and
+//! then its own, two indicators saved from formulas, members entered and imported from a file,
+//! 试算 before publishing, a second server picking the rulebook up without a restart,
+//! assessments citing the rulebook's version, a change shown in words, a report drafted with
+//! what it lacks, the lacking figure submitted by 组织部 and approved, the report complete, the
+//! county's self-check report, and every write refused to those who may not make it.
 
 mod support;
 
@@ -57,6 +59,16 @@ rule = { kind = "threshold" }
 applies_to = ["federation"]
 departments = ["组织部"]
 clause = "第四条"
+
+[[requests]]
+key = "cadres"
+name_zh = "机关干部情况"
+name_en = "Cadres"
+indicators = ["cadre_avg_age_before"]
+narrative = false
+deadline = "2026-12-31"
+applies_to = []
+departments = ["组织部"]
 "#;
 
 async fn send(app: &TestApp, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
@@ -163,16 +175,20 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         let (_, d) = send(&app, Method::PUT, draft, &kh, Some(json!({"text": RULEBOOK}))).await;
         assert_eq!(d["problems"], json!([]), "{d}");
 
-        // Data: 3 members joined in 清州A in 2026, 1 in 清州B (and one in 2025, not counted).
-        for (n, org, on) in [
-            (1, qa, "2026-02-01"),
-            (2, qa, "2026-03-01"),
-            (3, qa, "2026-06-30"),
-            (4, qb, "2026-04-01"),
-            (5, qb, "2025-12-31"),
-        ] {
+        // Data: 3 members joined in 清州A in 2026 (entered one by one), 1 in 清州B (and one in
+        // 2025, not counted) from a file through the import page.
+        for (n, org, on) in [(1, qa, "2026-02-01"), (2, qa, "2026-03-01"), (3, qa, "2026-06-30")] {
             app.member(&ed, n, org, on).await;
         }
+        app.user("ed2", city, Role::Editor).await;
+        let (ed_page, _, ed_csrf) = app.login("ed2", support::PASSWORD).await;
+        let csv = format!(
+            "所属组织,姓名,公民身份号码,工作单位,入会日期,会员类别\nQB,会员4,{},钢管集团,2026-04-01,职工\nQB,会员5,{},钢管集团,2025-12-31,职工\n",
+            support::id_number(4),
+            support::id_number(5)
+        );
+        let job = app.import_job(&ed_page, &ed_csrf, csv).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM r_members").await, 5, "{job}");
         // By hand: A 20 × 3/4 = 15.00, 6 ≥ 2 → 10, 25.00; B 20 × 1/4 = 5.00, 2 ≥ 2 → 10, 15.00;
         // 组织部 answers for the whole city: 20 × 4/4 = 20, 8 ≥ 2 → 10, 30.00. The office (by
         // code) is not assessed.
@@ -245,14 +261,30 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         let lacking: Vec<&str> = draft.missing.iter().map(|m| m.name_zh.as_str()).collect();
         assert_eq!(lacking, ["调整前中层干部平均年龄"]);
         assert!(app.op().report(2026, city, "qz").await.is_err(), "not a draft: refused");
-        let tpl2 = tpl.replace("中层干部平均年龄{{ fig('cadre_avg_age_before') }}。", "");
-        assert_eq!(send(&app, Method::PUT, put, &kh, Some(json!({"text": tpl2}))).await.0, 200);
+        // The figure comes through review: 组织部 (by group) is asked for it, submits it, and the
+        // city's reviewer approves; then the report is complete.
+        app.user("zzed", zzb, Role::Editor).await;
+        app.user("qzrev", city, Role::Reviewer).await;
+        let (zc, _, zcsrf) = app.login("zzed", support::PASSWORD).await;
+        let form_url = app.url(&format!("/submissions/2026/{}/cadres", zzb.0));
+        let fill = [("_csrf", zcsrf.as_str()), ("cadre_avg_age_before", "45.5"), ("_action", "submit")];
+        let res = zc.post(&form_url).form(&fill).send().await.unwrap();
+        assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+        assert!(app.op().report(2026, city, "qz").await.is_err(), "submitted, not yet approved");
+        let (rc, _, rcsrf) = app.login("qzrev", support::PASSWORD).await;
+        let inbox = rc.get(app.url("/inbox")).send().await.unwrap().text().await.unwrap();
+        assert!(inbox.contains("机关干部情况"), "{inbox}");
+        let review = format!("{form_url}/review");
+        let res = rc.post(&review).form(&[("_csrf", rcsrf.as_str()), ("_action", "approve")]).send().await.unwrap();
+        assert_eq!(res.status(), 303);
         let done = app.op().report(2026, city, "qz").await.unwrap();
         let md = String::from_utf8(
             kaohe_documents::write_report(kaohe_documents::ReportFormat::Markdown, &done.doc, &done.facts, "").unwrap(),
         )
         .unwrap();
-        assert!(md.contains("新发展会员4人") && done.missing.is_empty(), "{md}");
+        assert!(md.contains("新发展会员4人") && md.contains("45.5岁") && done.missing.is_empty(), "{md}");
+        let tpl2 = tpl.replace("中层干部平均年龄{{ fig('cadre_avg_age_before') }}。", "");
+        assert_eq!(send(&app, Method::PUT, put, &kh, Some(json!({"text": tpl2}))).await.0, 200);
         let (_, listed) = send(&two, Method::GET, "/api/v1/layer", &kh, None).await;
         assert!(
             listed.as_array().unwrap().iter().any(|f| f["path"] == "reports/qz.md.j2" && f["version"] == 2),

@@ -252,7 +252,14 @@ fn page_cases(t: &Tree) -> Vec<(String, Option<Fields>)> {
     v.push(("/rulebooks/2009/draft".into(), Some(vec![("text", "year = 2009".into())])));
     v.push(("/rulebooks/2009/publish".into(), Some(vec![("text", "year = 2009".into())])));
     v.push(("/rulebooks/2009/trial".into(), Some(vec![("text", "year = 2009".into()), ("org", t.b.0.to_string())])));
-    let item = [("section", "general"), ("key", "x"), ("name_zh", "x"), ("indicator", "new_unions"), ("weight", "1"), ("rule", "threshold")];
+    let item = [
+        ("section", "general"),
+        ("key", "x"),
+        ("name_zh", "x"),
+        ("indicator", "new_unions"),
+        ("weight", "1"),
+        ("rule", "threshold"),
+    ];
     v.push(("/rulebooks/2009/items/x".into(), Some(item.iter().map(|(k, v)| (*k, (*v).to_owned())).collect())));
     v.push(("/rulebooks/2009/items/new".into(), Some(item.iter().map(|(k, v)| (*k, (*v).to_owned())).collect())));
     v.push(("/rulebooks/2009/items/x/remove".into(), Some(vec![])));
