@@ -1,6 +1,6 @@
 // Browser test: the city's 考核办 writes a year's 考核办法 in the app — starts it from the
 // built-in model, makes a mistake and sees it located as she types, corrects it, saves the
-// draft, tries it on the current data (试算), publishes it and finds it in force — on a desktop
+// draft, changes an item in its form, tries it on the current data (试算), publishes it and finds it in force — on a desktop
 // and a phone viewport, with no console error. Screenshots under target/browser-screenshots/
 // (rulebook-*.png).
 //
@@ -54,6 +54,25 @@ for (const vp of viewports) {
     await page.waitForSelector("#check .ok");
     await page.click("button[hx-post$='/draft']");
     await page.waitForFunction(() => document.querySelector("#check")?.textContent.includes("草稿已保存"));
+
+    // Item by item: an item's form from the list; its 分值 changed, the total no longer adds
+    // up (said on the form, the typing kept), changed back: the draft adds up again.
+    await page.goto(base + `/rulebooks/${vp.year}`);
+    const first = page.locator("#draft-items ul.item-list a").first();
+    await first.click();
+    await page.waitForSelector("#item-form");
+    const weight = await page.inputValue("input[name=weight]");
+    const more = String(Number(weight) + 1);
+    await page.fill("input[name=weight]", more);
+    await page.click("#item-form button[type=submit]");
+    await page.waitForSelector(".error[role=alert]");
+    assert.match(await page.textContent(".error[role=alert]"), /分值合计/);
+    assert.equal(await page.inputValue("input[name=weight]"), more);
+    await page.screenshot({ path: `${SHOTS}/rulebook-item-${vp.name}.png`, fullPage: true });
+    await page.fill("input[name=weight]", weight);
+    await page.click("#item-form button[type=submit]");
+    await page.waitForURL(new RegExp(`/rulebooks/${vp.year}#edit$`));
+    assert.equal(await page.locator("#check .notice.error").count(), 0, "the draft adds up again");
     await page.click("button[hx-post$='/trial']");
     await page.waitForSelector("#trial table");
     const rows = await page.locator("#trial tbody tr").count();

@@ -160,5 +160,19 @@ async fn a_rulebook_is_edited_item_by_item() {
             assert_eq!(res.status(), 403, "{who}");
         }
         assert!(draft(&app).await.contains("weight = 15"), "nothing changed by them");
+
+        // Published, the draft is done with — also when it is published again unchanged.
+        let text = draft(&app).await;
+        let drafts = "SELECT COUNT(*) FROM pack_drafts";
+        for _ in 0..2 {
+            let res = post("/rulebooks/2026/draft", vec![("_csrf", &csrf), ("text", &text)]).await;
+            assert_eq!(res.status(), 200);
+            assert_eq!(app.count(drafts).await, 1);
+            let res = post("/rulebooks/2026/publish", vec![("_csrf", &csrf), ("text", &text)]).await;
+            assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+            assert_eq!(app.count(drafts).await, 0);
+        }
+        let versions = "SELECT COUNT(*) FROM pack_items WHERE path = 'rulebooks/2026.toml'";
+        assert_eq!(app.count(versions).await, 1, "the same text is not a new version");
     }
 }

@@ -137,12 +137,15 @@ impl Scoped<'_> {
     pub async fn publish_layer(&self, changes: &[(String, Option<String>)]) -> Result<Vec<LayerItem>, StoreError> {
         let mut files = self.layer.files.clone();
         let mut todo = Vec::new();
+        // Published as it stands: nothing to write, but its draft is done with too.
+        let mut unchanged = Vec::new();
         for (path, text) in changes {
             self.check_layer_write(path)?;
             match text {
                 Some(t) => {
                     too_long(t)?;
                     if files.get(path).is_some_and(|(_, now)| now == t) {
+                        unchanged.push(path.as_str());
                         continue;
                     }
                     files.insert(path.clone(), (0, t.clone()));
@@ -156,6 +159,9 @@ impl Scoped<'_> {
         self.compose_checked(&files)?;
         let now = self.store.clock.now();
         let txn = db::begin_write(&self.store.db).await?;
+        for path in unchanged {
+            layer::delete_draft(&txn, path).await?;
+        }
         let mut out = Vec::new();
         for (path, text) in todo {
             let version = layer::insert(&txn, path, text, self.actor.audit_name(), now).await?;
