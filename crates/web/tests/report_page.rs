@@ -93,6 +93,17 @@ async fn reports_from_records_and_the_dashboard() {
         let q = format!("org={}&year=2009&template=strict", city.0);
         let list = kh.get(app.url(&format!("/report/missing?{q}"))).send().await.unwrap().text().await.unwrap();
         assert!(list.contains("调整前中层干部平均年龄") && list.contains("调整后中层干部平均年龄"), "{list}");
+        // In English, in English: the indicator's English name and what of it is lacking.
+        let lang = [("_csrf", kh_csrf.as_str()), ("language", "en")];
+        assert!(kh.post(app.url("/account/language")).form(&lang).send().await.unwrap().status().is_redirection());
+        let en = kh.get(app.url(&format!("/report/missing?{q}"))).send().await.unwrap().text().await.unwrap();
+        assert!(
+            en.contains("Middle cadres&#39; average age before") || en.contains("Middle cadres' average age before"),
+            "{en}"
+        );
+        assert!(!en.contains("数值"), "{en}");
+        let lang = [("_csrf", kh_csrf.as_str()), ("language", "zh")];
+        assert!(kh.post(app.url("/account/language")).form(&lang).send().await.unwrap().status().is_redirection());
         let md = kh.get(app.url(&format!("/report/download?{q}&draft=1&format=md"))).send().await.unwrap();
         let md = md.text().await.unwrap();
         assert!(md.contains("【待填报：调整前中层干部平均年龄】，【待填报：调整后中层干部平均年龄】"), "{md}");

@@ -195,6 +195,23 @@ struct MissingPage {
     rows: Vec<MissingRow>,
 }
 
+/// A lacking figure said in the user's language: the indicator's name and what of it is lacking.
+pub(crate) fn missing_in_words(
+    s: &kaohe_store::Scoped<'_>,
+    t: crate::i18n::Lang,
+    m: &kaohe_domain::report::Missing,
+) -> (String, String) {
+    let name = s.indicators().get(&m.key).map_or(m.name_zh.as_str(), |i| t.pick(&i.def.name_zh, &i.def.name_en));
+    let what = match m.what.as_str() {
+        "上年数值" => "missing_last",
+        "目标值" => "missing_target",
+        "完成率" => "missing_completion",
+        "得分" => "missing_score",
+        _ => "missing_value",
+    };
+    (name.to_owned(), t.s(what).to_owned())
+}
+
 /// Every figure the report still lacks, at once, each linked to where it comes from; with the
 /// draft (placeholders where they stand) to preview or download.
 async fn missing(
@@ -204,7 +221,15 @@ async fn missing(
 ) -> Result<Html<String>, PageError> {
     q.draft = Some("1".into());
     let (org, year, report) = requested(&state, &u, &q).await?;
-    let rows = report.missing.into_iter().map(|m| MissingRow { name: m.name_zh, what: m.what, key: m.key }).collect();
+    let s = u.scoped(&state);
+    let rows = report
+        .missing
+        .iter()
+        .map(|m| {
+            let (name, what) = missing_in_words(&s, u.lang, m);
+            MissingRow { name, what, key: m.key.clone() }
+        })
+        .collect();
     render(&MissingPage {
         shell: Shell::new(&u, &state, "report"),
         org_id: org.id.0,

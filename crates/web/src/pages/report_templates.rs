@@ -194,7 +194,14 @@ async fn preview(
         Ok(report) => {
             let links = kaohe_domain::report::html::Links { base: String::new(), org: org.id.0, year };
             let html = kaohe_domain::report::html::write(&report.doc, &links);
-            let missing = report.missing.iter().map(|m| format!("{}({})", m.name_zh, m.what)).collect();
+            let missing = report
+                .missing
+                .iter()
+                .map(|m| {
+                    let (name, what) = super::report::missing_in_words(&s, u.lang, m);
+                    format!("{name}({what})")
+                })
+                .collect();
             render(&PreviewFragment { shell_t: u.lang, messages: Vec::new(), missing, html: body_of(&html) })
         }
         Err(e) => render(&blank(crate::pages::form_messages(&u, e).unwrap_or_else(|e| vec![e.0.detail().message]))),
