@@ -308,15 +308,16 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         }
 
         // The county's own self-check report: its targets (the rulebook's defaults), figures,
-        // completion and points under version 2 — by hand: 15 × 3/4 = 11.25, 6 ≥ 2 → 15.00.
+        // completion and points as the city published them (under version 1) — by hand:
+        // 20 × 3/4 = 15.00, 6 ≥ 2 → 10.00.
         let r = app.op().report(2026, qa, "county").await.unwrap();
         let md = String::from_utf8(
             kaohe_documents::write_report(kaohe_documents::ReportFormat::Markdown, &r.doc, &r.facts, "").unwrap(),
         )
         .unwrap();
         assert!(md.contains("QA工会承担目标任务2项"), "{md}");
-        assert!(md.contains("| 发展会员 | 4人 | 3人 | 75% | 11.25 |"), "{md}");
-        assert!(md.contains("| 会员发展翻番 | 2人 | 6人 | 300% | 15.00 |"), "{md}");
+        assert!(md.contains("| 发展会员 | 4人 | 3人 | 75% | 15.00 |"), "{md}");
+        assert!(md.contains("| 会员发展翻番 | 2人 | 6人 | 300% | 10.00 |"), "{md}");
         assert!(md.contains("发展会员未得满分") && !md.contains("会员发展翻番未得满分"), "{md}");
     }
 }

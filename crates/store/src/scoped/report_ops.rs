@@ -170,14 +170,26 @@ impl Scoped<'_> {
         Ok(out)
     }
 
-    /// The org's scored items by indicator in its parent's assessment (none for the top org or
-    /// without the right to read assessments).
+    /// The org's scored items by indicator in its parent's assessment — the latest published
+    /// version, else as it stands (none for the top org or without the right to read
+    /// assessments).
     async fn report_items(&self, year: i32, org: OrgId) -> Result<BTreeMap<String, ItemLine>, StoreError> {
         if self.rulebook(year).is_err() || self.check(Action::AssessmentRead, None).is_err() {
             return Ok(BTreeMap::new());
         }
+        let lines =
+            |r: kaohe_domain::scoring::OrgResult| r.items.into_iter().map(|l| (l.indicator.clone(), l)).collect();
+        // What the assessor published, when it has: the report agrees with the ranking it
+        // announced (read with the operator's reach; only this org's result is used).
+        if let Some(parent) = self.org(org).await?.parent_id {
+            let op = Scoped::new(self.store, kaohe_domain::Actor::Operator);
+            if let Some(v) = op.published_assessments(year, parent).await?.iter().map(|p| p.version).max() {
+                let (_, whole) = op.published_assessment(year, parent, v).await?;
+                return Ok(whole.results.into_iter().find(|r| r.org.org == org).map(lines).unwrap_or_default());
+            }
+        }
         match self.assessment_of(year, org).await {
-            Ok(r) => Ok(r.items.into_iter().map(|l| (l.indicator.clone(), l)).collect()),
+            Ok(r) => Ok(lines(r)),
             Err(StoreError::Domain(DomainError::NotFound)) => Ok(BTreeMap::new()),
             Err(e) => Err(e),
         }
