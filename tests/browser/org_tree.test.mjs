@@ -1,4 +1,4 @@
-// Browser test: a demo user logs in, creates an org, and finds it in the org tree (by name, by
+// Browser test: a demo user logs in, creates an org with its 考核分组, and finds it in the org tree (by name, by
 // expanding, and another by pinyin initials) — on a desktop
 // and a phone viewport — in Debian's Chromium driven by playwright-core. Screenshots are kept
 // under target/browser-screenshots/.
@@ -56,8 +56,11 @@ for (const vp of viewports) {
     await page.fill("#create-org input[name=code]", code);
     await page.fill("#create-org input[name=name]", name);
     await page.selectOption("#create-org select[name=kind]", "grassroots");
+    await page.fill("#create-org input[name=groups]", "产业工会，试点");
     await page.click("#create-org button[type=submit]");
     await page.waitForSelector(`h1:has-text("${name}")`);
+    // Its groups for assessment, as typed with a full-width comma, kept one by one.
+    assert.equal((await page.textContent("#org-groups")).trim(), "产业工会、试点");
     await page.screenshot({ path: `${SHOTS}/org-created-${vp.name}.png`, fullPage: true });
 
     // Find it in the tree by search, and by expanding the city.

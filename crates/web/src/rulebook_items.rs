@@ -24,7 +24,7 @@ pub struct ItemFields {
     pub floor: String,
     #[serde(default)]
     pub per: String,
-    /// `units` or `points` (a shortfall's per).
+    /// `unit` or `percent` (a shortfall counted per unit or per percentage point of the target).
     #[serde(default)]
     pub by: String,
     #[serde(default)]
@@ -189,7 +189,10 @@ fn fill(t: &mut Table, f: &ItemFields) {
     let params: &[(&str, &str)] = match f.rule.trim() {
         "proportional" => &[("cap", &f.cap)],
         "threshold" => &[("floor", &f.floor)],
-        "shortfall" => &[("per", &f.per), ("by", &f.by), ("floor", &f.floor)],
+        // Per unit is the default: only per percentage point is written.
+        "shortfall" => {
+            &[("per", &f.per), ("by", if f.by.trim() == "percent" { "percent" } else { "" }), ("floor", &f.floor)]
+        }
         "excess_bonus" => &[("step", &f.step), ("per", &f.per), ("cap", &f.cap)],
         "lower_is_better" => &[("per", &f.per)],
         _ => &[],
@@ -272,7 +275,7 @@ mod tests {
             target: String::new(),
             rule: "shortfall".into(),
             per: "0.5".into(),
-            by: "points".into(),
+            by: "percent".into(),
             cap: "9".into(),
             departments: "组织部、宣教部".into(),
             evidence: "台账\n照片\n".into(),
@@ -284,7 +287,7 @@ mod tests {
         assert!(out.contains("weight = \"2.5\" # 分值"), "the comment stays: {out}");
         assert!(!out.contains("target"), "an empty target is removed: {out}");
         assert!(
-            out.contains("rule = { kind = \"shortfall\", per = \"0.5\", by = \"points\" }"),
+            out.contains("rule = { kind = \"shortfall\", per = \"0.5\", by = \"percent\" }"),
             "a cap is not a shortfall's: {out}"
         );
         assert!(

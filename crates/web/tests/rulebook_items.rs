@@ -74,7 +74,7 @@ fn form<'a>(csrf: &'a str, weight: &'a str, key: &'a str, name: &'a str) -> Vec<
         ("cap", ""),
         ("floor", ""),
         ("per", ""),
-        ("by", "units"),
+        ("by", "unit"),
         ("step", ""),
         ("kind_federation", "on"),
         ("departments", ""),

@@ -47,7 +47,7 @@ struct ItemPage {
     indicators: Vec<Opt>,
     rules: Vec<Opt>,
     kinds: Vec<Opt>,
-    by_points: bool,
+    by_percent: bool,
     errors: Vec<String>,
 }
 
@@ -104,7 +104,7 @@ fn page(
         original: original.to_owned(),
         section,
         section_name,
-        by_points: f.by == "points",
+        by_percent: f.by == "percent",
         f,
         indicators,
         rules,
