@@ -296,7 +296,12 @@ mod tests {
         );
         assert_eq!(
             read(&out, "joined").unwrap().1,
-            ItemFields { cap: String::new(), evidence: "台账\n照片".into(), ..g }
+            ItemFields { cap: String::new(), evidence: "台账\n照片".into(), ..g.clone() }
+        );
+        let per_unit = write(DRAFT, &sec, Some("joined"), &ItemFields { by: "unit".into(), ..g }).unwrap();
+        assert!(
+            per_unit.contains("rule = { kind = \"shortfall\", per = \"0.5\" }"),
+            "per unit is the default: {per_unit}"
         );
     }
 
