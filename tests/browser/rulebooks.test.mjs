@@ -91,7 +91,9 @@ for (const vp of viewports) {
     // Nothing wider than the screen on a phone.
     const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     assert.equal(wide, false, "no sideways scrolling");
-    assert.deepEqual(errors, []);
+    // The item form answered 422 on purpose (the form again, with its problems): Chromium logs
+    // that status; anything else is a failure.
+    assert.deepEqual(errors.filter((e) => !e.includes("status of 422")), []);
     await ctx.close();
   });
 }
