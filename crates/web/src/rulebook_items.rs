@@ -239,6 +239,56 @@ pub fn write(text: &str, section: &str, original: Option<&str>, f: &ItemFields) 
     Ok(doc.to_string())
 }
 
+/// Who a rulebook assesses, as a form holds it: org kinds, and groups or codes as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Assessed {
+    /// Org kind codes (`federation`, `department` …).
+    pub kinds: Vec<String>,
+    /// Children assessed besides the kinds, by group or code (、-separated).
+    pub groups: String,
+    /// Children left out, by group or code (、-separated).
+    pub not_assessed: String,
+}
+
+/// Who the draft assesses.
+pub fn read_assessed(text: &str) -> Result<Assessed, EditError> {
+    let doc: DocumentMut = text.parse().map_err(|_| EditError::NotToml)?;
+    Ok(Assessed {
+        kinds: strings_of(doc.get("assessed")),
+        groups: strings_of(doc.get("assessed_groups")).join("、"),
+        not_assessed: strings_of(doc.get("not_assessed")).join("、"),
+    })
+}
+
+/// The draft with who it assesses written from `a` (empty lists of groups removed).
+pub fn write_assessed(text: &str, a: &Assessed) -> Result<String, EditError> {
+    let mut doc: DocumentMut = text.parse().map_err(|_| EditError::NotToml)?;
+    let root = doc.as_table_mut();
+    let seps = ['、', ',', '，', ';', '；', ' '];
+    let entries = [
+        ("assessed", a.kinds.clone(), true),
+        ("assessed_groups", split(&a.groups, &seps), false),
+        ("not_assessed", split(&a.not_assessed, &seps), false),
+    ];
+    for (key, values, keep_empty) in entries {
+        if values.is_empty() && !keep_empty {
+            root.remove(key);
+            continue;
+        }
+        match root.get_mut(key).and_then(Item::as_value_mut) {
+            Some(old) => {
+                let decor = old.decor().clone();
+                *old = list(values);
+                *old.decor_mut() = decor;
+            }
+            None => {
+                root.insert(key, Item::Value(list(values)));
+            }
+        }
+    }
+    Ok(doc.to_string())
+}
+
 /// The draft without item `key`.
 pub fn remove(text: &str, key: &str) -> Result<String, EditError> {
     let mut doc: DocumentMut = text.parse().map_err(|_| EditError::NotToml)?;
@@ -303,6 +353,22 @@ mod tests {
             per_unit.contains("rule = { kind = \"shortfall\", per = \"0.5\" }"),
             "per unit is the default: {per_unit}"
         );
+    }
+
+    #[test]
+    fn who_is_assessed_round_trips() {
+        let a = read_assessed(DRAFT).unwrap();
+        assert_eq!(a, Assessed { kinds: vec![], groups: String::new(), not_assessed: String::new() });
+        let b = Assessed {
+            kinds: vec!["federation".into(), "department".into()],
+            groups: "产业工会".into(),
+            not_assessed: "经审办、QZ-JSB".into(),
+        };
+        let out = write_assessed(DRAFT, &b).unwrap();
+        assert_eq!(read_assessed(&out).unwrap(), b);
+        assert!(out.starts_with("# 清州市总工会2027年度考核办法\n") && out.contains("# 第三条\n"), "{out}");
+        let back = write_assessed(&out, &Assessed { kinds: vec!["federation".into()], ..Assessed::default() }).unwrap();
+        assert!(!back.contains("not_assessed") && !back.contains("assessed_groups"), "{back}");
     }
 
     #[test]

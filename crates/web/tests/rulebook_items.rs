@@ -149,6 +149,30 @@ async fn a_rulebook_is_edited_item_by_item() {
         assert!(!draft(&app).await.contains("women"));
         assert_eq!(c.get(app.url("/rulebooks/2026/items/women")).send().await.unwrap().status(), 404);
 
+        // Who is assessed: by kind, and by group or code — a kind with no items is said on the
+        // form (the typing kept), then groups besides the kind.
+        let page = c.get(app.url("/rulebooks/2026/assessed")).send().await.unwrap().text().await.unwrap();
+        assert!(
+            page.contains("name=\"kind_federation\" checked") && !page.contains("name=\"kind_department\" checked")
+        );
+        let both = vec![
+            ("_csrf", csrf.as_str()),
+            ("kind_federation", "on"),
+            ("kind_department", "on"),
+            ("not_assessed", "QZBGS"),
+        ];
+        let res = post("/rulebooks/2026/assessed", both).await;
+        assert_eq!(res.status(), 422);
+        let body = res.text().await.unwrap();
+        assert!(body.contains("部室的考核项分值合计 0,不等于总分 30") && body.contains("value=\"QZBGS\""), "{body}");
+        let fed =
+            vec![("_csrf", csrf.as_str()), ("kind_federation", "on"), ("groups", "产业工会"), ("not_assessed", "")];
+        assert_eq!(post("/rulebooks/2026/assessed", fed).await.status(), 303);
+        let d = draft(&app).await;
+        let checked = app.op().check_layer_file("rulebooks/2026.toml", &d).unwrap();
+        let book = checked.rulebook(2026).unwrap();
+        assert_eq!((book.assessed_groups.clone(), book.not_assessed.clone()), (vec!["产业工会".to_owned()], vec![]));
+
         // Only the top federation's 考核办.
         for who in ["qakh", "ed"] {
             let (other, _, ocsrf) = app.login(who, PASSWORD).await;
@@ -157,6 +181,9 @@ async fn a_rulebook_is_edited_item_by_item() {
             let fields: Vec<(String, String)> =
                 form(&ocsrf, "1", "members", "x").into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
             let res = other.post(app.url("/rulebooks/2026/items/members")).form(&fields).send().await.unwrap();
+            assert_eq!(res.status(), 403, "{who}");
+            let who_form = [("_csrf", ocsrf.as_str()), ("kind_other", "on")];
+            let res = other.post(app.url("/rulebooks/2026/assessed")).form(&who_form).send().await.unwrap();
             assert_eq!(res.status(), 403, "{who}");
         }
         assert!(draft(&app).await.contains("weight = 15"), "nothing changed by them");

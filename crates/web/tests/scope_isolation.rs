@@ -263,6 +263,7 @@ fn page_cases(t: &Tree) -> Vec<(String, Option<Fields>)> {
     v.push(("/rulebooks/2009/items/x".into(), Some(item.iter().map(|(k, v)| (*k, (*v).to_owned())).collect())));
     v.push(("/rulebooks/2009/items/new".into(), Some(item.iter().map(|(k, v)| (*k, (*v).to_owned())).collect())));
     v.push(("/rulebooks/2009/items/x/remove".into(), Some(vec![])));
+    v.push(("/rulebooks/2009/assessed".into(), Some(vec![("kind_other", "on".into())])));
     let ind = ["x_new", "x", "人", "0", "组织建设", "count(members)"];
     let keys = ["new_key", "name_zh", "unit", "decimals", "section", "formula"];
     v.push(("/indicators/save".into(), Some(keys.into_iter().zip(ind.map(String::from)).collect())));

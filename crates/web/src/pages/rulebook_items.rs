@@ -7,7 +7,7 @@
 
 use crate::auth::{CurrentUser, PageUser};
 use crate::pages::{Opt, Shell, render};
-use crate::rulebook_items::{self as items, EditError, ItemFields};
+use crate::rulebook_items::{self as items, Assessed, EditError, ItemFields};
 use crate::{AppState, PageError, rulebooks};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/rulebooks/{year}/items/{key}", get(edit).post(save))
         .route("/rulebooks/{year}/items/{key}/remove", post(remove))
+        .route("/rulebooks/{year}/assessed", get(assessed).post(save_assessed))
 }
 
 /// The rule kinds a form offers, with their i18n keys.
@@ -276,4 +277,100 @@ async fn remove(
     let w = items::remove(&text, &key).map_err(not_found)?;
     s.save_layer_draft(&rulebooks::path(year), &w).await?;
     Ok(Redirect::to(&format!("/rulebooks/{year}#edit")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "rulebook_assessed.html")]
+struct AssessedPage {
+    shell: Shell,
+    year: i32,
+    kinds: Vec<Opt>,
+    groups: String,
+    not_assessed: String,
+    errors: Vec<String>,
+}
+
+fn assessed_page(
+    u: &CurrentUser,
+    state: &AppState,
+    year: i32,
+    a: Assessed,
+    errors: Vec<String>,
+) -> Result<Response, PageError> {
+    let t = u.lang;
+    let kinds = OrgKind::ALL
+        .iter()
+        .map(|k| Opt::new(k.code(), t.pick(k.label_zh(), k.label_en()), a.kinds.iter().any(|c| c == k.code())))
+        .collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let html = render(&AssessedPage {
+        shell: Shell::new(u, state, "assessment"),
+        year,
+        kinds,
+        groups: a.groups,
+        not_assessed: a.not_assessed,
+        errors,
+    })?;
+    Ok((status, html).into_response())
+}
+
+/// Who the year's draft assesses: org kinds, groups or codes besides, groups or codes left out.
+async fn assessed(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(year): Path<i32>,
+) -> Result<Response, PageError> {
+    let s = u.scoped(&state);
+    let text = editing(&s, year).await?;
+    let a = items::read_assessed(&text).map_err(not_found)?;
+    assessed_page(&u, &state, year, a, Vec::new())
+}
+
+#[derive(Debug, Deserialize)]
+struct AssessedForm {
+    #[serde(default)]
+    kind_federation: Option<String>,
+    #[serde(default)]
+    kind_department: Option<String>,
+    #[serde(default)]
+    kind_grassroots: Option<String>,
+    #[serde(default)]
+    kind_other: Option<String>,
+    #[serde(default)]
+    groups: String,
+    #[serde(default)]
+    not_assessed: String,
+}
+
+/// Writes who is assessed into the draft; problems come back on the form with the typing.
+async fn save_assessed(
+    State(state): State<AppState>,
+    PageUser(u): PageUser,
+    Path(year): Path<i32>,
+    Form(f): Form<AssessedForm>,
+) -> Result<Response, PageError> {
+    let s = u.scoped(&state);
+    let text = editing(&s, year).await?;
+    let on = [
+        ("federation", &f.kind_federation),
+        ("department", &f.kind_department),
+        ("grassroots", &f.kind_grassroots),
+        ("other", &f.kind_other),
+    ];
+    let a = Assessed {
+        kinds: on.iter().filter(|(_, v)| v.is_some()).map(|(k, _)| (*k).to_owned()).collect(),
+        groups: f.groups,
+        not_assessed: f.not_assessed,
+    };
+    let w = match items::write_assessed(&text, &a) {
+        Ok(w) => w,
+        Err(_) => return assessed_page(&u, &state, year, a, vec![u.lang.s("draft_not_toml").to_owned()]),
+    };
+    let problems = s.save_layer_draft(&rulebooks::path(year), &w).await?;
+    if problems.is_empty() {
+        return Ok(Redirect::to(&format!("/rulebooks/{year}#edit")).into_response());
+    }
+    let mut errors = vec![u.lang.s("item_saved_with_problems").to_owned()];
+    errors.extend(problems.iter().map(|p| u.lang.pick(&p.message_zh, &p.message_en).to_owned()));
+    assessed_page(&u, &state, year, a, errors)
 }
