@@ -142,6 +142,12 @@ async fn edit(
     page(&s, &u, &state, year, &key, (section, name), f, Vec::new())
 }
 
+/// The org kinds whose `kind_<code>` checkbox came back ticked, in [`OrgKind::ALL`]'s order
+/// (the forms list them in that order).
+fn ticked_kinds(boxes: [&Option<String>; 4]) -> Vec<&'static str> {
+    OrgKind::ALL.iter().zip(boxes).filter(|(_, on)| on.is_some()).map(|(k, _)| k.code()).collect()
+}
+
 /// The form as posted: the item's fields, its section and a checkbox per org kind.
 #[derive(Debug, Deserialize)]
 struct ItemForm {
@@ -185,13 +191,8 @@ struct ItemForm {
 
 impl ItemForm {
     fn fields(self) -> (String, ItemFields) {
-        let kinds = [
-            ("federation", &self.kind_federation),
-            ("department", &self.kind_department),
-            ("grassroots", &self.kind_grassroots),
-            ("other", &self.kind_other),
-        ];
-        let applies_to: Vec<&str> = kinds.iter().filter(|(_, on)| on.is_some()).map(|(k, _)| *k).collect();
+        let applies_to =
+            ticked_kinds([&self.kind_federation, &self.kind_department, &self.kind_grassroots, &self.kind_other]);
         let f = ItemFields {
             key: self.key.trim().to_owned(),
             name_zh: self.name_zh,
@@ -351,14 +352,9 @@ async fn save_assessed(
 ) -> Result<Response, PageError> {
     let s = u.scoped(&state);
     let text = editing(&s, year).await?;
-    let on = [
-        ("federation", &f.kind_federation),
-        ("department", &f.kind_department),
-        ("grassroots", &f.kind_grassroots),
-        ("other", &f.kind_other),
-    ];
+    let ticked = ticked_kinds([&f.kind_federation, &f.kind_department, &f.kind_grassroots, &f.kind_other]);
     let a = Assessed {
-        kinds: on.iter().filter(|(_, v)| v.is_some()).map(|(k, _)| (*k).to_owned()).collect(),
+        kinds: ticked.into_iter().map(str::to_owned).collect(),
         groups: f.groups,
         not_assessed: f.not_assessed,
     };
