@@ -1,6 +1,6 @@
 // Browser test: the city's 考核办 writes a year's 考核办法 in the app — starts it from the
 // built-in model, makes a mistake and sees it located as she types, corrects it, saves the
-// draft, changes an item in its form, tries it on the current data (试算), publishes it and finds it in force — on a desktop
+// draft, changes an item in its form, adds a grade band and a veto item in theirs, tries it on the current data (试算), publishes it and finds it in force — on a desktop
 // and a phone viewport, with no console error. Screenshots under target/browser-screenshots/
 // (rulebook-*.png).
 //
@@ -73,6 +73,34 @@ for (const vp of viewports) {
     await page.click("#item-form button[type=submit]");
     await page.waitForURL(new RegExp(`/rulebooks/${vp.year}#edit$`));
     assert.equal(await page.locator("#check .notice.error").count(), 0, "the draft adds up again");
+
+    // The rest in forms: a grade band added below the lowest (now from 40) and the tie rule chosen; a veto item added with its
+    // indicator chosen by name; who is assessed saved as it stands.
+    await page.click(`a[href='/rulebooks/${vp.year}/general']`);
+    await page.waitForSelector("#general-form");
+    const names = page.locator("#general-form input[name=grade_zh]");
+    const spare = (await names.count()) - 2;
+    await page.locator("#general-form input[name=grade_min]").nth(spare - 1).fill("40");
+    await names.nth(spare).fill("较差");
+    await page.locator("#general-form input[name=grade_min]").nth(spare).fill("0");
+    await page.selectOption("select[name=tie_break]", "shared");
+    await page.screenshot({ path: `${SHOTS}/rulebook-general-${vp.name}.png`, fullPage: true });
+    await page.click("#general-form button[type=submit]");
+    await page.waitForURL(new RegExp(`/rulebooks/${vp.year}#edit$`));
+    await page.click(`a[href='/rulebooks/${vp.year}/vetoes/new']`);
+    await page.waitForSelector("#part-form");
+    await page.fill("#part-form input[name=name_zh]", "安全生产");
+    await page.selectOption("#part-form select[name=indicator]", "stability_incidents");
+    await page.fill("#part-form textarea[name=clause]", "第十条(三):发生重大安全事故的,一票否决。");
+    await page.screenshot({ path: `${SHOTS}/rulebook-veto-${vp.name}.png`, fullPage: true });
+    await page.click("#part-form button[type=submit]");
+    await page.waitForURL(new RegExp(`/rulebooks/${vp.year}#edit$`));
+    assert.match(await page.textContent("#draft-vetoes"), /安全生产/);
+    assert.match(await editor.inputValue(), /tie_break = "shared"/);
+    await page.click(`a[href='/rulebooks/${vp.year}/assessed']`);
+    await page.click("#assessed-form button[type=submit]");
+    await page.waitForURL(new RegExp(`/rulebooks/${vp.year}#edit$`));
+    assert.equal(await page.locator("#check .notice.error").count(), 0, "the draft still checks");
     await page.click("button[hx-post$='/trial']");
     await page.waitForSelector("#trial table");
     const rows = await page.locator("#trial tbody tr").count();

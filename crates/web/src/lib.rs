@@ -15,6 +15,7 @@ mod i18n;
 mod jobs;
 mod pages;
 mod rulebook_items;
+mod rulebook_parts;
 mod rulebooks;
 mod security_headers;
 mod stamp_cache;

@@ -51,13 +51,15 @@ pub enum EditError {
     NotToml,
     NoItem,
     NoSection,
+    /// A section still holding items cannot be removed.
+    NotEmpty,
 }
 
 fn items_of(sec: &Table) -> Option<&toml_edit::ArrayOfTables> {
     sec.get("items").and_then(Item::as_array_of_tables)
 }
 
-fn text_of(v: Option<&Item>) -> String {
+pub(crate) fn text_of(v: Option<&Item>) -> String {
     match v.and_then(Item::as_value) {
         Some(Value::String(s)) => s.value().clone(),
         Some(Value::Integer(i)) => i.value().to_string(),
@@ -67,7 +69,7 @@ fn text_of(v: Option<&Item>) -> String {
     }
 }
 
-fn strings_of(v: Option<&Item>) -> Vec<String> {
+pub(crate) fn strings_of(v: Option<&Item>) -> Vec<String> {
     v.and_then(Item::as_array)
         .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
         .unwrap_or_default()
@@ -135,12 +137,12 @@ pub fn read(text: &str, key: &str) -> Result<(String, ItemFields), EditError> {
 
 /// A number as a form typed it: a whole number stays a TOML integer, anything else a string the
 /// rulebook reader parses (`2.5`, `100%`, `1/3`) — or refuses, located.
-fn number(s: &str) -> Value {
+pub(crate) fn number(s: &str) -> Value {
     let t = s.trim();
     t.parse::<i64>().map_or_else(|_| Value::from(t), Value::from)
 }
 
-fn list(items: impl IntoIterator<Item = String>) -> Value {
+pub(crate) fn list(items: impl IntoIterator<Item = String>) -> Value {
     let mut a = Array::new();
     for i in items {
         a.push(i);
@@ -148,7 +150,7 @@ fn list(items: impl IntoIterator<Item = String>) -> Value {
     Value::Array(a)
 }
 
-fn split(s: &str, seps: &[char]) -> Vec<String> {
+pub(crate) fn split(s: &str, seps: &[char]) -> Vec<String> {
     s.split(|c: char| seps.contains(&c) || c == '\n')
         .map(str::trim)
         .filter(|x| !x.is_empty())
@@ -157,26 +159,26 @@ fn split(s: &str, seps: &[char]) -> Vec<String> {
 }
 
 /// Writes `f` into the item table, keeping keys the form does not hold (and their comments).
-fn fill(t: &mut Table, f: &ItemFields) {
-    let set = |t: &mut Table, k: &str, v: Value| {
-        match t.get_mut(k).and_then(Item::as_value_mut) {
-            // Keep the comment and spacing around an existing value.
-            Some(old) => {
-                let decor = old.decor().clone();
-                *old = v;
-                *old.decor_mut() = decor;
-            }
-            None => {
-                t.insert(k, Item::Value(v));
-            }
+/// Sets `k` to `v` keeping the comment and spacing around an existing value; `None` removes it.
+pub(crate) fn set_keeping_decor(t: &mut Table, k: &str, v: Option<Value>) {
+    match (t.get_mut(k).and_then(Item::as_value_mut), v) {
+        (Some(old), Some(v)) => {
+            let decor = old.decor().clone();
+            *old = v;
+            *old.decor_mut() = decor;
         }
-    };
-    let opt = |t: &mut Table, k: &str, v: Option<Value>| match v {
-        Some(v) => set(t, k, v),
-        None => {
+        (None, Some(v)) => {
+            t.insert(k, Item::Value(v));
+        }
+        (_, None) => {
             t.remove(k);
         }
-    };
+    }
+}
+
+fn fill(t: &mut Table, f: &ItemFields) {
+    let set = |t: &mut Table, k: &str, v: Value| set_keeping_decor(t, k, Some(v));
+    let opt = set_keeping_decor;
     set(t, "key", Value::from(f.key.trim()));
     set(t, "name_zh", Value::from(f.name_zh.trim()));
     let en = if f.name_en.trim().is_empty() { f.name_zh.trim() } else { f.name_en.trim() };
@@ -271,20 +273,8 @@ pub fn write_assessed(text: &str, a: &Assessed) -> Result<String, EditError> {
         ("not_assessed", split(&a.not_assessed, &seps), false),
     ];
     for (key, values, keep_empty) in entries {
-        if values.is_empty() && !keep_empty {
-            root.remove(key);
-            continue;
-        }
-        match root.get_mut(key).and_then(Item::as_value_mut) {
-            Some(old) => {
-                let decor = old.decor().clone();
-                *old = list(values);
-                *old.decor_mut() = decor;
-            }
-            None => {
-                root.insert(key, Item::Value(list(values)));
-            }
-        }
+        let keep = keep_empty || !values.is_empty();
+        set_keeping_decor(root, key, keep.then(|| list(values)));
     }
     Ok(doc.to_string())
 }

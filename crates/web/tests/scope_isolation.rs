@@ -264,6 +264,17 @@ fn page_cases(t: &Tree) -> Vec<(String, Option<Fields>)> {
     v.push(("/rulebooks/2009/items/new".into(), Some(item.iter().map(|(k, v)| (*k, (*v).to_owned())).collect())));
     v.push(("/rulebooks/2009/items/x/remove".into(), Some(vec![])));
     v.push(("/rulebooks/2009/assessed".into(), Some(vec![("kind_other", "on".into())])));
+    let general = vec![("title", "x".into()), ("effective_on", "2009-01-01".into()), ("grade_zh", "x".into())];
+    v.push(("/rulebooks/2009/general".into(), Some(general)));
+    v.push(("/rulebooks/2009/general".into(), None));
+    for part in ["sections", "vetoes", "adjustments", "requests", "checks"] {
+        let entry =
+            vec![("name_zh", "x".to_owned()), ("indicator", "new_unions".into()), ("deadline", "2010-01-01".into())];
+        v.push((format!("/rulebooks/2009/{part}/new"), Some(entry.clone())));
+        v.push((format!("/rulebooks/2009/{part}/x"), Some(entry)));
+        v.push((format!("/rulebooks/2009/{part}/x/remove"), Some(vec![])));
+        v.push((format!("/rulebooks/2009/{part}/new"), None));
+    }
     let ind = ["x_new", "x", "人", "0", "组织建设", "count(members)"];
     let keys = ["new_key", "name_zh", "unit", "decimals", "section", "formula"];
     v.push(("/indicators/save".into(), Some(keys.into_iter().zip(ind.map(String::from)).collect())));

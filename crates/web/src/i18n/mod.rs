@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 mod catalogue;
-pub(crate) use catalogue::TEXTS;
+use catalogue::TABLES;
 
 /// A UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -38,12 +38,13 @@ impl Lang {
 
     /// The text for `key`.
     pub fn s(&self, key: &str) -> &'static str {
-        match TEXTS.binary_search_by(|(k, _, _)| (*k).cmp(key)) {
-            Ok(i) => match self {
-                Lang::Zh => TEXTS[i].1,
-                Lang::En => TEXTS[i].2,
+        let table = TABLES.iter().find(|t| t.last().is_some_and(|(last, _, _)| key <= *last));
+        match table.and_then(|t| t.binary_search_by(|(k, _, _)| (*k).cmp(key)).ok().map(|i| t[i])) {
+            Some((_, zh, en)) => match self {
+                Lang::Zh => zh,
+                Lang::En => en,
             },
-            Err(_) => "??",
+            None => "??",
         }
     }
 
@@ -62,10 +63,11 @@ mod tests {
 
     #[test]
     fn table_is_sorted_and_complete() {
-        for w in TEXTS.windows(2) {
+        let all: Vec<_> = TABLES.iter().flat_map(|t| t.iter()).collect();
+        for w in all.windows(2) {
             assert!(w[0].0 < w[1].0, "{} must come before {}", w[1].0, w[0].0);
         }
-        for (k, zh, en) in TEXTS {
+        for (k, zh, en) in all {
             assert!(!zh.is_empty() && !en.is_empty(), "{k}");
         }
     }
@@ -78,6 +80,7 @@ mod tests {
             for part in text.split(".s(\"").skip(1) {
                 let key = &part[..part.find('"').unwrap()];
                 assert_ne!(Lang::Zh.s(key), "??", "missing UI text {key:?}");
+                assert_ne!(Lang::En.s(key), "??", "missing UI text {key:?}");
             }
         }
     }

@@ -16,6 +16,7 @@ mod registry_files;
 mod report;
 mod report_templates;
 mod rulebook_items;
+mod rulebook_parts;
 mod rulebooks;
 mod submissions;
 mod targets;
@@ -145,6 +146,7 @@ pub fn router() -> Router<AppState> {
         .merge(targets::router())
         .merge(rulebooks::router())
         .merge(rulebook_items::router())
+        .merge(rulebook_parts::router())
         .merge(calendars::router())
         .merge(report_templates::router())
 }

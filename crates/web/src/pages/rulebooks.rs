@@ -239,9 +239,18 @@ struct OnePage {
     has_draft: bool,
     /// The edited text's sections and items, each item linked to its form.
     outline: Vec<crate::rulebook_items::SectionOutline>,
+    /// The edited text's vetoes, adjustments, requests and checks, each linked to its form.
+    parts: Vec<PartList>,
     check: CheckFragment,
     changes: Vec<String>,
     org_options: Vec<Opt>,
+}
+
+/// One part of the edited text (vetoes …): its path, its name, and its entries' keys and names.
+struct PartList {
+    path: &'static str,
+    title: &'static str,
+    entries: Vec<(String, String)>,
 }
 
 /// The live check under the editor.
@@ -299,6 +308,16 @@ async fn one_page(
     let top = figures::org(None, s).await?;
     let org_options = super::assessment::org_options(s, top.id).await?;
     let outline = if can_change { crate::rulebook_items::outline(&text).unwrap_or_default() } else { Vec::new() };
+    use crate::rulebook_parts::{Part, entries};
+    let parts = [Part::Veto, Part::Adjustment, Part::Request, Part::Check]
+        .into_iter()
+        .filter(|_| can_change)
+        .map(|p| PartList {
+            path: p.path(),
+            title: u.lang.s(p.title()),
+            entries: entries(&text, p).unwrap_or_default(),
+        })
+        .collect();
     render(&OnePage {
         shell: Shell::new(u, state, "assessment"),
         year,
@@ -309,6 +328,7 @@ async fn one_page(
         text,
         has_draft,
         outline,
+        parts,
         check: check_fragment(u, &problems, String::new()),
         changes,
         org_options,
