@@ -126,8 +126,9 @@ pub async fn run(cfg: Config, cmd: Command) -> anyhow::Result<()> {
         Command::Template { registry, output } => {
             crate::registry_cmds::template(&open(&cfg).await?, &registry, &output)
         }
-        Command::Import { registry, file, org, dry_run } => {
-            crate::registry_cmds::import(&open(&cfg).await?, &registry, &file, org.as_deref(), dry_run).await
+        Command::Import { registry, file, org, dry_run, ignore_columns, header_row } => {
+            let columns = kaohe_exchange::ColumnOptions { header_row, ignore: ignore_columns };
+            crate::registry_cmds::import(&open(&cfg).await?, &registry, &file, org.as_deref(), dry_run, columns).await
         }
         Command::Export { registry, org, format, output, unmask } => {
             crate::registry_cmds::export(&open(&cfg).await?, &registry, org.as_deref(), &format, &output, unmask).await

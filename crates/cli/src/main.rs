@@ -124,6 +124,13 @@ pub enum Command {
         /// Check only; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Leave out a column kaohe does not know, by its header (repeatable); any other unknown
+        /// column is an error.
+        #[arg(long = "ignore-column", value_name = "HEADER")]
+        ignore_columns: Vec<String>,
+        /// The header's row number (default: found among the first 10 rows, below title rows).
+        #[arg(long, value_name = "N")]
+        header_row: Option<usize>,
     },
     /// Export a registry (personal data masked unless --unmask).
     Export {

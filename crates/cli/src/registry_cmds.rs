@@ -25,6 +25,7 @@ pub async fn import(
     file: &Path,
     org: Option<&str>,
     dry_run: bool,
+    columns: kaohe_exchange::ColumnOptions,
 ) -> anyhow::Result<()> {
     let op = store.scoped(Actor::Operator);
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -45,14 +46,14 @@ pub async fn import(
         registry,
         &bytes,
         &name,
-        &kaohe_exchange::ImportOptions { default_org, dry_run, ..Default::default() },
+        &kaohe_exchange::ImportOptions { default_org, dry_run, columns, ..Default::default() },
         &|n| bar.set_position(n as u64),
     )
     .await;
     bar.finish_and_clear();
     match result {
         Ok(o) => {
-            println!("{}", o.summary());
+            println!("{}\n{}", o.summary(false), o.summary(true));
             Ok(())
         }
         Err(f) => {

@@ -4,8 +4,8 @@
 use crate::record::{Value, Values};
 use crate::registry::{DeriveRule, FieldDef, FieldType, RegistryDef};
 use crate::values::{
-    CreditCode, Phone, ResidentId, ValueError, date_from_excel_serial, decimal_from_f64, money_from_f64,
-    normalise_text, parse_bool, parse_date, parse_decimal, parse_money,
+    CreditCode, Phone, ResidentId, ValueError, date_from_number, decimal_from_f64, money_from_f64, normalise_text,
+    parse_bool, parse_date, parse_decimal, parse_money,
 };
 use chrono::{Months, NaiveDate};
 
@@ -68,8 +68,7 @@ pub fn parse_field(f: &FieldDef, cell: &RawCell) -> Result<Value, ValueError> {
         }),
         FieldType::Date => Value::Date(match cell {
             RawCell::Date(d) => *d,
-            RawCell::Number(n) => date_from_excel_serial(*n)
-                .ok_or_else(|| ValueError::new(format!("“{text}”不是日期"), format!("{text:?} is not a date")))?,
+            RawCell::Number(n) => date_from_number(*n)?,
             _ => parse_date(&text)?,
         }),
         FieldType::Bool => Value::Bool(match cell {
@@ -150,22 +149,27 @@ fn check_type(f: &FieldDef, v: &mut Value) -> Result<(), ValueError> {
     }
 }
 
+/// The value of a derived field from the values it is derived from (性别 and 出生日期 from the ID
+/// number, a date some months on); `None` for a field that is not derived or a source missing.
+pub fn derive(f: &FieldDef, values: &Values) -> Option<Value> {
+    let d = f.derived.as_ref()?;
+    match (values.get(&d.from), &d.rule) {
+        (Some(Value::Text(id)), DeriveRule::Gender) => {
+            ResidentId::parse(id).ok().map(|r| Value::Text(r.gender().label_zh().to_owned()))
+        }
+        (Some(Value::Text(id)), DeriveRule::BirthDate) => {
+            ResidentId::parse(id).ok().map(|r| Value::Date(r.birth_date()))
+        }
+        (Some(Value::Date(d)), DeriveRule::AddMonths(n)) => d.checked_add_months(Months::new(*n)).map(Value::Date),
+        _ => None,
+    }
+}
+
 /// Fills derived fields and checks every rule. Returns the problems, by field.
 pub fn check_record(reg: &RegistryDef, values: &mut Values) -> Vec<(String, ValueError)> {
     let mut errors = Vec::new();
     for f in reg.fields.iter().filter(|f| f.derived.is_some()) {
-        let d = f.derived.as_ref().map(|d| (d.from.clone(), d.rule.clone()));
-        let Some((from, rule)) = d else { continue };
-        let derived = match (values.get(&from), rule) {
-            (Some(Value::Text(id)), DeriveRule::Gender) => {
-                ResidentId::parse(id).ok().map(|r| Value::Text(r.gender().label_zh().to_owned()))
-            }
-            (Some(Value::Text(id)), DeriveRule::BirthDate) => {
-                ResidentId::parse(id).ok().map(|r| Value::Date(r.birth_date()))
-            }
-            (Some(Value::Date(d)), DeriveRule::AddMonths(n)) => d.checked_add_months(Months::new(n)).map(Value::Date),
-            _ => None,
-        };
+        let derived = derive(f, values);
         values.insert(f.key.clone(), derived.unwrap_or(Value::Null));
     }
     for f in &reg.fields {

@@ -105,6 +105,8 @@ pub struct FieldDef {
     pub values: Vec<EnumValue>,
     pub derived: Option<Derived>,
     pub help_zh: Option<String>,
+    /// Other headers an import file may give the column under (身份证号码 for 公民身份号码).
+    pub aliases: Vec<String>,
     /// Shown as a column of the record list by default.
     pub list: bool,
     /// Backed by an index on (field, id): a list sorted by it pages quickly at any size.

@@ -3,14 +3,14 @@
 //! column letter and header, value, reason) and an XLSX copy with the bad cells marked.
 
 use crate::columns::{ImportColumn, ORG_KEY, import_columns};
+use crate::headers::{ColumnOptions, Header, read_header};
 use kaohe_domain::OrgId;
-use kaohe_domain::input::{RawCell, parse_field};
+use kaohe_domain::input::{RawCell, derive, parse_field};
 use kaohe_domain::record::Values;
-use kaohe_domain::registry::{FieldType, RegistryDef};
+use kaohe_domain::registry::{FieldDef, FieldType, RegistryDef};
 use kaohe_sheets::{Cell, CellError, Limits, Table, column_letter, read, write_error_report};
 use kaohe_store::BulkReport;
 use kaohe_store::{ImportRow, RowError, Scoped, StoreError};
-use std::collections::HashMap;
 
 /// A successful import.
 #[derive(Debug, Clone)]
@@ -18,25 +18,51 @@ pub struct ImportOutcome {
     pub rows: usize,
     pub report: BulkReport,
     pub dry_run: bool,
+    /// The header's row number (below title rows when it is not 1).
+    pub header_row: usize,
+    /// Columns left out at the user's choice.
+    pub ignored: Vec<String>,
 }
 
 impl ImportOutcome {
-    /// What the import did, in Chinese and English, for the terminal and the browser.
-    pub fn summary(&self) -> String {
+    /// What the import did, in Chinese or English: rows, created/updated/unchanged, where the
+    /// header was found when it was not the first row, and the columns left out.
+    pub fn summary(&self, en: bool) -> String {
         let r = &self.report;
-        format!(
-            "{}{} 行:新建 {},更新 {},未变 {} / {}{} rows: {} created, {} updated, {} unchanged",
-            if self.dry_run { "检查通过,未写入。" } else { "" },
-            self.rows,
-            r.created,
-            r.updated,
-            r.unchanged,
-            if self.dry_run { "checked, nothing written; " } else { "" },
-            self.rows,
-            r.created,
-            r.updated,
-            r.unchanged
-        )
+        let mut s = match (en, self.dry_run) {
+            (false, dry) => format!(
+                "{}{} 行:新建 {},更新 {},未变 {}。",
+                if dry { "检查通过,未写入。" } else { "" },
+                self.rows,
+                r.created,
+                r.updated,
+                r.unchanged
+            ),
+            (true, dry) => format!(
+                "{}{} rows: {} created, {} updated, {} unchanged.",
+                if dry { "Checked, nothing written; " } else { "" },
+                self.rows,
+                r.created,
+                r.updated,
+                r.unchanged
+            ),
+        };
+        if self.header_row > 1 {
+            let n = self.header_row;
+            s.push_str(&if en {
+                format!(" The header is row {n}; the rows above it were not imported.")
+            } else {
+                format!("表头在第{n}行,其上的标题行未导入。")
+            });
+        }
+        if !self.ignored.is_empty() {
+            s.push_str(&if en {
+                format!(" Columns left out: {}.", self.ignored.join(", "))
+            } else {
+                format!("已忽略的列:{}。", self.ignored.join("、"))
+            });
+        }
+        s
     }
 }
 
@@ -49,6 +75,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// How large a file is read ([`Limits::upload`] for the browser, the default for `kaohe import`).
     pub limits: Limits,
+    /// Where the header is and which unknown columns to leave out.
+    pub columns: ColumnOptions,
 }
 
 /// A refused import: nothing was written.
@@ -92,45 +120,25 @@ fn raw(cell: &Cell) -> RawCell {
 }
 
 /// The parsed rows of a table, or every cell-level error (stopping once there are more than
-/// [`MAX_ERRORS`]); `columns` maps field keys to the file's column index.
-pub fn parse_rows<'a>(reg: &'a RegistryDef, table: &Table) -> (Vec<ImportRow>, Vec<RowError>, HashMap<&'a str, usize>) {
+/// [`MAX_ERRORS`]), with the header found (where it is, what each column holds).
+pub fn parse_rows<'a>(
+    reg: &'a RegistryDef,
+    table: &Table,
+    options: &ColumnOptions,
+) -> (Vec<ImportRow>, Vec<RowError>, Header<'a>) {
     let cols = import_columns(reg);
-    let mut errors = Vec::new();
-    let Some(header) = table.rows.first() else {
-        errors.push(RowError {
-            row: 1,
-            column: "A".into(),
-            value: String::new(),
-            message_zh: "文件没有表头行".into(),
-            message_en: "the file has no header row".into(),
-        });
-        return (Vec::new(), errors, HashMap::new());
+    let header = match read_header(reg, &cols, table, options) {
+        Ok(h) => h,
+        Err(errors) => return (Vec::new(), errors, Header::default()),
     };
-    let mut at: HashMap<&str, usize> = HashMap::new();
-    for (i, cell) in header.cells.iter().enumerate() {
-        if let Some(c) = cols.iter().find(|c| c.matches(&cell.as_text())) {
-            at.entry(c.key).or_insert(i);
-        }
-    }
-    for c in cols.iter().filter(|c| c.required && !at.contains_key(c.key)) {
-        errors.push(RowError {
-            row: header.number,
-            column: String::new(),
-            value: String::new(),
-            message_zh: format!("缺少必填列“{}”", c.label_zh),
-            message_en: format!("the required column {:?} is missing", c.label_en),
-        });
-    }
-    if !errors.is_empty() {
-        return (Vec::new(), errors, at);
-    }
+    let mut errors = Vec::new();
     let mut rows = Vec::new();
-    for r in &table.rows[1..] {
+    for r in &table.rows[header.index + 1..] {
         let mut values = Values::new();
         let mut org = String::new();
         let mut ok = true;
         for c in &cols {
-            let Some(&i) = at.get(c.key) else { continue };
+            let Some(&i) = header.at.get(c.key) else { continue };
             let cell = r.cells.get(i).unwrap_or(&Cell::Empty);
             match parse_cell(c, cell) {
                 Ok(Some(v)) => {
@@ -149,6 +157,12 @@ pub fn parse_rows<'a>(reg: &'a RegistryDef, table: &Table) -> (Vec<ImportRow>, V
                 }
             }
         }
+        for &(f, i) in &header.derived {
+            if let Some(e) = contradiction(reg, f, r.cells.get(i).unwrap_or(&Cell::Empty), &values) {
+                ok = false;
+                errors.push(RowError { row: r.number, column: label(i, &f.label_zh), ..e });
+            }
+        }
         if ok {
             rows.push(ImportRow { row: r.number, org, values });
         }
@@ -156,7 +170,35 @@ pub fn parse_rows<'a>(reg: &'a RegistryDef, table: &Table) -> (Vec<ImportRow>, V
             break;
         }
     }
-    (rows, errors, at)
+    (rows, errors, header)
+}
+
+/// A derived field's column (性别) that says otherwise than its source (the ID number's 性别):
+/// the error, its column left for the caller to fill in.
+fn contradiction(reg: &RegistryDef, f: &FieldDef, cell: &Cell, values: &Values) -> Option<RowError> {
+    if cell.is_empty() {
+        return None;
+    }
+    let want = derive(f, values)?;
+    let given = parse_field(f, &raw(cell)).ok();
+    if given.as_ref() == Some(&want) {
+        return None;
+    }
+    let want = match want {
+        kaohe_domain::record::Value::Text(s) => s,
+        kaohe_domain::record::Value::Date(d) => d.to_string(),
+        other => format!("{other:?}"),
+    };
+    let from = f.derived.as_ref().and_then(|d| reg.field(&d.from));
+    let (from_zh, from_en) = from.map_or(("", ""), |s| (s.label_zh.as_str(), s.label_en.as_str()));
+    let text = cell.as_text();
+    Some(RowError {
+        row: 0,
+        column: String::new(),
+        value: shown(f.sensitive, text.clone()),
+        message_zh: format!("{}“{text}”与{from_zh}不符:按{from_zh}应为“{want}”", f.label_zh),
+        message_en: format!("{} {text:?} contradicts the {from_en}, which gives {want:?}", f.label_en),
+    })
 }
 
 /// A value as error messages show it: personal data masked, so error lists, logs and reports
@@ -167,14 +209,14 @@ fn shown(sensitive: bool, text: String) -> String {
 
 /// The uploaded table's rows up to `last_row`, personal-data columns masked, for the error report
 /// (the user still has the original file to correct).
-fn masked(reg: &RegistryDef, table: &Table, at: &HashMap<&str, usize>, last_row: usize) -> Table {
+fn masked(reg: &RegistryDef, table: &Table, header: &Header<'_>, last_row: usize) -> Table {
     let cols: Vec<usize> =
-        reg.fields.iter().filter(|f| f.sensitive).filter_map(|f| at.get(f.key.as_str()).copied()).collect();
+        reg.fields.iter().filter(|f| f.sensitive).filter_map(|f| header.at.get(f.key.as_str()).copied()).collect();
     let mut t = Table {
         rows: table.rows.iter().take_while(|r| r.number <= last_row).cloned().collect(),
         sheet: table.sheet.clone(),
     };
-    for r in t.rows.iter_mut().skip(1) {
+    for r in t.rows.iter_mut().skip(header.index + 1) {
         for &i in &cols {
             if let Some(c) = r.cells.get_mut(i)
                 && !c.is_empty()
@@ -235,12 +277,12 @@ pub async fn import(
     options: &ImportOptions,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<ImportOutcome, ImportFailure> {
-    let ImportOptions { default_org, dry_run, limits } = options;
+    let ImportOptions { default_org, dry_run, limits, columns } = options;
     let (default_org, dry_run) = (*default_org, *dry_run);
     let reg = scoped.registry(key).map_err(|e| ImportFailure::fatal(e.to_string()))?;
-    let (table, (rows, mut errors, at)) = off_the_workers(|| {
+    let (table, (rows, mut errors, header)) = off_the_workers(|| {
         let table = read(bytes, file_name, limits).map_err(|e| ImportFailure::fatal(e.to_string()))?;
-        let parsed = parse_rows(reg, &table);
+        let parsed = parse_rows(reg, &table, columns);
         Ok::<_, ImportFailure>((table, parsed))
     })?;
     let n = rows.len();
@@ -248,7 +290,7 @@ pub async fn import(
     let skip_store = errors.len() > MAX_ERRORS;
     let cols = import_columns(reg);
     let locate = |field: &str| -> (String, Option<usize>) {
-        match (at.get(field), cols.iter().find(|c| c.key == field)) {
+        match (header.at.get(field), cols.iter().find(|c| c.key == field)) {
             (Some(i), Some(c)) => (label(*i, c.label_zh), Some(*i)),
             (None, Some(c)) => (c.label_zh.to_owned(), None),
             _ => (field.to_owned(), None),
@@ -262,7 +304,10 @@ pub async fn import(
         scoped.import_records(key, rows, default_org, dry_run || !errors.is_empty(), progress).await
     };
     match result {
-        Ok(report) if errors.is_empty() => return Ok(ImportOutcome { rows: n, report, dry_run }),
+        Ok(report) if errors.is_empty() => {
+            let (header_row, ignored) = (header.number, header.ignored.clone());
+            return Ok(ImportOutcome { rows: n, report, dry_run, header_row, ignored });
+        }
         Ok(_) => {}
         Err(StoreError::Import(problems)) => {
             for mut p in problems {
@@ -299,6 +344,7 @@ pub async fn import(
             }
         })
         .collect();
-    let report_xlsx = off_the_workers(|| write_error_report(&masked(reg, &table, &at, last_row), &cell_errors).ok());
+    let report_xlsx =
+        off_the_workers(|| write_error_report(&masked(reg, &table, &header, last_row), &cell_errors).ok());
     Err(ImportFailure { errors, report_xlsx, fatal: None, truncated })
 }

@@ -5,10 +5,12 @@
 
 mod columns;
 mod export;
+mod headers;
 mod import;
 mod template;
 
 pub use columns::{ImportColumn, import_columns};
 pub use export::{ExportFormat, export};
+pub use headers::{ColumnOptions, HEADER_SEARCH_ROWS, Header, did_you_mean};
 pub use import::{ImportFailure, ImportOptions, ImportOutcome, MAX_ERRORS, import, parse_rows};
 pub use template::template;

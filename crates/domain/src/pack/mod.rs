@@ -170,6 +170,8 @@ struct RawField {
     values: Option<Spanned<Vec<RawEnumValue>>>,
     derived: Option<Spanned<RawDerived>>,
     help_zh: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
     #[serde(default = "yes")]
     list: bool,
     indexed: Option<Spanned<bool>>,
@@ -310,6 +312,7 @@ fn check_registry(src: &Source, raw: RawRegistry, errors: &mut Vec<PackError>) -
     }
     let mut fields = Vec::new();
     let mut seen = BTreeSet::new();
+    let mut headers = BTreeSet::new();
     for sf in &raw.fields {
         let f = sf.get_ref();
         let at = |s: &Spanned<String>| s.span().start;
@@ -323,6 +326,16 @@ fn check_registry(src: &Source, raw: RawRegistry, errors: &mut Vec<PackError>) -
         }
         if !seen.insert(key.to_owned()) {
             errors.push(src.error(at(&f.key), "字段代码重复", "duplicate field key"));
+        }
+        // An import header must name one field: no alias may be another field's label or alias.
+        for name in std::iter::once(&f.label_zh).chain(&f.aliases) {
+            if !headers.insert(name.clone()) {
+                errors.push(src.error(
+                    at(&f.key),
+                    format!("列名或别名“{name}”与其他字段重复,导入时无法区分"),
+                    format!("the header or alias {name:?} is another field's too: imports could not tell them apart"),
+                ));
+            }
         }
         let Some(ty) = FieldType::parse(f.ty.get_ref()) else {
             let names: Vec<_> = FieldType::ALL.iter().map(|(_, n)| *n).collect();
@@ -413,6 +426,7 @@ fn check_registry(src: &Source, raw: RawRegistry, errors: &mut Vec<PackError>) -
             values,
             derived,
             help_zh: f.help_zh.clone(),
+            aliases: f.aliases.clone(),
             list: f.list,
             indexed,
         });

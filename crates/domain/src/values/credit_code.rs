@@ -48,6 +48,19 @@ impl CreditCode {
                 ),
             ));
         }
+        // Characters 9–17 are the organisation's GB 11714 code, with a check character of its own.
+        let org = &chars[8..17];
+        let expected = org_code_check(&org[..8]);
+        if org[8] != expected {
+            return Err(ValueError::new(
+                format!("统一社会信用代码第9至17位(组织机构代码)校验错误:第17位应为“{expected}”,实际为“{}”", org[8]),
+                format!(
+                    "the organisation code inside the unified social credit code (characters 9–17) is wrong: \
+                     character 17 should be “{expected}”, found “{}”",
+                    org[8]
+                ),
+            ));
+        }
         Ok(Self(s))
     }
 
@@ -98,6 +111,18 @@ fn check_char(values: &[u32]) -> char {
     char::from(CHARSET[check as usize])
 }
 
+/// The GB 11714 check character of an organisation code's 8 body characters (digits 0–9,
+/// letters A–Z worth 10–35; weights 3 7 9 10 5 8 4 2; 11 − sum mod 11, 10 written X, 11 as 0).
+fn org_code_check(body: &[char]) -> char {
+    const WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body.iter().zip(WEIGHTS).map(|(c, w)| c.to_digit(36).unwrap_or(0) * w).sum();
+    match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        c => char::from_digit(c, 10).unwrap_or('0'),
+    }
+}
+
 /// The error for character `c` at index `i`, with a hint for the look-alikes people confuse.
 fn bad_char(i: usize, c: char) -> ValueError {
     let (hint_zh, hint_en) = match c {
@@ -137,6 +162,26 @@ mod tests {
     }
 
     #[test]
+    fn the_embedded_organisation_code_is_checked() {
+        // 91350100 M000100Y 4 3: the published code's organisation code M000100Y-4.
+        assert_eq!(org_code_check(&"M000100Y".chars().collect::<Vec<_>>()), '4');
+        // The organisation code's check changed to 5 and the final character recomputed, so only
+        // the embedded check is wrong.
+        let body = "91350100M000100Y5";
+        let values: Vec<u32> = body.chars().map(|c| value_of(c).unwrap()).collect();
+        let code = format!("{body}{}", check_char(&values));
+        let e = err(&code);
+        assert!(
+            e.message_zh.contains("组织机构代码") && e.message_zh.contains("应为“4”,实际为“5”"),
+            "{}",
+            e.message_zh
+        );
+        // Sum 0 → 11 → "0"; sum 12 (6·2) → 11 − 1 = 10 → "X"; sum 10 → 1.
+        let check = |b: &str| org_code_check(&b.chars().collect::<Vec<_>>());
+        assert_eq!((check("00000000"), check("00000006"), check("00000005")), ('0', 'X', '1'));
+    }
+
+    #[test]
     fn normalises_case_spaces_and_full_width() {
         assert_eq!(CreditCode::parse(" 91350100m000100y43\u{3000}").unwrap().as_str(), PUBLISHED);
         assert_eq!(CreditCode::parse("９１３５０１００Ｍ０００１００Ｙ４３").unwrap().as_str(), PUBLISHED);
@@ -168,11 +213,13 @@ mod tests {
         assert!(CreditCode::try_from("91350100M000100Y44".to_owned()).is_err());
     }
 
-    /// A random valid code.
+    /// A random valid code: 16 random characters, the organisation code's check, the final check.
     fn valid_code() -> impl Strategy<Value = String> {
-        proptest::collection::vec(0usize..31, 17).prop_map(|idx| {
-            let values: Vec<u32> = idx.iter().map(|&i| i as u32).collect();
-            let mut s: String = idx.iter().map(|&i| char::from(CHARSET[i])).collect();
+        proptest::collection::vec(0usize..31, 16).prop_map(|idx| {
+            let mut chars: Vec<char> = idx.iter().map(|&i| char::from(CHARSET[i])).collect();
+            chars.push(org_code_check(&chars[8..16]));
+            let values: Vec<u32> = chars.iter().map(|&c| value_of(c).unwrap()).collect();
+            let mut s: String = chars.into_iter().collect();
             s.push(check_char(&values));
             s
         })

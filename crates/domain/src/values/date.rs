@@ -72,6 +72,9 @@ fn from_serial_text(t: &str, int: &str, frac: &str) -> Result<NaiveDate, ValueEr
         }
     }
     let serial: u32 = if int.len() <= 7 { int.parse().unwrap_or(0) } else { 0 };
+    if frac.bytes().all(|b| b == b'0') {
+        number_only(t, serial)?;
+    }
     if serial == FAKE_LEAP_DAY {
         return Err(ValueError::new(
             format!("Excel 日期序列号“{t}”对应不存在的 1900-02-29（Excel 的已知错误），请填写实际日期"),
@@ -81,12 +84,70 @@ fn from_serial_text(t: &str, int: &str, frac: &str) -> Result<NaiveDate, ValueEr
             ),
         ));
     }
-    date_from_excel_serial(f64::from(serial)).ok_or_else(|| {
+    let d = date_from_excel_serial(f64::from(serial)).ok_or_else(|| {
         ValueError::new(
             format!("Excel 日期序列号“{t}”超出范围（1–{MAX_EXCEL_SERIAL}）"),
             format!("Excel serial “{t}” is out of range (1–{MAX_EXCEL_SERIAL})"),
         )
-    })
+    })?;
+    plausible_serial(t, d)
+}
+
+/// The last year a number-only date may be read as an Excel serial in: a serial after it
+/// (`100000` is 2173-10-14) is a typing slip, not a date anyone keeps in a registry.
+pub const LAST_SERIAL_YEAR: i32 = 2100;
+
+/// A date read from an Excel serial, refused past [`LAST_SERIAL_YEAR`] with the reading named.
+fn plausible_serial(t: &str, d: NaiveDate) -> Result<NaiveDate, ValueError> {
+    use chrono::Datelike;
+    if d.year() <= LAST_SERIAL_YEAR {
+        return Ok(d);
+    }
+    Err(ValueError::new(
+        format!("“{t}”作为 Excel 日期序号是 {d},不像真实日期;请写成如 2009-03-05 的格式"),
+        format!("“{t}” read as an Excel serial is {d}, which is no plausible date; write it like 2009-03-05"),
+    ))
+}
+
+/// Refuses a whole number that reads as a year (`2009`) or a year and month (`200903`) — common in
+/// Chinese sheets — naming both readings, rather than taking it as an Excel serial (1905-07-01,
+/// 2450-01-18) and silently dropping the record out of the year.
+fn number_only(t: &str, n: u32) -> Result<(), ValueError> {
+    let serial = |n: u32| date_from_excel_serial(f64::from(n)).map_or_else(|| "—".to_owned(), |d| d.to_string());
+    let (year, month) = (n / 100, n % 100);
+    if (1900..=LAST_SERIAL_YEAR as u32).contains(&n) {
+        return Err(ValueError::new(
+            format!("“{t}”只有年份(作为 Excel 日期序号则是 {}),请写成完整日期,如 {n}-03-05", serial(n)),
+            format!("“{t}” is only a year (as an Excel serial, {}); write the whole date, like {n}-03-05", serial(n)),
+        ));
+    }
+    if (100_000..=999_999).contains(&n) && (1900..=LAST_SERIAL_YEAR as u32).contains(&year) && (1..=12).contains(&month)
+    {
+        return Err(ValueError::new(
+            format!(
+                "“{t}”可读作{year}年{month}月(缺少日),作为 Excel 日期序号则是 {};请写成完整日期,如 {year}-{month:02}-01",
+                serial(n)
+            ),
+            format!(
+                "“{t}” reads as {year}-{month:02} (no day), or as an Excel serial {}; write the whole date, like {year}-{month:02}-01",
+                serial(n)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A date given as a spreadsheet number: an Excel serial, unless it reads as a year, a year and
+/// month, `YYYYMMDD`, or a serial past [`LAST_SERIAL_YEAR`] (each refused or read as [`parse_date`]
+/// reads the same digits as text).
+pub fn date_from_number(n: f64) -> Result<NaiveDate, ValueError> {
+    if n.is_finite() && n.fract() == 0.0 && (0.0..1e8).contains(&n) {
+        return parse_date(&format!("{n:.0}"));
+    }
+    let t = n.to_string();
+    let d = date_from_excel_serial(n)
+        .ok_or_else(|| ValueError::new(format!("“{t}”不是日期"), format!("{t:?} is not a date")))?;
+    plausible_serial(&t, d)
 }
 
 /// The error for text that is no date form we know.
@@ -244,14 +305,37 @@ mod tests {
         assert!(parse_date("60.5").is_err());
         assert!(parse_date("0").unwrap_err().message_zh.contains("超出范围"));
         assert!(parse_date("2958466").unwrap_err().message_zh.contains("超出范围"));
-        assert_eq!(parse_date("2958465"), Ok(ymd(9999, 12, 31)));
+        assert!(parse_date("2958465").unwrap_err().message_zh.contains("9999-12-31,不像真实日期"));
+        assert_eq!(parse_date("73415"), Ok(ymd(2100, 12, 31)));
+    }
+
+    #[test]
+    fn number_only_dates_that_are_no_serials() {
+        let e = parse_date("2009").unwrap_err();
+        assert!(e.message_zh.contains("只有年份") && e.message_zh.contains("1905-07-01"), "{}", e.message_zh);
+        let e = date_from_number(200903.0).unwrap_err();
+        assert!(e.message_zh.contains("可读作2009年3月") && e.message_zh.contains("2450-01-18"), "{}", e.message_zh);
+        assert!(e.message_en.contains("2009-03 (no day)"), "{}", e.message_en);
+        assert_eq!(date_from_number(20090305.0), Ok(ymd(2009, 3, 5)));
+        assert_eq!(date_from_number(39877.0), Ok(ymd(2009, 3, 5)));
+        assert_eq!(date_from_number(39877.5), Ok(ymd(2009, 3, 5)), "a time of day is dropped");
+        assert!(date_from_number(100000.0).unwrap_err().message_zh.contains("不像真实日期"));
+        assert!(date_from_number(f64::NAN).is_err() && date_from_number(-3.0).is_err());
+        // Only 1900–2100 read as years: 1899 is a serial.
+        assert_eq!(parse_date("1899"), Ok(ymd(1905, 3, 13)));
     }
 
     proptest! {
         #[test]
         fn serials_and_iso_agree(serial in 61u32..=MAX_EXCEL_SERIAL) {
             let d = date_from_excel_serial(f64::from(serial)).unwrap();
-            prop_assert_eq!(parse_date(&serial.to_string()), Ok(d));
+            // A serial up to the last plausible year, unless it reads as a year.
+            if chrono::Datelike::year(&d) <= LAST_SERIAL_YEAR && !(1900..=2100).contains(&serial) {
+                prop_assert_eq!(parse_date(&serial.to_string()), Ok(d));
+                prop_assert_eq!(date_from_number(f64::from(serial)), Ok(d));
+            } else {
+                prop_assert!(parse_date(&serial.to_string()).is_err());
+            }
             prop_assert_eq!(parse_date(&d.format("%Y-%m-%d").to_string()), Ok(d));
             prop_assert_eq!(parse_date(&d.format("%Y年%-m月%-d日").to_string()), Ok(d));
             prop_assert_eq!(parse_date(&d.format("%Y%m%d").to_string()), Ok(d));

@@ -134,6 +134,7 @@ async fn start_import(
         return Err(kaohe_domain::DomainError::Forbidden("角色无此权限 / the role does not allow this").into());
     }
     let (mut bytes, mut name, mut dry_run) = (Vec::new(), String::new(), false);
+    let mut columns = kaohe_exchange::ColumnOptions::default();
     while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(e.to_string()))? {
         match field.name() {
             Some("file") => {
@@ -141,6 +142,16 @@ async fn start_import(
                 bytes = field.bytes().await.map_err(|e| WebError::BadRequest(e.to_string()))?.to_vec();
             }
             Some("dry_run") => dry_run = true,
+            // Columns to leave out, 、 or comma separated; at most a sheet's worth.
+            Some("ignore_columns") => {
+                let text = field.text().await.map_err(|e| WebError::BadRequest(e.to_string()))?;
+                let names = text.split(['、', ',', '，', ';', '；', '\n']).map(str::trim).filter(|s| !s.is_empty());
+                columns.ignore = names.take(200).map(str::to_owned).collect();
+            }
+            Some("header_row") => {
+                let text = field.text().await.map_err(|e| WebError::BadRequest(e.to_string()))?;
+                columns.header_row = text.trim().parse().ok().filter(|n| *n >= 1);
+            }
             _ => {}
         }
     }
@@ -149,27 +160,33 @@ async fn start_import(
     }
     let title = format!("{name}{}", if dry_run { "(仅检查)" } else { "" });
     let id = state.jobs.start(u.actor.user_id(), title.clone(), state.store.clock().now()).await?;
-    spawn_import(state.clone(), u.clone(), key, bytes, name, dry_run, id);
+    spawn_import(state.clone(), u.clone(), key, (bytes, name), (dry_run, columns), id);
     render(&JobFragment { t: u.lang, id, title, state: JobState::Running { done: 0 }, stage: None, files: Vec::new() })
 }
 
-fn spawn_import(state: AppState, u: CurrentUser, key: String, bytes: Vec<u8>, name: String, dry_run: bool, id: u64) {
+fn spawn_import(
+    state: AppState,
+    u: CurrentUser,
+    key: String,
+    (bytes, name): (Vec<u8>, String),
+    (dry_run, columns): (bool, kaohe_exchange::ColumnOptions),
+    id: u64,
+) {
     tokio::spawn(async move {
         let scoped = state.store.scoped(u.actor.clone());
         let jobs = state.jobs.clone();
         let progress = move |n: usize| jobs.update(id, |j| j.state = JobState::Running { done: n });
-        let options =
-            kaohe_exchange::ImportOptions { dry_run, limits: kaohe_sheets::Limits::upload(), ..Default::default() };
+        let limits = kaohe_sheets::Limits::upload();
+        let options = kaohe_exchange::ImportOptions { dry_run, limits, columns, ..Default::default() };
         let result = kaohe_exchange::import(&scoped, &key, &bytes, &name, &options, &progress).await;
+        let en = u.lang == crate::i18n::Lang::En;
         state.jobs.update(id, |j| match result {
             Ok(o) => {
-                j.state = JobState::Succeeded { summary: o.summary() };
+                j.state = JobState::Succeeded { summary: o.summary(en) };
             }
             Err(f) => {
                 j.state = JobState::Failed {
-                    summary: f.fatal.clone().unwrap_or_else(|| {
-                        format!("导入未执行,共{}处错误 / nothing imported, {} error(s)", f.count(), f.count())
-                    }),
+                    summary: f.fatal.clone().unwrap_or_else(|| format!("{}{}", u.lang.s("import_not_done"), f.count())),
                     errors: f.errors.into_iter().take(500).collect(),
                     has_report: f.report_xlsx.is_some(),
                 };
