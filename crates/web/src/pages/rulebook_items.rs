@@ -58,13 +58,21 @@ struct NewQuery {
 }
 
 /// The draft's text for a 考核办 who may change the year's rulebook.
-async fn editing(s: &Scoped<'_>, year: i32) -> Result<String, PageError> {
+pub(super) async fn editing(s: &Scoped<'_>, year: i32) -> Result<String, PageError> {
     s.may_change_layer_file(&rulebooks::path(year))?;
     Ok(rulebooks::editing_text(s, year).await?.ok_or(DomainError::NotFound)?)
 }
 
-fn not_found(_: EditError) -> PageError {
+pub(super) fn not_found(_: EditError) -> PageError {
     DomainError::NotFound.into()
+}
+
+/// What a form says after writing into the draft a text that does not check yet: that it was
+/// written, then each problem in the user's language.
+pub(super) fn saved_with_problems(u: &CurrentUser, problems: &[kaohe_domain::pack::PackError]) -> Vec<String> {
+    let mut errors = vec![u.lang.s("item_saved_with_problems").to_owned()];
+    errors.extend(problems.iter().map(|p| u.lang.pick(&p.message_zh, &p.message_en).to_owned()));
+    errors
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -257,8 +265,7 @@ async fn save(
         if problems.is_empty() {
             return Ok(Redirect::to(&format!("/rulebooks/{year}#edit")).into_response());
         }
-        errors.push(u.lang.s("item_saved_with_problems").to_owned());
-        errors.extend(problems.iter().map(|p| u.lang.pick(&p.message_zh, &p.message_en).to_owned()));
+        errors.extend(saved_with_problems(&u, &problems));
         // Now the item is in the draft under its (new) key.
         let name = section_name(&w, &section);
         return page(&s, &u, &state, year, &f.key.clone(), (section, name), f, errors);
@@ -366,7 +373,5 @@ async fn save_assessed(
     if problems.is_empty() {
         return Ok(Redirect::to(&format!("/rulebooks/{year}#edit")).into_response());
     }
-    let mut errors = vec![u.lang.s("item_saved_with_problems").to_owned()];
-    errors.extend(problems.iter().map(|p| u.lang.pick(&p.message_zh, &p.message_en).to_owned()));
-    assessed_page(&u, &state, year, a, errors)
+    assessed_page(&u, &state, year, a, saved_with_problems(&u, &problems))
 }

@@ -7,6 +7,7 @@
 //! typing.
 
 use crate::auth::{CurrentUser, PageUser};
+use crate::pages::rulebook_items::{editing, not_found, saved_with_problems};
 use crate::pages::{Opt, Shell, render};
 use crate::rulebook_items::EditError;
 use crate::rulebook_parts::{self as parts, Field, General, Input, Part, Values};
@@ -53,16 +54,6 @@ struct PartPage {
     original: String,
     fields: Vec<FieldView>,
     errors: Vec<String>,
-}
-
-/// The draft's text for a 考核办 who may change the year's rulebook.
-async fn editing(s: &Scoped<'_>, year: i32) -> Result<String, PageError> {
-    s.may_change_layer_file(&rulebooks::path(year))?;
-    Ok(rulebooks::editing_text(s, year).await?.ok_or(DomainError::NotFound)?)
-}
-
-fn not_found(_: EditError) -> PageError {
-    DomainError::NotFound.into()
 }
 
 fn part_of(path: &str) -> Result<Part, PageError> {
@@ -248,10 +239,8 @@ async fn save(
     if problems.is_empty() {
         return Ok(Redirect::to(&format!("/rulebooks/{year}#edit")).into_response());
     }
-    let mut errors = vec![u.lang.s("item_saved_with_problems").to_owned()];
-    errors.extend(problems.iter().map(|p| u.lang.pick(&p.message_zh, &p.message_en).to_owned()));
     // Now the entry is in the draft under its key.
-    page(&s, &u, &state, (year, part, &key), &w, &v, errors)
+    page(&s, &u, &state, (year, part, &key), &w, &v, saved_with_problems(&u, &problems))
 }
 
 /// Removes the entry; a section still holding items is refused with a word why.
@@ -363,8 +352,6 @@ async fn save_general(
     if problems.is_empty() {
         return Ok(Redirect::to(&format!("/rulebooks/{year}#edit")).into_response());
     }
-    let mut errors = vec![u.lang.s("item_saved_with_problems").to_owned()];
-    errors.extend(problems.iter().map(|p| u.lang.pick(&p.message_zh, &p.message_en).to_owned()));
     g.grades.retain(|(zh, _, _)| !zh.trim().is_empty());
-    general_page(&u, &state, year, g, errors)
+    general_page(&u, &state, year, g, saved_with_problems(&u, &problems))
 }
