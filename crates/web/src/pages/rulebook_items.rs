@@ -150,10 +150,26 @@ async fn edit(
     page(&s, &u, &state, year, &key, (section, name), f, Vec::new())
 }
 
-/// The org kinds whose `kind_<code>` checkbox came back ticked, in [`OrgKind::ALL`]'s order
-/// (the forms list them in that order).
-fn ticked_kinds(boxes: [&Option<String>; 4]) -> Vec<&'static str> {
-    OrgKind::ALL.iter().zip(boxes).filter(|(_, on)| on.is_some()).map(|(k, _)| k.code()).collect()
+/// A checkbox per org kind (`kind_<code>`), as the item form and 考核对象 post them.
+#[derive(Debug, Default, Deserialize)]
+struct KindBoxes {
+    #[serde(default)]
+    kind_federation: Option<String>,
+    #[serde(default)]
+    kind_department: Option<String>,
+    #[serde(default)]
+    kind_grassroots: Option<String>,
+    #[serde(default)]
+    kind_other: Option<String>,
+}
+
+impl KindBoxes {
+    /// The org kinds whose box came back ticked, in [`OrgKind::ALL`]'s order (the forms list
+    /// them in that order).
+    fn ticked(&self) -> Vec<&'static str> {
+        let boxes = [&self.kind_federation, &self.kind_department, &self.kind_grassroots, &self.kind_other];
+        OrgKind::ALL.iter().zip(boxes).filter(|(_, on)| on.is_some()).map(|(k, _)| k.code()).collect()
+    }
 }
 
 /// The form as posted: the item's fields, its section and a checkbox per org kind.
@@ -179,14 +195,8 @@ struct ItemForm {
     by: String,
     #[serde(default)]
     step: String,
-    #[serde(default)]
-    kind_federation: Option<String>,
-    #[serde(default)]
-    kind_department: Option<String>,
-    #[serde(default)]
-    kind_grassroots: Option<String>,
-    #[serde(default)]
-    kind_other: Option<String>,
+    #[serde(flatten)]
+    kinds: KindBoxes,
     #[serde(default)]
     departments: String,
     #[serde(default)]
@@ -199,8 +209,7 @@ struct ItemForm {
 
 impl ItemForm {
     fn fields(self) -> (String, ItemFields) {
-        let applies_to =
-            ticked_kinds([&self.kind_federation, &self.kind_department, &self.kind_grassroots, &self.kind_other]);
+        let applies_to = self.kinds.ticked();
         let f = ItemFields {
             key: self.key.trim().to_owned(),
             name_zh: self.name_zh,
@@ -336,14 +345,8 @@ async fn assessed(
 
 #[derive(Debug, Deserialize)]
 struct AssessedForm {
-    #[serde(default)]
-    kind_federation: Option<String>,
-    #[serde(default)]
-    kind_department: Option<String>,
-    #[serde(default)]
-    kind_grassroots: Option<String>,
-    #[serde(default)]
-    kind_other: Option<String>,
+    #[serde(flatten)]
+    kinds: KindBoxes,
     #[serde(default)]
     groups: String,
     #[serde(default)]
@@ -359,7 +362,7 @@ async fn save_assessed(
 ) -> Result<Response, PageError> {
     let s = u.scoped(&state);
     let text = editing(&s, year).await?;
-    let ticked = ticked_kinds([&f.kind_federation, &f.kind_department, &f.kind_grassroots, &f.kind_other]);
+    let ticked = f.kinds.ticked();
     let a = Assessed {
         kinds: ticked.into_iter().map(str::to_owned).collect(),
         groups: f.groups,
