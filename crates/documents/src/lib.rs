@@ -8,7 +8,7 @@ mod docx;
 mod output;
 mod stats_xlsx;
 
-pub use docx::write_docx;
+pub use docx::{DocxInfo, write_docx};
 pub use output::{ReportFormat, write_report};
 pub use stats_xlsx::write_stats_xlsx;
 

@@ -52,7 +52,7 @@ impl ReportFormat {
 /// Writes a rendered report in `format`; HTML links start at `link_base` (`""`: the site root).
 pub fn write_report(format: ReportFormat, doc: &Doc, facts: &Facts, link_base: &str) -> Result<Vec<u8>, DocumentError> {
     Ok(match format {
-        ReportFormat::Docx => crate::write_docx(doc, facts.date)?,
+        ReportFormat::Docx => crate::write_docx(doc, &crate::DocxInfo { date: facts.date, author: &facts.org_name })?,
         ReportFormat::Html => {
             let links =
                 html::Links { base: link_base.trim_end_matches('/').to_owned(), org: facts.org_id, year: facts.year };

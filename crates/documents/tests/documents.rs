@@ -1,7 +1,7 @@
 //! The DOCX and XLSX writers: layout settings present, output byte-identical run to run.
 
 use chrono::NaiveDate;
-use kaohe_documents::{write_docx, write_stats_xlsx};
+use kaohe_documents::{DocxInfo, write_docx, write_stats_xlsx};
 use kaohe_domain::indicator::Number;
 use kaohe_domain::report::{Facts, FigureFact, RankRow, doc, tables};
 use std::io::Read;
@@ -53,8 +53,9 @@ fn part(bytes: &[u8], name: &str) -> String {
 #[test]
 fn the_docx_is_laid_out_as_an_official_document_and_stable() {
     let (d, f) = sample();
-    let a = write_docx(&d, f.date).unwrap();
-    assert_eq!(a, write_docx(&d, f.date).unwrap(), "two runs differ");
+    let info = DocxInfo { date: f.date, author: "衡阳市总工会" };
+    let a = write_docx(&d, &info).unwrap();
+    assert_eq!(a, write_docx(&d, &info).unwrap(), "two runs differ");
     let xml = part(&a, "word/document.xml");
     // A4, margins 37/35/28/26 mm in twips.
     assert!(xml.contains(r#"w:w="11906""#) && xml.contains(r#"w:h="16838""#), "{xml}");
@@ -64,10 +65,26 @@ fn the_docx_is_laid_out_as_an_official_document_and_stable() {
     for font in ["方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312"] {
         assert!(xml.contains(font), "{font} missing");
     }
-    assert!(xml.contains(r#"w:lineRule="exact""#) && xml.contains(r#"w:line="560""#));
+    assert!(xml.contains(r#"w:lineRule="exact""#) && xml.contains(r#"w:line="579""#));
     assert!(xml.contains("新组建工会") && xml.contains("573"));
+    // The grid: 28 characters by 22 lines.
+    assert!(xml.contains(r#"<w:docGrid w:type="lines" w:linePitch="579""#), "{xml}");
     let footers: String = (1..=2).map(|i| part(&a, &format!("word/footer{i}.xml"))).collect();
     assert!(footers.contains("PAGE") && footers.contains("— "), "{footers}");
+    // Every run of the page number (the field's too) is 4号 宋体.
+    assert_eq!(footers.matches("<w:r>").count(), footers.matches(r#"<w:sz w:val="28" />"#).count() - 2, "{footers}");
+    // Chinese text marked zh-CN; the author; faces a stock Windows has named as alternatives.
+    assert!(part(&a, "word/styles.xml").contains(r#"w:eastAsia="zh-CN""#));
+    let core = part(&a, "docProps/core.xml");
+    assert!(
+        core.contains("<dc:creator>衡阳市总工会</dc:creator>") && core.contains("2009年工会目标考核汇报材料"),
+        "{core}"
+    );
+    let fonts = part(&a, "word/fontTable.xml");
+    assert!(
+        fonts.contains(r#"<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/><w:charset w:val="86"/>"#),
+        "{fonts}"
+    );
     assert!(part(&a, "word/settings.xml").contains("evenAndOddHeaders"));
 }
 

@@ -133,7 +133,7 @@ mod county {
         assert!(md.contains("| 群体性事件 | 0个 | 0个 | — | 5.00 |"), "no rate over a zero target: {md}");
         assert!(!md.contains("没有目标的指标"), "{md}");
         assert!(md.contains("新发展会员未得满分") && !md.contains("新建工会未得满分"), "{md}");
-        assert!(md.contains("二〇二八年一月"), "{md}");
+        assert!(md.contains("2028年1月10日"), "{md}");
 
         // All full: no such section. No figure yet: a draft shows the placeholder and lists it.
         let all_full: Vec<FigureFact> = figures.iter().filter(|f| f.key != "a_members").cloned().collect();

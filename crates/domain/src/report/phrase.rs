@@ -193,6 +193,12 @@ pub fn cn_year_month(d: NaiveDate) -> String {
     format!("{}年{}月", cn_year(d.year()), cn_number(d.month()))
 }
 
+/// `2010年1月5日`: a document's date by GB/T 9704-2012 7.3.5.1 (Arabic numerals, the year in
+/// full, no leading zeros).
+pub fn arabic_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
 /// `二〇〇九年十二月三十一日`.
 pub fn cn_date(d: NaiveDate) -> String {
     format!("{}{}日", cn_year_month(d), cn_number(d.day()))
@@ -263,6 +269,7 @@ mod tests {
         assert_eq!((cn_count(2), cn_count(3), cn_count(12)), ("两".to_owned(), "三".to_owned(), "十二".to_owned()));
         let d = NaiveDate::from_ymd_opt(2009, 12, 31).unwrap();
         assert_eq!(cn_year_month(d), "二〇〇九年十二月");
+        assert_eq!(arabic_date(NaiveDate::from_ymd_opt(2010, 1, 5).unwrap()), "2010年1月5日");
         assert_eq!(cn_date(d), "二〇〇九年十二月三十一日");
         assert_eq!(cn_date(NaiveDate::from_ymd_opt(2010, 1, 8).unwrap()), "二〇一〇年一月八日");
     }

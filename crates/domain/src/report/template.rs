@@ -16,7 +16,8 @@
 //! | `narratives(request)` | approved submissions' narratives: a list of `{org, text}` |
 //! | `cn(n)`, `numbered(level, n)` | 十二 / 一、 一是 1、 |
 //!
-//! Globals: `year`, `org`, `date_cn` (二〇一〇年一月), `ranking` (the children's assessment) and
+//! Globals: `year`, `org`, `date` (the document's date as GB/T 9704-2012 writes it: 2010年1月15日),
+//! `date_cn` (二〇一〇年一月, as documents before 2012 wrote it), `ranking` (the children's assessment) and
 //! `targets` (the figures the org has a target for, in the pack's order: `key`, `name` — the
 //! rulebook item's, else the indicator's —,
 //! `section`, `scored` — scored on the item —, `full` — earned its whole weight — and `rate` —
@@ -117,7 +118,7 @@ fn missing_or_placeholder(
     Ok(format!("【待填报：{}{of}】", f.name_zh))
 }
 
-const GLOBALS: [&str; 5] = ["year", "org", "date_cn", "ranking", "targets"];
+const GLOBALS: [&str; 6] = ["year", "org", "date", "date_cn", "ranking", "targets"];
 
 fn fail(msg: String) -> Error {
     Error::new(ErrorKind::InvalidOperation, msg)
@@ -467,6 +468,7 @@ pub fn render(tpl: &ReportTemplate, facts: &Facts) -> Result<Outcome, TemplateEr
     let ctx = minijinja::context! {
         year => facts.year,
         org => one_line(&facts.org_name),
+        date => phrase::arabic_date(facts.date),
         date_cn => phrase::cn_year_month(facts.date),
         ranking => ranking,
         targets => targets,
