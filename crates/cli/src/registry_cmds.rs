@@ -54,6 +54,9 @@ pub async fn import(
     match result {
         Ok(o) => {
             println!("{}\n{}", o.summary(false), o.summary(true));
+            for w in &o.warnings {
+                println!("  提示 / note: 第{}行 {} “{}”:{} / {}", w.row, w.column, w.value, w.message_zh, w.message_en);
+            }
             Ok(())
         }
         Err(f) => {

@@ -13,6 +13,12 @@ use kaohe_domain::{OrgId, OrgKind, OrgPath};
 use kaohe_store::{BulkOrg, Store};
 
 /// The province's cities: (name, region code prefix).
+/// The last day the province's records reach (the demo city's data ends with 2010 too).
+const DATA_END: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2010, 12, 31) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
+
 const CITIES: [(&str, u32); 14] = [
     ("长沙市", 4301),
     ("株洲市", 4302),
@@ -217,7 +223,9 @@ pub async fn load(store: &Store, plan: &Plan, progress: &(dyn Fn(&str, usize) + 
             let female = j.is_multiple_of(2);
             let birth = ymd(1950, 1, 1) + Days::new(((j / 2) * 7919 % 15_000) as u64);
             let seq = ((j / 2) / 15_000 % 500) as u32 * 2 + u32::from(!female);
-            let joined = union_on + Days::new(rng.range(0, 3000) as u64);
+            // Joined once the union existed and the member was of working age, by the data's end.
+            let start = union_on.max(birth + Days::new(18 * 365));
+            let joined = (start + Days::new(rng.range(0, 3000) as u64)).min(DATA_END);
             let mut r = Row::new()
                 .t("name", person_name(&mut rng, female))
                 .t("id_number", resident_id(reg, birth, seq))
@@ -226,7 +234,8 @@ pub async fn load(store: &Store, plan: &Plan, progress: &(dyn Fn(&str, usize) + 
                 .t("category", "职工")
                 .d("joined_on", joined);
             if rng.chance(0.03) {
-                r = r.d("left_on", joined + Days::new(rng.range(30, 2000) as u64)).t("left_reason", "转出");
+                let left = (joined + Days::new(rng.range(30, 2000) as u64)).min(DATA_END);
+                r = r.d("left_on", left).t("left_reason", "转出");
             }
             members.push((org.clone(), r.0));
         }

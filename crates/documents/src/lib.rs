@@ -17,6 +17,8 @@ pub use stats_xlsx::write_stats_xlsx;
 pub enum DocumentError {
     #[error("DOCX: {0}")]
     Docx(String),
+    #[error("XLSX: {0}")]
+    Xlsx(String),
     #[error(transparent)]
     Sheet(#[from] kaohe_sheets::SheetError),
 }

@@ -2,10 +2,10 @@
 //! record against its registry's rules (required, ranges, lengths, patterns, derived fields).
 
 use crate::record::{Value, Values};
-use crate::registry::{DeriveRule, FieldDef, FieldType, RegistryDef};
+use crate::registry::{CheckRule, DateRange, DeriveRule, FieldDef, FieldType, RegistryDef};
 use crate::values::{
     CreditCode, Phone, ResidentId, ValueError, date_from_number, decimal_from_f64, money_from_f64, normalise_text,
-    parse_bool, parse_date, parse_decimal, parse_money,
+    parse_bool, parse_date, parse_decimal, parse_money, parse_month,
 };
 use chrono::{Months, NaiveDate};
 
@@ -66,6 +66,7 @@ pub fn parse_field(f: &FieldDef, cell: &RawCell) -> Result<Value, ValueError> {
             RawCell::Number(n) => decimal_from_f64(*n, f.scale)?,
             _ => parse_decimal(&text, f.scale)?,
         }),
+        FieldType::Date if f.month_ok && month_of(cell).is_some() => Value::Date(month_of(cell).unwrap_or_default()),
         FieldType::Date => Value::Date(match cell {
             RawCell::Date(d) => *d,
             RawCell::Number(n) => date_from_number(*n)?,
@@ -93,6 +94,17 @@ pub fn parse_field(f: &FieldDef, cell: &RawCell) -> Result<Value, ValueError> {
         FieldType::CreditCode => Value::Text(CreditCode::parse(&text)?.as_str().to_owned()),
         FieldType::Phone => Value::Text(Phone::parse(&text)?.as_str().to_owned()),
     })
+}
+
+/// A year and month given to a field that takes them (`200903` as a number or text).
+fn month_of(cell: &RawCell) -> Option<NaiveDate> {
+    match cell {
+        RawCell::Number(n) if n.fract() == 0.0 && (100_000.0..1_000_000.0).contains(n) => {
+            parse_month(&format!("{n:.0}"))
+        }
+        RawCell::Text(t) => parse_month(t),
+        _ => None,
+    }
 }
 
 fn bound_text(f: &FieldDef, x: f64) -> String {
@@ -165,8 +177,10 @@ pub fn derive(f: &FieldDef, values: &Values) -> Option<Value> {
     }
 }
 
-/// Fills derived fields and checks every rule. Returns the problems, by field.
-pub fn check_record(reg: &RegistryDef, values: &mut Values) -> Vec<(String, ValueError)> {
+/// Fills derived fields and checks every rule — types, ranges (a date's plausible range as of
+/// `today`), lengths, patterns and the registry's error-level checks between fields. Returns the
+/// problems, by field; warnings are [`record_warnings`].
+pub fn check_record(reg: &RegistryDef, values: &mut Values, today: NaiveDate) -> Vec<(String, ValueError)> {
     let mut errors = Vec::new();
     for f in reg.fields.iter().filter(|f| f.derived.is_some()) {
         let derived = derive(f, values);
@@ -204,6 +218,11 @@ pub fn check_record(reg: &RegistryDef, values: &mut Values) -> Vec<(String, Valu
                 ));
             }
         }
+        if let (Value::Date(d), Some(range)) = (&*v, &f.dates) {
+            // A derived date is wrong where it came from (出生日期 in the ID number).
+            let at = f.derived.as_ref().map_or(&f.key, |d| &d.from);
+            errors.extend(date_out_of_range(*d, range, today).map(|e| (at.clone(), e)));
+        }
         if let (Value::Text(s), FieldType::Text) = (&*v, f.ty) {
             if let Some(max) = f.max_length.filter(|m| s.chars().count() > *m as usize) {
                 errors.push((
@@ -221,5 +240,53 @@ pub fn check_record(reg: &RegistryDef, values: &mut Values) -> Vec<(String, Valu
             }
         }
     }
+    if errors.is_empty() {
+        errors.extend(cross_checks(reg, values, false));
+    }
     errors
 }
+
+/// The findings of the registry's warning-level checks between fields: the record is kept, the
+/// finding reported beside it.
+pub fn record_warnings(reg: &RegistryDef, values: &Values) -> Vec<(String, ValueError)> {
+    cross_checks(reg, values, true)
+}
+
+fn cross_checks(reg: &RegistryDef, values: &Values, warnings: bool) -> Vec<(String, ValueError)> {
+    let get = |k: &str| values.get(k).unwrap_or(&Value::Null);
+    reg.checks
+        .iter()
+        .filter(|c| c.warning == warnings)
+        .filter(|c| {
+            let v = get(&c.field);
+            match &c.rule {
+                CheckRule::Compare { op, other } => match (v, get(other)) {
+                    (Value::Date(a), Value::Date(b)) => !op.holds(a, b),
+                    (Value::Int(a), Value::Int(b)) | (Value::Fixed(a), Value::Fixed(b)) => !op.holds(a, b),
+                    _ => false,
+                },
+                CheckRule::EmptyUnless(flag) => !v.is_null() && get(flag) == &Value::Bool(false),
+            }
+        })
+        .map(|c| (c.field.clone(), ValueError::new(c.message_zh.clone(), c.message_en.clone())))
+        .collect()
+}
+
+/// A date outside its field's plausible range, said with the bound it passes.
+fn date_out_of_range(d: NaiveDate, range: &DateRange, today: NaiveDate) -> Option<ValueError> {
+    if let Some(lo) = range.earliest.map(|b| b.on(today)).filter(|lo| d < *lo) {
+        return Some(ValueError::new(
+            format!("日期{d}早于{lo},不像真实日期,请核对"),
+            format!("{d} is before {lo}, the earliest plausible date; check it"),
+        ));
+    }
+    let hi = range.latest.map(|b| b.on(today)).filter(|hi| d > *hi)?;
+    Some(ValueError::new(
+        format!("日期{d}晚于{hi},不像真实日期,请核对"),
+        format!("{d} is after {hi}, the latest plausible date; check it"),
+    ))
+}
+
+#[cfg(test)]
+#[path = "input_tests.rs"]
+mod tests;

@@ -1,6 +1,7 @@
 //! Registries (台账) as a pack defines them: typed fields, a natural key, rules. Definitions only —
 //! parsing them from pack files is `pack`, storing records is the store's job.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// The type of a registry field.
@@ -111,6 +112,114 @@ pub struct FieldDef {
     pub list: bool,
     /// Backed by an index on (field, id): a list sorted by it pages quickly at any size.
     pub indexed: bool,
+    /// A date field's plausible dates (入会日期 from 1925 to a year ahead): one outside is refused
+    /// as a slip, never kept to drop the record out of a year's figures.
+    pub dates: Option<DateRange>,
+    /// A date field that may be given as a year and month (`200903`, `2009年3月`, `2009-03`): read
+    /// as the month's first day.
+    pub month_ok: bool,
+}
+
+/// The earliest and latest plausible dates of a date field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DateRange {
+    pub earliest: Option<DateBound>,
+    pub latest: Option<DateBound>,
+}
+
+/// One end of a [`DateRange`]: a fixed date, or today moved by whole years (`today+1y`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DateBound {
+    On(NaiveDate),
+    YearsFromToday(i32),
+}
+
+impl DateBound {
+    /// The date this bound stands for on `today` (29 February moves to the 28th in other years).
+    pub fn on(self, today: NaiveDate) -> NaiveDate {
+        match self {
+            DateBound::On(d) => d,
+            DateBound::YearsFromToday(n) => {
+                let months = chrono::Months::new(n.unsigned_abs() * 12);
+                if n >= 0 { today.checked_add_months(months) } else { today.checked_sub_months(months) }
+                    .unwrap_or(today)
+            }
+        }
+    }
+
+    /// `1925-01-01`, `today`, `today+1y`, `today-120y` (the pack's spelling).
+    pub fn parse(s: &str) -> Option<DateBound> {
+        let s = s.trim();
+        if let Some(rest) = s.strip_prefix("today") {
+            let rest = rest.trim();
+            if rest.is_empty() {
+                return Some(DateBound::YearsFromToday(0));
+            }
+            let years = rest.strip_suffix('y')?.replace(' ', "");
+            return years.parse().ok().map(DateBound::YearsFromToday);
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(DateBound::On)
+    }
+}
+
+/// A rule between fields of one record (离会日期不早于入会日期; 未建工会则无建会日期), checked when
+/// the fields it names hold values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldCheck {
+    /// The field the finding is reported at.
+    pub field: String,
+    pub rule: CheckRule,
+    pub message_zh: String,
+    pub message_en: String,
+    /// A warning: the record is kept and the finding reported beside it.
+    pub warning: bool,
+}
+
+/// What a [`FieldCheck`] asks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum CheckRule {
+    /// `field op other`, both holding values of one comparable type (dates, numbers).
+    Compare { op: CompareOp, other: String },
+    /// The field is empty unless the yes/no field `other` is 是.
+    EmptyUnless(String),
+}
+
+/// A comparison of two values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CompareOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+impl CompareOp {
+    /// `<`, `<=`, `>`, `>=`, `=`, `!=`.
+    pub fn parse(s: &str) -> Option<CompareOp> {
+        Some(match s.trim() {
+            "<" => CompareOp::Lt,
+            "<=" => CompareOp::Le,
+            ">" => CompareOp::Gt,
+            ">=" => CompareOp::Ge,
+            "=" | "==" => CompareOp::Eq,
+            "!=" => CompareOp::Ne,
+            _ => return None,
+        })
+    }
+
+    /// Whether `a op b` holds.
+    pub fn holds<T: PartialOrd>(self, a: &T, b: &T) -> bool {
+        match self {
+            CompareOp::Lt => a < b,
+            CompareOp::Le => a <= b,
+            CompareOp::Gt => a > b,
+            CompareOp::Ge => a >= b,
+            CompareOp::Eq => a == b,
+            CompareOp::Ne => a != b,
+        }
+    }
 }
 
 impl FieldDef {
@@ -137,6 +246,8 @@ pub struct RegistryDef {
     /// Position in menus.
     pub order: i32,
     pub fields: Vec<FieldDef>,
+    /// Rules between fields, in the pack's order.
+    pub checks: Vec<FieldCheck>,
 }
 
 impl RegistryDef {

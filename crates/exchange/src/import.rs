@@ -22,6 +22,8 @@ pub struct ImportOutcome {
     pub header_row: usize,
     /// Columns left out at the user's choice.
     pub ignored: Vec<String>,
+    /// What the registry's warning-level checks noticed (imported all the same), located like errors.
+    pub warnings: Vec<RowError>,
 }
 
 impl ImportOutcome {
@@ -53,6 +55,14 @@ impl ImportOutcome {
                 format!(" The header is row {n}; the rows above it were not imported.")
             } else {
                 format!("表头在第{n}行,其上的标题行未导入。")
+            });
+        }
+        if !self.warnings.is_empty() {
+            let n = self.warnings.len();
+            s.push_str(&if en {
+                format!(" {n} warning(s): see below.")
+            } else {
+                format!("另有{n}处提示,见下。")
             });
         }
         if !self.ignored.is_empty() {
@@ -290,6 +300,11 @@ pub async fn import(
     let skip_store = errors.len() > MAX_ERRORS;
     let cols = import_columns(reg);
     let locate = |field: &str| -> (String, Option<usize>) {
+        // A derived field the file does not carry (出生日期 from the ID number) is located at its source.
+        let field = match reg.field(field).and_then(|f| f.derived.as_ref()) {
+            Some(d) if !header.at.contains_key(field) => d.from.as_str(),
+            _ => field,
+        };
         match (header.at.get(field), cols.iter().find(|c| c.key == field)) {
             (Some(i), Some(c)) => (label(*i, c.label_zh), Some(*i)),
             (None, Some(c)) => (c.label_zh.to_owned(), None),
@@ -303,26 +318,27 @@ pub async fn import(
     } else {
         scoped.import_records(key, rows, default_org, dry_run || !errors.is_empty(), progress).await
     };
+    let place = |mut p: RowError| {
+        let field = if p.column == ORG_KEY { ORG_KEY.to_owned() } else { p.column.clone() };
+        let (col, idx) = locate(&field);
+        let sensitive = reg.field(&field).is_some_and(|f| f.sensitive)
+            || reg.field(&field).and_then(|f| f.derived.as_ref()).is_some_and(|d| reg.is_personal(&d.from));
+        let raw = idx
+            .and_then(|i| table.rows.iter().find(|r| r.number == p.row).and_then(|r| r.cells.get(i)))
+            .map(Cell::as_text)
+            .unwrap_or_default();
+        p.value = shown(sensitive, raw);
+        p.column = col;
+        p
+    };
     match result {
-        Ok(report) if errors.is_empty() => {
+        Ok(done) if errors.is_empty() => {
             let (header_row, ignored) = (header.number, header.ignored.clone());
-            return Ok(ImportOutcome { rows: n, report, dry_run, header_row, ignored });
+            let warnings = done.warnings.into_iter().map(place).collect();
+            return Ok(ImportOutcome { rows: n, report: done.report, dry_run, header_row, ignored, warnings });
         }
         Ok(_) => {}
-        Err(StoreError::Import(problems)) => {
-            for mut p in problems {
-                let field = if p.column == ORG_KEY { ORG_KEY.to_owned() } else { p.column.clone() };
-                let (col, idx) = locate(&field);
-                let sensitive = reg.field(&field).is_some_and(|f| f.sensitive);
-                let raw = idx
-                    .and_then(|i| table.rows.iter().find(|r| r.number == p.row).and_then(|r| r.cells.get(i)))
-                    .map(Cell::as_text)
-                    .unwrap_or_default();
-                p.value = shown(sensitive, raw);
-                p.column = col;
-                errors.push(p);
-            }
-        }
+        Err(StoreError::Import(problems)) => errors.extend(problems.into_iter().map(place)),
         Err(e) => return Err(ImportFailure::fatal(e.to_string())),
     }
     errors.sort_by_key(|e| e.row);

@@ -120,7 +120,7 @@ pub fn neutralise_formula(text: &str) -> Cow<'_, str> {
 }
 
 /// A valid worksheet name: `[]:*?/\` replaced by `_`, at most 31 characters, `fallback` if empty.
-pub(crate) fn sheet_name(name: &str, fallback: &str) -> String {
+pub fn sheet_name(name: &str, fallback: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') { '_' } else { c })

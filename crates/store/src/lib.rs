@@ -42,8 +42,8 @@ pub use layer::{Current as LayerInForce, LayerDraft, LayerItem, rulebook_version
 pub use orgs::{BulkOrg, ImportReport, NewOrg, OrgImportRow, OrgUpdate, RowError};
 pub use registry::{BulkReport, Cursor, Filter, FilterOp, HistoryEntry, Sort};
 pub use scoped::{
-    FigureRow, ImportRow, InboxRow, LOOKUPS_PER_HOUR, MAX_EVIDENCE_BYTES, MAX_NAMES, RecordQuery, Report, RowKind,
-    Scoped, evidence_kind, needs,
+    FigureRow, ImportRow, InboxRow, LOOKUPS_PER_HOUR, MAX_EVIDENCE_BYTES, MAX_NAMES, RecordImport, RecordQuery, Report,
+    RowKind, Scoped, evidence_kind, needs,
 };
 pub use session_store::DbSessionStore;
 pub use snapshot::{DataStamp, Needs};

@@ -82,7 +82,29 @@ pub async fn fresh_databases() -> Vec<TestDb> {
 /// A valid resident ID number (GB 11643 checksum) for test member `seq` (0–999), born 1985-01-01
 /// in 衡阳市 (430402).
 pub fn resident_id(seq: u32) -> String {
-    let body = format!("43040219850101{:03}", seq % 1000);
+    resident_id_born("19850101", seq)
+}
+
+/// Valid unified social credit code `seq` (GB 32100, its organisation code valid by GB 11714).
+pub fn credit_code(seq: u32) -> String {
+    const CHARS: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const W: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    const OW: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+    let org = format!("{seq:08}");
+    let oc = match 11 - org.bytes().zip(OW).map(|(b, w)| u32::from(b - b'0') * w).sum::<u32>() % 11 {
+        10 => 'X',
+        11 => '0',
+        c => char::from(b'0' + c as u8),
+    };
+    let body = format!("91430400{org}{oc}");
+    let value = |b: u8| CHARS.iter().position(|c| *c == b).unwrap_or(0) as u32;
+    let sum: u32 = body.bytes().zip(W).map(|(b, w)| value(b) * w).sum();
+    format!("{body}{}", CHARS[((31 - sum % 31) % 31) as usize] as char)
+}
+
+/// A valid ID number of someone born on `born` (`YYYYMMDD`), `seq` the order code.
+pub fn resident_id_born(born: &str, seq: u32) -> String {
+    let body = format!("430402{born}{:03}", seq % 1000);
     let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     let s: u32 = body.chars().zip(w).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
     format!("{body}{}", ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(s % 11) as usize])

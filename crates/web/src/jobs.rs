@@ -25,9 +25,20 @@ const CUT_OFF_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 /// Where a job stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum JobState {
-    Running { done: usize },
-    Succeeded { summary: String },
-    Failed { summary: String, errors: Vec<kaohe_store::RowError>, has_report: bool },
+    Running {
+        done: usize,
+    },
+    /// Done; `notes` are what it noticed without refusing (an import's warning-level checks).
+    Succeeded {
+        summary: String,
+        #[serde(default)]
+        notes: Vec<kaohe_store::RowError>,
+    },
+    Failed {
+        summary: String,
+        errors: Vec<kaohe_store::RowError>,
+        has_report: bool,
+    },
 }
 
 /// One background job.
@@ -169,7 +180,7 @@ impl Jobs {
             j.stage = None;
             match outcome {
                 Ok((summary, files)) => {
-                    j.state = JobState::Succeeded { summary };
+                    j.state = JobState::Succeeded { summary, notes: Vec::new() };
                     j.files = files;
                 }
                 Err(summary) => j.state = JobState::Failed { summary, errors: Vec::new(), has_report: false },

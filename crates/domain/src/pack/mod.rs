@@ -5,6 +5,7 @@
 mod calendars;
 mod indicators;
 mod layer;
+mod registries;
 mod rulebooks;
 
 pub use calendars::{calendar_file, parse_calendar_year};
@@ -14,12 +15,11 @@ pub use layer::{LAYER_FOLDERS, LayerKind, Layered, carry_rulebook, overlay};
 use crate::calendar::HolidayCalendar;
 use crate::indicator::IndicatorSet;
 use crate::located::Location;
-use crate::registry::{DeriveRule, Derived, EnumValue, FieldDef, FieldType, RegistryDef};
+use crate::registry::RegistryDef;
 use crate::scoring::Rulebook;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::fmt;
-use toml::Spanned;
 
 /// A parsed, checked pack.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,13 +103,13 @@ impl fmt::Display for PackError {
     }
 }
 
-struct Source<'a> {
+pub(super) struct Source<'a> {
     file: &'a str,
     text: &'a str,
 }
 
 impl Source<'_> {
-    fn error(&self, offset: usize, zh: impl Into<String>, en: impl Into<String>) -> PackError {
+    pub(super) fn error(&self, offset: usize, zh: impl Into<String>, en: impl Into<String>) -> PackError {
         let Location { line, column, source_line } = Location::of(self.text, offset);
         PackError {
             file: self.file.to_owned(),
@@ -137,69 +137,11 @@ struct RawPack {
     name_en: String,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRegistry {
-    key: Spanned<String>,
-    label_zh: String,
-    label_en: String,
-    description_zh: Option<String>,
-    natural_key: Spanned<Vec<String>>,
-    order: Option<i32>,
-    fields: Vec<Spanned<RawField>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawField {
-    key: Spanned<String>,
-    label_zh: String,
-    label_en: String,
-    #[serde(rename = "type")]
-    ty: Spanned<String>,
-    #[serde(default)]
-    required: bool,
-    #[serde(default)]
-    unique: bool,
-    sensitive: Option<Spanned<bool>>,
-    max_length: Option<u32>,
-    min: Option<f64>,
-    max: Option<f64>,
-    scale: Option<Spanned<u32>>,
-    pattern: Option<Spanned<String>>,
-    values: Option<Spanned<Vec<RawEnumValue>>>,
-    derived: Option<Spanned<RawDerived>>,
-    help_zh: Option<String>,
-    #[serde(default)]
-    aliases: Vec<String>,
-    #[serde(default = "yes")]
-    list: bool,
-    indexed: Option<Spanned<bool>>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEnumValue {
-    code: String,
-    label_en: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDerived {
-    from: String,
-    rule: String,
-}
-
 /// Column names kaohe keeps for every record; fields may not take them.
 pub const RESERVED_FIELDS: [&str; 9] =
     ["id", "org", "org_id", "version", "created_at", "updated_at", "created_by", "updated_by", "deleted_at"];
 
-fn is_key(s: &str) -> bool {
+pub(super) fn is_key(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && s.len() <= 40
@@ -226,12 +168,12 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
                 Err(e) => errors.push(src.toml_error(&e)),
             }
         } else if path.starts_with("registries/") && path.ends_with(".toml") {
-            match toml::from_str::<RawRegistry>(text) {
+            match toml::from_str::<registries::RawRegistry>(text) {
                 Ok(raw) => {
                     if !keys.insert(raw.key.get_ref().clone()) {
                         errors.push(src.error(raw.key.span().start, "台账代码重复", "duplicate registry key"));
                     }
-                    if let Some(r) = check_registry(&src, raw, &mut errors) {
+                    if let Some(r) = registries::check_registry(&src, raw, &mut errors) {
                         registries.push(r);
                     }
                 }
@@ -301,208 +243,10 @@ pub fn parse_pack(files: &[(String, String)]) -> Result<Pack, Vec<PackError>> {
     })
 }
 
-fn check_registry(src: &Source, raw: RawRegistry, errors: &mut Vec<PackError>) -> Option<RegistryDef> {
-    let before = errors.len();
-    if !is_key(raw.key.get_ref()) {
-        errors.push(src.error(
-            raw.key.span().start,
-            "代码须为小写字母开头的 a-z0-9_",
-            "key must be snake_case a-z0-9_",
-        ));
-    }
-    let mut fields = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut headers = BTreeSet::new();
-    for sf in &raw.fields {
-        let f = sf.get_ref();
-        let at = |s: &Spanned<String>| s.span().start;
-        let key = f.key.get_ref().as_str();
-        if !is_key(key) || RESERVED_FIELDS.contains(&key) {
-            errors.push(src.error(
-                at(&f.key),
-                format!("字段代码“{key}”不可用"),
-                format!("field key {key:?} is not allowed"),
-            ));
-        }
-        if !seen.insert(key.to_owned()) {
-            errors.push(src.error(at(&f.key), "字段代码重复", "duplicate field key"));
-        }
-        // An import header must name one field: no alias may be another field's label or alias.
-        for name in std::iter::once(&f.label_zh).chain(&f.aliases) {
-            if !headers.insert(name.clone()) {
-                errors.push(src.error(
-                    at(&f.key),
-                    format!("列名或别名“{name}”与其他字段重复,导入时无法区分"),
-                    format!("the header or alias {name:?} is another field's too: imports could not tell them apart"),
-                ));
-            }
-        }
-        let Some(ty) = FieldType::parse(f.ty.get_ref()) else {
-            let names: Vec<_> = FieldType::ALL.iter().map(|(_, n)| *n).collect();
-            errors.push(src.error(
-                at(&f.ty),
-                format!("未知类型,应为 {}", names.join("/")),
-                format!("unknown type; expected {}", names.join(", ")),
-            ));
-            continue;
-        };
-        let values: Vec<EnumValue> = f
-            .values
-            .as_ref()
-            .map(|v| {
-                v.get_ref().iter().map(|e| EnumValue { code: e.code.clone(), label_en: e.label_en.clone() }).collect()
-            })
-            .unwrap_or_default();
-        match (&f.values, ty) {
-            (None, FieldType::Enum) => {
-                errors.push(src.error(sf.span().start, "枚举字段须列出 values", "an enum field needs values"))
-            }
-            (Some(v), FieldType::Enum) => {
-                let codes: BTreeSet<_> = values.iter().map(|e| &e.code).collect();
-                if values.is_empty() || codes.len() != values.len() {
-                    errors.push(src.error(v.span().start, "枚举值为空或重复", "enum values are empty or repeated"));
-                }
-            }
-            (Some(v), _) => {
-                errors.push(src.error(v.span().start, "只有枚举字段可有 values", "only enum fields take values"))
-            }
-            (None, _) => {}
-        }
-        if let Some(s) = &f.scale
-            && (ty != FieldType::Decimal || *s.get_ref() > 6)
-        {
-            errors.push(src.error(
-                s.span().start,
-                "scale 只用于小数字段,且不超过6",
-                "scale is for decimal fields, at most 6",
-            ));
-        }
-        if let Some(p) = &f.pattern {
-            if ty != FieldType::Text {
-                errors.push(src.error(p.span().start, "pattern 只用于文本字段", "pattern is for text fields"));
-            } else if let Err(e) = regex::Regex::new(p.get_ref()) {
-                errors.push(src.error(p.span().start, format!("正则表达式无效:{e}"), format!("invalid pattern: {e}")));
-            }
-        }
-        if let (Some(lo), Some(hi)) = (f.min, f.max)
-            && lo > hi
-        {
-            errors.push(src.error(sf.span().start, "min 大于 max", "min is greater than max"));
-        }
-        let sensitive = match (&f.sensitive, ty) {
-            (Some(s), FieldType::ResidentId) if !s.get_ref() => {
-                errors.push(src.error(
-                    s.span().start,
-                    "身份证号必须加密保护",
-                    "resident ID numbers are always protected",
-                ));
-                true
-            }
-            (Some(s), _) => *s.get_ref(),
-            (None, t) => t == FieldType::ResidentId,
-        };
-        let derived = f.derived.as_ref().and_then(|d| check_derived(src, d, ty, &raw.fields, errors));
-        let indexed = f.indexed.as_ref().is_some_and(|i| *i.get_ref());
-        if let Some(i) = f.indexed.as_ref().filter(|i| *i.get_ref() && sensitive) {
-            errors.push(src.error(
-                i.span().start,
-                "个人信息字段加密存储,不能建排序索引",
-                "personal data is stored sealed and cannot be indexed for sorting",
-            ));
-        }
-        fields.push(FieldDef {
-            key: key.to_owned(),
-            label_zh: f.label_zh.clone(),
-            label_en: f.label_en.clone(),
-            ty,
-            required: f.required,
-            unique: f.unique,
-            sensitive,
-            max_length: f.max_length,
-            min: f.min,
-            max: f.max,
-            scale: f.scale.as_ref().map_or(0, |s| *s.get_ref()),
-            pattern: f.pattern.as_ref().map(|p| p.get_ref().clone()),
-            values,
-            derived,
-            help_zh: f.help_zh.clone(),
-            aliases: f.aliases.clone(),
-            list: f.list,
-            indexed,
-        });
-    }
-    if raw.natural_key.get_ref().is_empty() {
-        errors.push(src.error(raw.natural_key.span().start, "natural_key 不能为空", "natural_key may not be empty"));
-    }
-    for k in raw.natural_key.get_ref() {
-        if !seen.contains(k) {
-            errors.push(src.error(
-                raw.natural_key.span().start,
-                format!("natural_key 中的“{k}”不是字段"),
-                format!("natural_key names {k:?}, which is not a field"),
-            ));
-        }
-    }
-    (errors.len() == before).then(|| RegistryDef {
-        key: raw.key.into_inner(),
-        label_zh: raw.label_zh,
-        label_en: raw.label_en,
-        description_zh: raw.description_zh,
-        natural_key: raw.natural_key.into_inner(),
-        order: raw.order.unwrap_or(1000),
-        fields,
-    })
-}
-
-fn check_derived(
-    src: &Source,
-    d: &Spanned<RawDerived>,
-    ty: FieldType,
-    fields: &[Spanned<RawField>],
-    errors: &mut Vec<PackError>,
-) -> Option<Derived> {
-    let raw = d.get_ref();
-    let at = d.span().start;
-    let Some(from) = fields.iter().map(|f| f.get_ref()).find(|f| f.key.get_ref() == &raw.from) else {
-        errors.push(src.error(
-            at,
-            format!("derived.from“{}”不是字段", raw.from),
-            format!("derived.from {:?} is not a field", raw.from),
-        ));
-        return None;
-    };
-    // An unknown source type is reported on its own line; do not pile a second error on it.
-    let from_ty = FieldType::parse(from.ty.get_ref())?;
-    let rule = match raw.rule.as_str() {
-        "gender" => DeriveRule::Gender,
-        "birth_date" => DeriveRule::BirthDate,
-        r => match r.strip_prefix("add_months:").and_then(|n| n.parse().ok()) {
-            Some(n) => DeriveRule::AddMonths(n),
-            None => {
-                errors.push(src.error(
-                    at,
-                    "规则应为 gender、birth_date 或 add_months:N",
-                    "rule must be gender, birth_date or add_months:N",
-                ));
-                return None;
-            }
-        },
-    };
-    let ok = match rule {
-        DeriveRule::Gender => from_ty == FieldType::ResidentId && ty == FieldType::Enum,
-        DeriveRule::BirthDate => from_ty == FieldType::ResidentId && ty == FieldType::Date,
-        DeriveRule::AddMonths(_) => from_ty == FieldType::Date && ty == FieldType::Date,
-    };
-    if !ok {
-        errors.push(src.error(at, "派生规则与字段类型不符", "the rule does not fit the fields' types"));
-        return None;
-    }
-    Some(Derived { from: raw.from.clone(), rule })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::DeriveRule;
 
     /// Pack files come from federations (a province hands its own to its cities): TOML nested
     /// past any sane depth is a located error from the TOML reader's depth limit, never a stack

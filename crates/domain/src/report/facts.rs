@@ -24,9 +24,20 @@ pub struct Facts {
     pub narratives: BTreeMap<String, Vec<Narrative>>,
     /// The org's children as assessed this year, by group then rank (empty when none were assessed).
     pub ranking: Vec<RankRow>,
+    /// The org's open direct children in their order, each with this year's figures by indicator
+    /// key, for the statistics' by-unit sheets.
+    pub children: Vec<ChildFigures>,
     /// A draft: a figure that cannot be computed is written as 【待填报：名称】 and listed, instead
     /// of stopping the report.
     pub draft: bool,
+}
+
+/// One child org's figures of the year.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ChildFigures {
+    pub org: String,
+    /// By indicator key; `None` where the figure cannot be computed.
+    pub values: BTreeMap<String, Option<Number>>,
 }
 
 /// One indicator's figure and what it is measured against.

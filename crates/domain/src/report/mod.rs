@@ -16,5 +16,5 @@ pub mod template;
 mod tests;
 
 pub use doc::{Block, Doc, Inline, Target};
-pub use facts::{Facts, FigureFact, ListItem, Narrative, RankRow, Wants};
+pub use facts::{ChildFigures, Facts, FigureFact, ListItem, Narrative, RankRow, Wants};
 pub use template::{Missing, Outcome, ReportTemplate, TemplateError, render};

@@ -63,3 +63,31 @@ pub fn build(facts: &Facts) -> Vec<StatTable> {
     }
     out
 }
+
+/// A section's indicators for each of the org's children: the by-unit sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildTable {
+    pub section: String,
+    /// The section's indicators, in the pack's order (the columns).
+    pub columns: Vec<StatRow>,
+    /// Each child's name and its figures in column order.
+    pub rows: Vec<(String, Vec<Option<Number>>)>,
+}
+
+/// One table per section, its rows the org's children (none when the org has no children).
+pub fn by_child(facts: &Facts) -> Vec<ChildTable> {
+    if facts.children.is_empty() {
+        return Vec::new();
+    }
+    build(facts)
+        .into_iter()
+        .map(|t| {
+            let rows = facts
+                .children
+                .iter()
+                .map(|c| (c.org.clone(), t.rows.iter().map(|r| c.values.get(&r.key).copied().flatten()).collect()))
+                .collect();
+            ChildTable { section: t.section, columns: t.rows, rows }
+        })
+        .collect()
+}

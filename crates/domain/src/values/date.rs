@@ -150,6 +150,26 @@ pub fn date_from_number(n: f64) -> Result<NaiveDate, ValueError> {
     plausible_serial(&t, d)
 }
 
+/// A year and month written without a day — `200903`, `2009-03`, `2009/3`, `2009.3`, `2009年3月` —
+/// as the month's first day; `None` for anything else (full dates included).
+pub fn parse_month(s: &str) -> Option<NaiveDate> {
+    let t = clean(s);
+    let (y, m) = if let Some(rest) = t.strip_suffix('月') {
+        rest.split_once('年')?
+    } else if digits(&t, 6, 6) {
+        (&t[..4], &t[4..])
+    } else {
+        let sep = ['-', '/', '.'].into_iter().find(|&c| t.matches(c).count() == 1)?;
+        t.split_once(sep)?
+    };
+    if !digits(y, 4, 4) || !digits(m, 1, 2) {
+        return None;
+    }
+    let year: i32 = y.parse().ok()?;
+    (1000..=9999).contains(&year).then_some(())?;
+    NaiveDate::from_ymd_opt(year, m.parse().ok()?, 1)
+}
+
 /// The error for text that is no date form we know.
 fn unrecognised(t: &str) -> ValueError {
     ValueError::new(
@@ -202,6 +222,17 @@ fn looks_like_time(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_without_a_day() {
+        let march = NaiveDate::from_ymd_opt(2009, 3, 1);
+        for s in ["200903", "2009-03", "2009/3", "2009.3", "2009年3月", " ２００９年３月 "] {
+            assert_eq!(parse_month(s), march, "{s}");
+        }
+        for s in ["200913", "2009-03-05", "2009", "39877", "20090305", "09-03", "2009年3月5日"] {
+            assert_eq!(parse_month(s), None, "{s}");
+        }
+    }
     use proptest::prelude::*;
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -15,7 +15,7 @@ pub mod text;
 
 pub use boolean::parse_bool;
 pub use credit_code::CreditCode;
-pub use date::{LAST_SERIAL_YEAR, date_from_excel_serial, date_from_number, parse_date};
+pub use date::{LAST_SERIAL_YEAR, date_from_excel_serial, date_from_number, parse_date, parse_month};
 pub use decimal::{decimal_from_f64, format_decimal, parse_decimal};
 pub use error::ValueError;
 pub use money::{format_money, money_from_f64, parse_money};

@@ -9,7 +9,7 @@ use crate::registry::bulk::{self, BulkReport, BulkRow};
 use crate::registry::records::{self, Stamp};
 use crate::{RowError, StoreError};
 use kaohe_domain::audit::AuditAction;
-use kaohe_domain::input::check_record;
+use kaohe_domain::input::{check_record, record_warnings};
 use kaohe_domain::record::Values;
 use kaohe_domain::{Action, OrgId};
 use std::collections::HashMap;
@@ -24,6 +24,14 @@ pub struct ImportRow {
     pub values: Values,
 }
 
+/// What an import did, and what the registry's warning-level checks noticed without refusing
+/// (`column` holds the field key, as in [`StoreError::Import`]).
+#[derive(Debug, Clone)]
+pub struct RecordImport {
+    pub report: BulkReport,
+    pub warnings: Vec<RowError>,
+}
+
 impl Scoped<'_> {
     /// Checks and writes an import. `default_org` owns rows that name no org. `progress` is told
     /// how many rows have been written so far.
@@ -34,7 +42,7 @@ impl Scoped<'_> {
         default_org: Option<OrgId>,
         dry_run: bool,
         progress: &(dyn Fn(usize) + Sync),
-    ) -> Result<BulkReport, StoreError> {
+    ) -> Result<RecordImport, StoreError> {
         let reg = self.registry(key)?;
         self.check(Action::RecordWrite, None)?;
         let default = match default_org {
@@ -42,7 +50,7 @@ impl Scoped<'_> {
             None => None,
         };
         let p = self.store.protector();
-        let mut problems = Vec::new();
+        let (mut problems, mut warnings) = (Vec::new(), Vec::new());
         // `column` holds the field key (or `org`); the caller maps it to the file's column.
         let problem = |row: usize, field: &str, zh: String, en: String| RowError {
             row,
@@ -76,8 +84,11 @@ impl Scoped<'_> {
             for (k, zh, en) in self.resolve_org_fields(reg, &mut values).await {
                 problems.push(problem(r.row, &k, zh, en));
             }
-            for (k, e) in check_record(reg, &mut values) {
+            for (k, e) in check_record(reg, &mut values, self.store.today()) {
                 problems.push(problem(r.row, &k, e.message_zh, e.message_en));
+            }
+            for (k, e) in record_warnings(reg, &values) {
+                warnings.push(problem(r.row, &k, e.message_zh, e.message_en));
             }
             match org {
                 Ok(o) => checked.push((r.row, o, values)),
@@ -183,7 +194,7 @@ impl Scoped<'_> {
             audit::record(&txn, stamp.at, &self.actor, event, None, Some(summary_digest)).await?;
             txn.commit().await?;
         }
-        Ok(report)
+        Ok(RecordImport { report, warnings })
     }
 
     /// An import row in the audit log for an import that wrote nothing (a dry run, a refusal).

@@ -17,7 +17,7 @@ mod submission_ops;
 mod user_ops;
 
 pub use evidence_ops::{MAX_EVIDENCE_BYTES, evidence_kind};
-pub use import_ops::ImportRow;
+pub use import_ops::{ImportRow, RecordImport};
 pub use indicator_ops::{FigureRow, RowKind, needs};
 pub use record_ops::{LOOKUPS_PER_HOUR, RecordQuery};
 pub use report_ops::{MAX_NAMES, Report};

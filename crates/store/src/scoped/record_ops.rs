@@ -329,7 +329,9 @@ impl Scoped<'_> {
             .into_iter()
             .map(|(k, zh, en)| FieldError::new(&k, zh, en))
             .collect();
-        errors.extend(check_record(reg, &mut values).into_iter().map(|(k, e)| e.into_field_error(&k)));
+        errors.extend(
+            check_record(reg, &mut values, self.store.today()).into_iter().map(|(k, e)| e.into_field_error(&k)),
+        );
         for k in records::taken_unique(&self.store.db, reg, &values, except, self.store.protector()).await? {
             errors.push(FieldError::new(
                 &k,

@@ -7,7 +7,9 @@ use crate::{StoreError, assessments, submissions};
 use kaohe_domain::indicator::{Indicator, Number, Period};
 use kaohe_domain::record::Value;
 use kaohe_domain::report::template::{self, list_key};
-use kaohe_domain::report::{Doc, Facts, FigureFact, ListItem, Narrative, Outcome, RankRow, ReportTemplate, Wants};
+use kaohe_domain::report::{
+    ChildFigures, Doc, Facts, FigureFact, ListItem, Narrative, Outcome, RankRow, ReportTemplate, Wants,
+};
 use kaohe_domain::scoring::{Assessment, ItemLine};
 use kaohe_domain::submission::State;
 use kaohe_domain::{Action, DomainError, OrgId};
@@ -126,6 +128,17 @@ impl Scoped<'_> {
             .collect();
         let date = self.today();
         let assessment = self.current_assessment(year, org).await?;
+        let kids = self.org_children(Some(org), false).await?;
+        let ids: Vec<OrgId> = kids.iter().map(|k| k.id).collect();
+        let by_kid = if ids.is_empty() { Vec::new() } else { self.figures(&plans, &Period::year(year), &ids).await? };
+        let children = kids
+            .iter()
+            .enumerate()
+            .map(|(c, k)| ChildFigures {
+                org: k.name.clone(),
+                values: all.iter().enumerate().map(|(i, ind)| (ind.def.key.clone(), by_kid[i][c])).collect(),
+            })
+            .collect();
         let facts = Facts {
             year,
             org_id: org.0,
@@ -133,6 +146,7 @@ impl Scoped<'_> {
             date,
             figures,
             ranking: assessment.as_ref().map(|a| ranking(a, org)).unwrap_or_default(),
+            children,
             ..Facts::default()
         };
         Ok((facts, assessment))

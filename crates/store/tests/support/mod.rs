@@ -58,19 +58,7 @@ static CODES: AtomicU32 = AtomicU32::new(0);
 
 /// A fresh, valid unified social credit code (GB 32100, its organisation code valid by GB 11714).
 pub fn credit_code() -> String {
-    const CHARS: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const W: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-    const OW: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
-    let org = format!("{:08}", CODES.fetch_add(1, Ordering::Relaxed));
-    let oc = match 11 - org.bytes().zip(OW).map(|(b, w)| u32::from(b - b'0') * w).sum::<u32>() % 11 {
-        10 => 'X',
-        11 => '0',
-        c => char::from(b'0' + c as u8),
-    };
-    let body = format!("91430400{org}{oc}");
-    let value = |b: u8| CHARS.iter().position(|c| *c == b).unwrap_or(0) as u32;
-    let sum: u32 = body.bytes().zip(W).map(|(b, w)| value(b) * w).sum();
-    format!("{body}{}", CHARS[((31 - sum % 31) % 31) as usize] as char)
+    kaohe_store::testing::credit_code(CODES.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Values from `(field, value)` pairs.

@@ -182,7 +182,8 @@ fn spawn_import(
         let en = u.lang == crate::i18n::Lang::En;
         state.jobs.update(id, |j| match result {
             Ok(o) => {
-                j.state = JobState::Succeeded { summary: o.summary(en) };
+                j.state =
+                    JobState::Succeeded { summary: o.summary(en), notes: o.warnings.into_iter().take(500).collect() };
             }
             Err(f) => {
                 j.state = JobState::Failed {

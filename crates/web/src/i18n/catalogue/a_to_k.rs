@@ -233,6 +233,12 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
         "XLSX, XLS or CSV (UTF-8 or GBK); any error writes nothing and every error is listed.",
     ),
     ("import_not_done", "导入未执行,错误处数:", "Nothing imported; errors: "),
+    ("import_note", "提示", "Note"),
+    (
+        "import_warnings",
+        "已导入,但以下数据可能有误,请核对(这些检查只提示,不拦截导入)",
+        "Imported, but these values may be wrong; please check them (these checks warn and do not refuse)",
+    ),
     ("inbox", "待审核", "Inbox"),
     ("inbox_empty", "没有待审核的填报。", "Nothing waits for review."),
     ("indicator", "指标", "Indicator"),
