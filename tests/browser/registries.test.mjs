@@ -1,5 +1,5 @@
-// Browser test: an editor imports a broken member file, reads the errors, imports the fixed file,
-// and finds the records in the registry list — desktop and phone. Screenshots go to
+// Browser test: an editor imports a broken member file, reads the errors, checks the fixed file's
+// preview, imports it and finds the records in the registry list — desktop and phone. Screenshots go to
 // target/browser-screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -48,7 +48,16 @@ for (const vp of viewports) {
     const fixed = head + `HY-ZZB,张${vp.name},${a},衡阳钢管集团,2009-03-05,职工\nHY-ZZB,李${vp.name},${b},衡阳钢管集团,2009/3/5,农民工\n`;
     await page.setInputFiles("input[name=file]", { name: "members.csv", mimeType: "text/csv", buffer: Buffer.from(fixed) });
     await page.click("#import-form button[type=submit]");
-    await page.waitForSelector(".job .notice");
+    // Checked and previewed first: the rows as they will be stored (2009/3/5 as 2009-03-05, the ID
+    // masked); nothing written until 确认导入.
+    await page.waitForSelector("table.preview");
+    const preview = await page.textContent("table.preview");
+    assert.match(preview, /2009-03-05/);
+    assert.ok(!preview.includes(b) && !preview.includes("2009/3/5"), preview);
+    assert.match(await page.textContent(".job .notice"), /检查通过,未写入/);
+    await page.screenshot({ path: `${SHOTS}/import-preview-${vp.name}.png`, fullPage: true });
+    await page.click(".job button[name=confirm]");
+    await page.waitForSelector(".job .notice:not(:has-text('未写入'))");
     assert.match(await page.textContent(".job .notice"), /新建 2/);
     await page.screenshot({ path: `${SHOTS}/import-done-${vp.name}.png`, fullPage: true });
 

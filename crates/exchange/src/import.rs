@@ -4,6 +4,7 @@
 
 use crate::columns::{ImportColumn, ORG_KEY, import_columns};
 use crate::headers::{ColumnOptions, Header, read_header};
+use crate::preview::ImportPreview;
 use kaohe_domain::OrgId;
 use kaohe_domain::input::{RawCell, derive, parse_field};
 use kaohe_domain::record::Values;
@@ -24,6 +25,8 @@ pub struct ImportOutcome {
     pub ignored: Vec<String>,
     /// What the registry's warning-level checks noticed (imported all the same), located like errors.
     pub warnings: Vec<RowError>,
+    /// The first rows as they are (or, in a dry run, would be) stored.
+    pub preview: ImportPreview,
 }
 
 impl ImportOutcome {
@@ -296,6 +299,7 @@ pub async fn import(
         Ok::<_, ImportFailure>((table, parsed))
     })?;
     let n = rows.len();
+    let preview = crate::preview::preview(reg, &header, &rows);
     // So many bad cells that the store's checks would only add to a list nobody reads.
     let skip_store = errors.len() > MAX_ERRORS;
     let cols = import_columns(reg);
@@ -335,7 +339,7 @@ pub async fn import(
         Ok(done) if errors.is_empty() => {
             let (header_row, ignored) = (header.number, header.ignored.clone());
             let warnings = done.warnings.into_iter().map(place).collect();
-            return Ok(ImportOutcome { rows: n, report: done.report, dry_run, header_row, ignored, warnings });
+            return Ok(ImportOutcome { rows: n, report: done.report, dry_run, header_row, ignored, warnings, preview });
         }
         Ok(_) => {}
         Err(StoreError::Import(problems)) => errors.extend(problems.into_iter().map(place)),

@@ -153,7 +153,13 @@ async fn every_column_is_mapped_or_reported() {
         assert_eq!(m.len(), 1, "{m:?}");
         assert!(m[0].2.contains("只有年份") && m[0].2.contains("1905-07-01"), "{m:?}");
         let bytes = file(None, &BASE, &[member(6, "200903", &[])]);
-        assert_eq!(run(&op, &bytes, ColumnOptions::default()).await.unwrap().report.created, 1);
+        let o = run(&op, &bytes, ColumnOptions::default()).await.unwrap();
+        assert_eq!(o.report.created, 1);
+        // The preview shows the row as stored: the month's first day, the ID number masked.
+        assert_eq!(o.preview.columns[4], "E 入会日期");
+        let (row, cells) = &o.preview.rows[0];
+        assert_eq!((*row, cells[4].as_str(), cells[0].as_str()), (2, "2009-03-01", "QZ"));
+        assert!(cells[2].contains('*') && cells[2] != id_number(6), "{cells:?}");
         let rows = members(&op).await;
         let joined = rows[0].iter().position(|h| h == "入会日期").unwrap();
         assert!(rows.iter().any(|r| r[joined] == "2009-03-01"), "{rows:?}");

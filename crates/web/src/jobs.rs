@@ -33,12 +33,22 @@ pub enum JobState {
         summary: String,
         #[serde(default)]
         notes: Vec<kaohe_store::RowError>,
+        #[serde(default)]
+        preview: Option<Preview>,
     },
     Failed {
         summary: String,
         errors: Vec<kaohe_store::RowError>,
         has_report: bool,
     },
+}
+
+/// An import's first rows as stored, and whether it was a check awaiting the user's 确认导入.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preview {
+    pub columns: Vec<String>,
+    pub rows: Vec<(usize, Vec<String>)>,
+    pub confirm: bool,
 }
 
 /// One background job.
@@ -180,7 +190,7 @@ impl Jobs {
             j.stage = None;
             match outcome {
                 Ok((summary, files)) => {
-                    j.state = JobState::Succeeded { summary, notes: Vec::new() };
+                    j.state = JobState::Succeeded { summary, notes: Vec::new(), preview: None };
                     j.files = files;
                 }
                 Err(summary) => j.state = JobState::Failed { summary, errors: Vec::new(), has_report: false },

@@ -35,23 +35,27 @@ async fn sessions_and_jobs_follow_the_user_across_servers() {
         let from_two = c.get(two.url("/jobs/1/report.xlsx")).send().await.unwrap().bytes().await.unwrap();
         assert!(from_two.starts_with(b"PK") && from_one == from_two, "the same error report from both servers");
 
-        // A good import started on two; one reports its outcome.
+        // A good file started on two: checked and previewed first (nothing written, the date as
+        // stored, the ID masked), then written by 确认导入; one reports both outcomes.
         let csv = format!(
-            "所属组织,姓名,公民身份号码,工作单位,入会日期,会员类别\nHY,丙,{},钢管集团,2009-01-01,职工\n",
+            "所属组织,姓名,公民身份号码,工作单位,入会日期,会员类别\nHY,丙,{},钢管集团,200901,职工\n",
             id_number(6)
         );
-        let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("m.csv");
-        let res = c
-            .post(two.url("/registries/members/import"))
-            .header("x-csrf-token", &csrf)
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        let done = one.job_page(&c, 2).await;
-        assert!(done.contains("class=\"notice\"") && !done.contains("<progress"), "{done}");
-        assert_eq!(one.count("SELECT COUNT(*) FROM r_members").await, 1);
+        for (confirm, job) in [(false, 2), (true, 3)] {
+            let part = reqwest::multipart::Part::bytes(csv.clone().into_bytes()).file_name("m.csv");
+            let mut form = reqwest::multipart::Form::new().part("file", part);
+            if confirm {
+                form = form.text("confirm", "1");
+            }
+            let res =
+                c.post(two.url("/registries/members/import")).header("x-csrf-token", &csrf).multipart(form).send();
+            assert_eq!(res.await.unwrap().status(), 200);
+            let done = one.job_page(&c, job).await;
+            assert!(done.contains("class=\"notice\"") && !done.contains("<progress"), "{done}");
+            assert!(done.contains("<td>2009-01-01</td>") && !done.contains(&id_number(6)), "the preview: {done}");
+            assert_eq!(done.contains("name=\"confirm\""), !confirm, "{done}");
+            assert_eq!(one.count("SELECT COUNT(*) FROM r_members").await, i64::from(confirm));
+        }
 
         // Another user of the same org sees neither job, on either server.
         let (other, _, _) = two.login("ed2", support::PASSWORD).await;

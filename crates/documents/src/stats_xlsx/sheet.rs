@@ -1,7 +1,7 @@
 //! One statistical table as the 统计 staff send it upward: a title block (表名, 填报单位, 报出日期),
 //! a bordered table with its header frozen, the 单位负责人/审核人/填表人 line under it, and a print
-//! setup of A4 landscape, fitted to the page's width, the header repeated on every page, and
-//! `第 x 页，共 y 页` in the footer.
+//! setup of A4 landscape, fitted to the page's width (a very wide sheet across pages, its first
+//! column repeated), the header repeated on every page, and `第 x 页，共 y 页` in the footer.
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
@@ -27,6 +27,9 @@ pub(super) struct Titled<'a> {
 
 /// Rows above the table's header: the title and the 填报单位/报出日期 line.
 pub(super) const TITLE_ROWS: u32 = 2;
+/// The most columns printed fitted to one page's width; a wider sheet (a 分单位 sheet of a large
+/// section) prints across pages with its first column repeated.
+const WIDEST_FITTED: usize = 14;
 /// A4 in Excel's paper sizes.
 const A4: u8 = 9;
 
@@ -75,6 +78,16 @@ pub(super) fn add(wb: &mut Workbook, t: &Titled<'_>) -> Result<(), XlsxError> {
         ws.write_string_with_format(1, last_col.max(1), &date_line, &right)?;
     }
     // The table.
+    // The header tall enough for its longest name wrapped in its column (CJK counts double).
+    let lines = t
+        .columns
+        .iter()
+        .map(|(name, width)| {
+            let w: f64 = name.chars().map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.0 }).sum();
+            (w / width.max(1.0)).ceil()
+        })
+        .fold(1.0, f64::max);
+    ws.set_row_height(TITLE_ROWS, 15.0 * lines + 4.0)?;
     for (c, (name, width)) in t.columns.iter().enumerate() {
         ws.write_string_with_format(TITLE_ROWS, c as u16, name, &header)?;
         ws.set_column_width(c as u16, *width)?;
@@ -98,7 +111,12 @@ pub(super) fn add(wb: &mut Workbook, t: &Titled<'_>) -> Result<(), XlsxError> {
     ws.set_freeze_panes(TITLE_ROWS + 1, 1)?;
     ws.set_paper_size(A4);
     ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    if t.columns.len() <= WIDEST_FITTED {
+        ws.set_print_fit_to_pages(1, 0);
+    } else {
+        // Too many columns to read on one page's width: across pages, the names on each.
+        ws.set_repeat_columns(0, 0)?;
+    }
     ws.set_print_center_horizontally(true);
     ws.set_repeat_rows(0, TITLE_ROWS)?;
     ws.set_footer("&C第 &P 页，共 &N 页");

@@ -133,7 +133,8 @@ async fn start_import(
     if !scoped.can(Action::RecordWrite) {
         return Err(kaohe_domain::DomainError::Forbidden("角色无此权限 / the role does not allow this").into());
     }
-    let (mut bytes, mut name, mut dry_run) = (Vec::new(), String::new(), false);
+    // A file is checked and previewed first; only 确认导入 (`confirm`) writes it.
+    let (mut bytes, mut name, mut dry_run) = (Vec::new(), String::new(), true);
     let mut columns = kaohe_exchange::ColumnOptions::default();
     while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(e.to_string()))? {
         match field.name() {
@@ -141,7 +142,7 @@ async fn start_import(
                 name = field.file_name().unwrap_or("upload").to_owned();
                 bytes = field.bytes().await.map_err(|e| WebError::BadRequest(e.to_string()))?.to_vec();
             }
-            Some("dry_run") => dry_run = true,
+            Some("confirm") => dry_run = false,
             // Columns to leave out, 、 or comma separated; at most a sheet's worth.
             Some("ignore_columns") => {
                 let text = field.text().await.map_err(|e| WebError::BadRequest(e.to_string()))?;
@@ -182,8 +183,16 @@ fn spawn_import(
         let en = u.lang == crate::i18n::Lang::En;
         state.jobs.update(id, |j| match result {
             Ok(o) => {
-                j.state =
-                    JobState::Succeeded { summary: o.summary(en), notes: o.warnings.into_iter().take(500).collect() };
+                let preview = crate::jobs::Preview {
+                    columns: o.preview.columns.clone(),
+                    rows: o.preview.rows.clone(),
+                    confirm: o.dry_run,
+                };
+                j.state = JobState::Succeeded {
+                    summary: o.summary(en),
+                    notes: o.warnings.into_iter().take(500).collect(),
+                    preview: Some(preview),
+                };
             }
             Err(f) => {
                 j.state = JobState::Failed {

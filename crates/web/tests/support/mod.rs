@@ -160,13 +160,13 @@ impl TestApp {
     }
 
     /// Uploads a member CSV through the import page (a browser-like client with its CSRF token)
-    /// and waits for job 1 to finish; returns the job page.
+    /// as 确认导入 does, and waits for job 1 to finish; returns the job page.
     pub async fn import_job(&self, c: &reqwest::Client, csrf: &str, csv: String) -> String {
         let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("m.csv");
         let res = c
             .post(self.url("/registries/members/import"))
             .header("x-csrf-token", csrf)
-            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .multipart(reqwest::multipart::Form::new().part("file", part).text("confirm", "1"))
             .send()
             .await
             .unwrap();

@@ -155,7 +155,6 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
         "以下为计入该数值的全部记录(比率分列分子、分母,增长率分列本期、上期);仅显示您权限范围内的记录,个人信息已脱敏。",
         "These are exactly the records the figure counts (a ratio's numerator and denominator, growth's this and previous period), within your scope, personal data masked.",
     ),
-    ("dry_run", "只检查,不写入", "Check only, write nothing"),
     ("due_on", "传达时限", "Due"),
     ("edit", "修改", "Edit"),
     ("edit_entry", "修改", "Edit"),
@@ -226,7 +225,9 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
         "Headers of columns not to import, separated by 、 or commas, e.g. 备注. Any other column kaohe does not know is an error, never dropped silently.",
     ),
     ("import", "导入", "Import"),
+    ("import_check", "检查并预览", "Check and preview"),
     ("import_columns_more", "表头和列", "Header and columns"),
+    ("import_confirm", "确认导入", "Import it"),
     (
         "import_hint",
         "支持 XLSX、XLS、CSV(UTF-8 或 GBK);任何一行有错都不会写入,并列出每个错误。",
@@ -234,6 +235,11 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("import_not_done", "导入未执行,错误处数:", "Nothing imported; errors: "),
     ("import_note", "提示", "Note"),
+    (
+        "import_preview",
+        "前几行将这样保存(个人信息已遮盖);核对无误后点“确认导入”",
+        "The first rows as they will be stored (personal data masked); check them, then choose “Import it”",
+    ),
     (
         "import_warnings",
         "已导入,但以下数据可能有误,请核对(这些检查只提示,不拦截导入)",
