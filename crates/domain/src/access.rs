@@ -86,6 +86,14 @@ impl Actor {
         }
     }
 
+    /// The user's own org, if a user.
+    pub fn org_id(&self) -> Option<OrgId> {
+        match self {
+            Actor::User { org_id, .. } => Some(*org_id),
+            Actor::Operator => None,
+        }
+    }
+
     /// The actor's scope root, or `None` for the whole tree.
     pub fn scope(&self) -> Option<&OrgPath> {
         match self {

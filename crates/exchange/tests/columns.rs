@@ -2,32 +2,19 @@
 //! error (with a did-you-mean) unless the user leaves it out; a repeated column is an error; the
 //! pack's aliases (身份证号码, 离会时间) map; the header is found below title rows (or where the
 //! user says); a 性别 column contradicting the ID number is an error; a number-only date that is
-//! a year is refused naming both readings, a year and month is the month's first day. Nothing is written by a refused
-//! file, and no figure changes silently.
+//! a year is refused naming both readings, a year and month is the month's first day. Nothing is
+//! written by a refused file, and no figure changes silently.
 
-use chrono::{TimeZone, Utc};
-use kaohe_domain::{Actor, FixedClock, OrgKind};
+mod support;
+
+use kaohe_domain::Actor;
 use kaohe_exchange::{ColumnOptions, ExportFormat, ImportFailure, ImportOptions, ImportOutcome, export, import};
 use kaohe_sheets::{Cell, Limits, read, write_csv};
 use kaohe_store::testing::{fresh_databases, resident_id as id_number};
-use kaohe_store::{NewOrg, Scoped, Store};
-use std::sync::Arc;
+use kaohe_store::{Scoped, Store};
 
 async fn setup(db: &kaohe_store::testing::TestDb) -> Store {
-    let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2009, 12, 31, 8, 0, 0).unwrap()));
-    let store = db.store_with(clock, kaohe_packs::trade_union().unwrap().registries).await;
-    let org = NewOrg {
-        code: "QZ".into(),
-        name: "清州市总工会".into(),
-        short_name: None,
-        kind: OrgKind::Federation,
-        parent_id: None,
-        sort_key: None,
-        opened_on: None,
-        groups: vec![],
-    };
-    store.scoped(Actor::Operator).create_org(org).await.unwrap();
-    store
+    support::qingzhou(db, None).await
 }
 
 /// A CSV file: a title row above the header when `title` is given.

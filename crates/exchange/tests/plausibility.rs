@@ -5,36 +5,23 @@
 //! employees. A federation's pack may make a rule a warning: the row is imported and the finding
 //! listed. A refused file writes nothing.
 
-use chrono::{TimeZone, Utc};
-use kaohe_domain::{Actor, FixedClock, OrgKind};
+mod support;
+
+use kaohe_domain::Actor;
 use kaohe_exchange::{ExportFormat, ImportFailure, ImportOptions, ImportOutcome, export, import};
 use kaohe_sheets::{Limits, read, write_csv};
 use kaohe_store::testing::{TestDb, credit_code, fresh_databases, resident_id, resident_id_born};
-use kaohe_store::{NewOrg, Scoped, Store};
+use kaohe_store::{Scoped, Store};
 use std::process::Command;
-use std::sync::Arc;
 
 async fn setup(db: &TestDb, warn_on_leaving: bool) -> Store {
-    let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2009, 12, 31, 8, 0, 0).unwrap()));
     let mut registries = kaohe_packs::trade_union().unwrap().registries;
     if warn_on_leaving {
         // A federation whose pack says `warning = true` on the leaving-before-joining rule.
         let members = registries.iter_mut().find(|r| r.key == "members").unwrap();
         members.checks.iter_mut().filter(|c| c.field == "left_on").for_each(|c| c.warning = true);
     }
-    let store = db.store_with(clock, registries).await;
-    let org = NewOrg {
-        code: "QZ".into(),
-        name: "清州市总工会".into(),
-        short_name: None,
-        kind: OrgKind::Federation,
-        parent_id: None,
-        sort_key: None,
-        opened_on: None,
-        groups: vec![],
-    };
-    store.scoped(Actor::Operator).create_org(org).await.unwrap();
-    store
+    support::qingzhou(db, Some(registries)).await
 }
 
 fn csv(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {

@@ -16,6 +16,7 @@ mod m0009_jobs;
 mod m0010_account_life_cycle;
 mod m0011_federation_layer;
 mod m0012_org_groups;
+mod m0013_import_choices;
 
 /// All of kaohe's migrations, in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_account_life_cycle::Migration),
             Box::new(m0011_federation_layer::Migration),
             Box::new(m0012_org_groups::Migration),
+            Box::new(m0013_import_choices::Migration),
         ]
     }
 }

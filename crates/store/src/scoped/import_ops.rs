@@ -5,6 +5,7 @@
 
 use super::Scoped;
 use crate::audit::{self, Event, digest};
+use crate::import_choices::ColumnChoice;
 use crate::registry::bulk::{self, BulkReport, BulkRow};
 use crate::registry::records::{self, Stamp};
 use crate::{RowError, StoreError};
@@ -195,6 +196,24 @@ impl Scoped<'_> {
             txn.commit().await?;
         }
         Ok(RecordImport { report, warnings })
+    }
+
+    /// The column choice remembered for registry `key` at `org` (headers left out, the header
+    /// row), for the next import there.
+    pub async fn import_choice(&self, key: &str, org: OrgId) -> Result<Option<ColumnChoice>, StoreError> {
+        self.registry(key)?;
+        let o = self.org(org).await?;
+        self.check(Action::RecordWrite, Some(&o.path))?;
+        crate::import_choices::get(&self.store.db, o.id, key).await
+    }
+
+    /// Remembers the column choice an import of `key` at `org` was confirmed with.
+    pub async fn remember_import_choice(&self, key: &str, org: OrgId, choice: &ColumnChoice) -> Result<(), StoreError> {
+        self.registry(key)?;
+        let o = self.org(org).await?;
+        self.check(Action::RecordWrite, Some(&o.path))?;
+        let (author, at) = (self.actor.audit_name(), self.store.clock.now());
+        crate::import_choices::put(&self.store.db, o.id, key, choice, author, at).await
     }
 
     /// An import row in the audit log for an import that wrote nothing (a dry run, a refusal).

@@ -85,6 +85,8 @@ struct ImportPage {
     shell: Shell,
     key: String,
     label: String,
+    /// The column choice last confirmed at the user's org, offered again.
+    remembered: Option<kaohe_store::ColumnChoice>,
 }
 
 async fn import_page(
@@ -98,7 +100,11 @@ async fn import_page(
         return Err(kaohe_domain::DomainError::Forbidden("角色无此权限 / the role does not allow this").into());
     }
     let label = u.lang.pick(&reg.label_zh, &reg.label_en).to_owned();
-    render(&ImportPage { shell: Shell::new(&u, &state, "registries"), key, label })
+    let remembered = match u.actor.org_id() {
+        Some(org) => scoped.import_choice(&key, org).await?,
+        None => None,
+    };
+    render(&ImportPage { shell: Shell::new(&u, &state, "registries"), key, label, remembered })
 }
 
 /// A job's progress, polled by the page until it ends (imports and reports).
@@ -178,8 +184,16 @@ fn spawn_import(
         let jobs = state.jobs.clone();
         let progress = move |n: usize| jobs.update(id, |j| j.state = JobState::Running { done: n });
         let limits = kaohe_sheets::Limits::upload();
+        let choice = kaohe_store::ColumnChoice { ignore: columns.ignore.clone(), header_row: columns.header_row };
         let options = kaohe_exchange::ImportOptions { dry_run, limits, columns, ..Default::default() };
         let result = kaohe_exchange::import(&scoped, &key, &bytes, &name, &options, &progress).await;
+        // A written import's column choice is offered on the next import at the user's org.
+        if let (Ok(o), Some(org)) = (&result, u.actor.org_id())
+            && !o.dry_run
+            && let Err(e) = scoped.remember_import_choice(&key, org, &choice).await
+        {
+            tracing::warn!("import {id}: the column choice was not remembered: {e}");
+        }
         let en = u.lang == crate::i18n::Lang::En;
         state.jobs.update(id, |j| match result {
             Ok(o) => {

@@ -241,6 +241,11 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
         "The first rows as they will be stored (personal data masked); check them, then choose “Import it”",
     ),
     (
+        "import_remembered",
+        "已按本单位上次确认导入时的设置填写,可修改",
+        "Filled in as your org last confirmed an import; change it if this file differs",
+    ),
+    (
         "import_warnings",
         "已导入,但以下数据可能有误,请核对(这些检查只提示,不拦截导入)",
         "Imported, but these values may be wrong; please check them (these checks warn and do not refuse)",
