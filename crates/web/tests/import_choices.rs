@@ -55,5 +55,18 @@ async fn a_confirmed_column_choice_is_offered_again_at_that_org() {
         let (c3, _, _) = app.login("cn", PASSWORD).await;
         assert_eq!(offered(&page(c3).await), "");
         assert_eq!(app.count("SELECT COUNT(*) FROM import_choices").await, 1);
+
+        // Confirmed again with nothing left out: the choice is cleared, and nothing announced.
+        let csv = format!(
+            "所属组织,姓名,公民身份号码,工作单位,入会日期,会员类别\nLY,乙,{},钢管集团,2009-01-01,职工\n",
+            id_number(12)
+        );
+        let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("m.csv");
+        let form = reqwest::multipart::Form::new().part("file", part).text("confirm", "1");
+        let res = c.post(app.url("/registries/members/import")).header("x-csrf-token", &csrf).multipart(form);
+        assert_eq!(res.send().await.unwrap().status(), 200);
+        assert!(app.job_page(&c, 3).await.contains("新建 1"));
+        let html = page(c.clone()).await;
+        assert!(offered(&html).is_empty() && !html.contains("上次确认"), "{html}");
     }
 }

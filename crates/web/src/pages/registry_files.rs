@@ -104,6 +104,8 @@ async fn import_page(
         Some(org) => scoped.import_choice(&key, org).await?,
         None => None,
     };
+    // Confirmed without any choice: nothing to offer or announce.
+    let remembered = remembered.filter(|r| !r.ignore.is_empty() || r.header_row.is_some());
     render(&ImportPage { shell: Shell::new(&u, &state, "registries"), key, label, remembered })
 }
 
