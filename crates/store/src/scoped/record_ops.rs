@@ -10,6 +10,7 @@ use kaohe_domain::input::check_record;
 use kaohe_domain::protect::mask;
 use kaohe_domain::record::{Record, RecordId, Value, Values};
 use kaohe_domain::registry::{FieldType, RegistryDef};
+use kaohe_domain::values::ValueError;
 use kaohe_domain::{Action, DomainError, FieldError, Org, OrgId};
 
 /// What a derived personal field (a birth date) shows when masked.
@@ -235,6 +236,15 @@ impl Scoped<'_> {
             self.audit_unmask(reg, &[id], "查看").await?;
         }
         Ok(self.present(reg, rec, unmask))
+    }
+
+    /// What the registry's warning-level checks find in a stored record (checked on its values
+    /// as stored — personal ones included — and said without them).
+    pub async fn record_findings(&self, key: &str, id: RecordId) -> Result<Vec<(String, ValueError)>, StoreError> {
+        let reg = self.registry(key)?;
+        let rec = records::get(&self.store.db, reg, id, self.store.protector()).await?.ok_or(DomainError::NotFound)?;
+        self.org_in_scope(Action::RecordRead, rec.org_id).await?;
+        Ok(kaohe_domain::input::record_warnings(reg, &rec.values))
     }
 
     /// A record's history (personal data stays sealed, so it shows as masked).

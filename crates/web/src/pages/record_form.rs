@@ -43,6 +43,8 @@ struct FormPage {
     org: String,
     fields: Vec<FormField>,
     errors: Vec<String>,
+    /// What the registry's warning-level checks find in the stored record: kept, but worth a look.
+    notes: Vec<String>,
     readonly: Vec<(String, String)>,
     history: Vec<(String, String, String, String)>,
     can_write: bool,
@@ -156,8 +158,18 @@ async fn form_page(
     let reg = scoped.registry(key)?.clone();
     let (mut version, mut org, mut input, mut readonly, mut history) =
         (0, input.get("_org").cloned().unwrap_or_default(), input, vec![], vec![]);
+    let mut notes = Vec::new();
     if let Some(id) = id {
         let rec = scoped.record(key, id, false).await?;
+        notes = scoped
+            .record_findings(key, id)
+            .await?
+            .into_iter()
+            .map(|(k, e)| {
+                let label = reg.field(&k).map_or(k.as_str(), |f| u.lang.pick(&f.label_zh, &f.label_en));
+                format!("{label}:{}", u.lang.pick(&e.message_zh, &e.message_en))
+            })
+            .collect();
         let names = org_names(&scoped, std::slice::from_ref(&rec)).await;
         let mut codes = HashMap::new();
         for oid in names.keys() {
@@ -198,6 +210,7 @@ async fn form_page(
         org,
         fields: form_fields(&reg, u, &input, &field_errors, id.is_some()),
         errors,
+        notes,
         readonly,
         history,
         can_write: scoped.can(Action::RecordWrite),

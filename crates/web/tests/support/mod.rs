@@ -32,8 +32,19 @@ pub async fn spawn(db: TestDb) -> TestApp {
 
 /// Starts the app under a security policy of the test's choosing.
 pub async fn spawn_with_policy(db: TestDb, policy: kaohe_store::SecurityPolicy) -> TestApp {
+    spawn_with(db, policy, |_| {}).await
+}
+
+/// Starts the app with the built-in pack's registries as `change` leaves them (a federation's
+/// own rules).
+pub async fn spawn_with(
+    db: TestDb,
+    policy: kaohe_store::SecurityPolicy,
+    change: impl FnOnce(&mut Vec<kaohe_domain::registry::RegistryDef>),
+) -> TestApp {
     let clock = Arc::new(FixedClock::new(Utc::now()));
-    let pack = kaohe_packs::trade_union().expect("built-in pack");
+    let mut pack = kaohe_packs::trade_union().expect("built-in pack");
+    change(&mut pack.registries);
     let store = db
         .store_with(clock.clone(), pack.registries)
         .await

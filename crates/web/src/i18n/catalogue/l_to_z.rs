@@ -141,6 +141,11 @@ pub(crate) const TEXTS: &[(&str, &str, &str)] = &[
     ("reason", "审核意见(退回时必填)", "Comment (required to return)"),
     ("received_on", "收到日期", "Received"),
     ("record_no", "记录号", "Record"),
+    (
+        "record_notes",
+        "这条记录已保存,但以下数据可能有误,请核对:",
+        "This record is saved, but these values may be wrong; please check them:",
+    ),
     ("registries", "台账", "Registries"),
     ("registries_and_fields", "台账与字段", "Registries and fields"),
     ("remove_account", "删除账户", "Remove account"),
