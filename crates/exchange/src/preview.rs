@@ -5,7 +5,7 @@
 use crate::columns::{ORG_KEY, import_columns};
 use crate::headers::Header;
 use kaohe_domain::record::Value;
-use kaohe_domain::registry::{FieldType, RegistryDef};
+use kaohe_domain::registry::RegistryDef;
 use kaohe_sheets::column_letter;
 use kaohe_store::ImportRow;
 
@@ -20,25 +20,10 @@ pub struct ImportPreview {
     pub rows: Vec<(usize, Vec<String>)>,
 }
 
-/// A scaled integer with its decimals: `-50` at scale 2 is `-0.50`.
-fn fixed(n: i64, scale: u32) -> String {
-    let p = 10u64.pow(scale);
-    let (sign, a) = (if n < 0 { "-" } else { "" }, n.unsigned_abs());
-    if scale == 0 { format!("{sign}{a}") } else { format!("{sign}{}.{:0w$}", a / p, a % p, w = scale as usize) }
-}
-
-/// A stored value as a page shows it.
+/// A stored value as a page shows it (as the CSV export writes it), personal data masked.
 fn show(reg: &RegistryDef, key: &str, v: Option<&Value>) -> String {
     let Some(f) = reg.field(key) else { return String::new() };
-    let text = match v.unwrap_or(&Value::Null) {
-        Value::Null => String::new(),
-        Value::Text(t) => t.clone(),
-        Value::Int(i) => i.to_string(),
-        Value::Fixed(n) => fixed(*n, if f.ty == FieldType::Money { 2 } else { f.scale }),
-        Value::Date(d) => d.to_string(),
-        Value::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
-        Value::Org(id) => id.0.to_string(),
-    };
+    let text = crate::export::text(f, v.unwrap_or(&Value::Null));
     if reg.is_personal(key) && !text.is_empty() { kaohe_domain::protect::mask(&text) } else { text }
 }
 
