@@ -22,8 +22,8 @@ pub use error::{LimitKind, SheetError};
 pub use read::{Limits, read};
 pub use report::{CellError, ERROR_COLUMN, ERROR_LIST_SHEET, write_error_report};
 pub use write::{
-    Column, ColumnKind, INSTRUCTIONS_SHEET, LISTS_SHEET, OutCell, SheetOut, neutralise_formula, sheet_name, write_csv,
-    write_table, write_template, write_workbook,
+    Column, ColumnKind, INSTRUCTIONS_SHEET, LISTS_SHEET, OutCell, SheetOut, display_width, neutralise_formula,
+    sheet_name, write_csv, write_table, write_template, write_workbook,
 };
 
 /// The letters of a 0-based column index: 0 → "A", 25 → "Z", 26 → "AA", 701 → "ZZ", 702 → "AAA".

@@ -131,7 +131,7 @@ pub fn sheet_name(name: &str, fallback: &str) -> String {
 }
 
 /// The width of text in Excel's character units (CJK characters count double).
-pub(crate) fn display_width(text: &str) -> f64 {
+pub fn display_width(text: &str) -> f64 {
     text.chars().map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.0 }).sum()
 }
 

@@ -82,10 +82,7 @@ pub(super) fn add(wb: &mut Workbook, t: &Titled<'_>) -> Result<(), XlsxError> {
     let lines = t
         .columns
         .iter()
-        .map(|(name, width)| {
-            let w: f64 = name.chars().map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.0 }).sum();
-            (w / width.max(1.0)).ceil()
-        })
+        .map(|(name, width)| (kaohe_sheets::display_width(name) / width.max(1.0)).ceil())
         .fold(1.0, f64::max);
     ws.set_row_height(TITLE_ROWS, 15.0 * lines + 4.0)?;
     for (c, (name, width)) in t.columns.iter().enumerate() {
