@@ -319,6 +319,29 @@ async fn a_federation_writes_and_publishes_its_own_year() {
         assert!(md.contains("| 发展会员 | 4人 | 3人 | 75% | 15.00 |"), "{md}");
         assert!(md.contains("| 会员发展翻番 | 2人 | 6人 | 300% | 10.00 |"), "{md}");
         assert!(md.contains("发展会员未得满分") && !md.contains("会员发展翻番未得满分"), "{md}");
+
+        // The statistics' 分单位 sheets: each of the city's children's figure equals a plain SQL
+        // recount of its subtree's members joined in 2026; a county without children has none.
+        let facts = app.op().report_facts(2026, city).await.unwrap();
+        assert!(facts.children.len() >= 3, "{:?}", facts.children);
+        for c in &facts.children {
+            let id = app.count(&format!("SELECT id FROM orgs WHERE name = '{}'", c.org)).await;
+            let n = app
+                .count(&format!(
+                    "SELECT COUNT(*) FROM r_members m JOIN orgs o ON o.id = m.org_id JOIN orgs c ON c.id = {id} \
+                     WHERE o.path LIKE c.path || '%' AND m.f_joined_on >= '2026-01-01' AND m.f_joined_on < '2027-01-01' \
+                     AND m.deleted_at IS NULL"
+                ))
+                .await;
+            let got = c.values["qz_joined"].map(|v| v.to_string());
+            assert_eq!(got, Some(n.to_string()), "{}", c.org);
+        }
+        assert_eq!(
+            kaohe_domain::report::tables::by_child(&facts).len(),
+            kaohe_domain::report::tables::build(&facts).len()
+        );
+        let county = app.op().report_facts(2026, qa).await.unwrap();
+        assert!(county.children.is_empty() && kaohe_domain::report::tables::by_child(&county).is_empty());
     }
 }
 
